@@ -1,0 +1,4 @@
+//! The FlightDesk desktop shell.
+
+/// Starts the desktop app.
+pub fn run() {}
