@@ -1,0 +1,8 @@
+//! FlightDesk's domain vocabulary and pure rules. Nothing here performs I/O, so every
+//! other crate (store, connectors, app shell, CLI) can share it without pulling in a runtime.
+
+pub mod preferences;
+pub mod provider;
+
+pub use preferences::{Preferences, PreferencesError, Theme, UserRole};
+pub use provider::{Provider, UnknownProvider};

@@ -1,0 +1,131 @@
+//! The app's user preferences. The shell persists them with tauri-plugin-store; the rules
+//! for what a valid preference is live here so the CLI and tests share them.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Light, dark, or whatever the desktop uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// Which of the school's people is using this laptop; it picks the views shown first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum UserRole {
+    #[default]
+    Instructor,
+    Student,
+    Dispatcher,
+}
+
+/// Where and how big the main window was when it was last closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WindowState {
+    pub width: u32,
+    pub height: u32,
+    pub x: i32,
+    pub y: i32,
+    pub maximized: bool,
+}
+
+/// Everything the user can set in the Settings view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Preferences {
+    pub theme: Theme,
+    /// IANA time-zone name the calendar and logbook show times in.
+    pub time_zone: String,
+    pub role: UserRole,
+    /// Minutes between background syncs; 0 turns background sync off.
+    pub sync_interval_minutes: u32,
+    pub window: Option<WindowState>,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            theme: Theme::System,
+            time_zone: "UTC".to_string(),
+            role: UserRole::Instructor,
+            sync_interval_minutes: 15,
+            window: None,
+        }
+    }
+}
+
+/// The longest background-sync interval offered: once a day.
+pub const MAX_SYNC_INTERVAL_MINUTES: u32 = 24 * 60;
+
+/// Why a set of preferences was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PreferencesError {
+    #[error("`{0}` is not a time zone FlightDesk knows (use an IANA name such as Europe/Berlin)")]
+    UnknownTimeZone(String),
+    #[error("the sync interval must be between 0 (off) and {MAX_SYNC_INTERVAL_MINUTES} minutes, not {0}")]
+    SyncIntervalOutOfRange(u32),
+}
+
+impl Preferences {
+    /// Checks the values a user typed before they are saved.
+    pub fn validate(&self) -> Result<(), PreferencesError> {
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(PreferencesError::UnknownTimeZone(self.time_zone.clone()));
+        }
+        if self.sync_interval_minutes > MAX_SYNC_INTERVAL_MINUTES {
+            return Err(PreferencesError::SyncIntervalOutOfRange(
+                self.sync_interval_minutes,
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Preferences::default().validate().unwrap();
+    }
+
+    #[test]
+    fn unknown_time_zone_is_refused_with_its_name() {
+        let prefs = Preferences {
+            time_zone: "Mars/Olympus".into(),
+            ..Default::default()
+        };
+        let err = prefs.validate().unwrap_err();
+        assert_eq!(
+            err,
+            PreferencesError::UnknownTimeZone("Mars/Olympus".into())
+        );
+        assert!(err.to_string().contains("Mars/Olympus"));
+    }
+
+    #[test]
+    fn sync_interval_is_bounded() {
+        let prefs = Preferences {
+            sync_interval_minutes: 5000,
+            ..Default::default()
+        };
+        assert!(matches!(
+            prefs.validate(),
+            Err(PreferencesError::SyncIntervalOutOfRange(5000))
+        ));
+    }
+
+    #[test]
+    fn missing_fields_take_defaults_when_loading_older_files() {
+        let prefs: Preferences = serde_json::from_str(r#"{"theme":"dark"}"#).unwrap();
+        assert_eq!(prefs.theme, Theme::Dark);
+        assert_eq!(prefs.time_zone, "UTC");
+        assert_eq!(prefs.sync_interval_minutes, 15);
+    }
+}

@@ -1,0 +1,126 @@
+use chrono::{DateTime, Utc};
+use flightdesk_core::Provider;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use ts_rs::TS;
+
+use crate::error::{QueryContext, Result, StoreError};
+use crate::Store;
+
+/// A connected account of one provider. Its secret is in the keyring, never here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Account {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub provider: Provider,
+    pub name: String,
+    pub base_url: String,
+    /// Provider-specific options, e.g. `{"organisation": "42"}`.
+    #[ts(type = "Record<string, unknown>")]
+    pub options: serde_json::Map<String, serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Account {
+    /// The keyring key of this account's credential.
+    pub fn secret_key(&self) -> String {
+        format!("account/{}/credential", self.id)
+    }
+}
+
+/// What a user gives to connect an account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAccount {
+    pub provider: Provider,
+    pub name: String,
+    pub base_url: String,
+    pub options: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Store {
+    /// Adds an account, or replaces the definition of the one with the same name (keeping
+    /// its id, so its cached data and keyring entry stay attached).
+    pub async fn upsert_account(&self, new: &NewAccount) -> Result<Account> {
+        let now = Utc::now();
+        let options = serde_json::Value::Object(new.options.clone()).to_string();
+        sqlx::query(
+            "INSERT INTO accounts (provider, name, base_url, options, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+             ON CONFLICT(name) DO UPDATE SET
+               provider = excluded.provider, base_url = excluded.base_url,
+               options = excluded.options, updated_at = excluded.updated_at",
+        )
+        .bind(new.provider.as_str())
+        .bind(&new.name)
+        .bind(&new.base_url)
+        .bind(options)
+        .bind(now)
+        .execute(self.pool())
+        .await
+        .context("saving an account")?;
+        self.account(&new.name).await
+    }
+
+    /// Every account, by name.
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        let rows = sqlx::query("SELECT * FROM accounts ORDER BY name")
+            .fetch_all(self.pool())
+            .await
+            .context("listing accounts")?;
+        rows.iter().map(account_from_row).collect()
+    }
+
+    /// One account by its name.
+    pub async fn account(&self, name: &str) -> Result<Account> {
+        let row = sqlx::query("SELECT * FROM accounts WHERE name = ?1")
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await
+            .context("reading an account")?
+            .ok_or_else(|| StoreError::NoSuchAccount(name.to_string()))?;
+        account_from_row(&row)
+    }
+
+    /// Removes an account and, through foreign keys, everything cached for it.
+    pub async fn remove_account(&self, name: &str) -> Result<Account> {
+        let account = self.account(name).await?;
+        sqlx::query("DELETE FROM accounts WHERE id = ?1")
+            .bind(account.id)
+            .execute(self.pool())
+            .await
+            .context("removing an account")?;
+        Ok(account)
+    }
+}
+
+fn account_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Account> {
+    let provider: String = row.get("provider");
+    let options: String = row.get("options");
+    let options = serde_json::from_str(&options).map_err(|source| StoreError::Json {
+        what: "account options",
+        source,
+    })?;
+    Ok(Account {
+        id: row.get("id"),
+        // The CHECK constraint admits only the five names, so this cannot fail.
+        provider: provider
+            .parse()
+            .expect("provider constrained by the schema"),
+        name: row.get("name"),
+        base_url: row.get("base_url"),
+        options,
+        created_at: row
+            .try_get("created_at")
+            .map_err(|source| StoreError::Query {
+                context: "reading an account's creation time",
+                source,
+            })?,
+        updated_at: row
+            .try_get("updated_at")
+            .map_err(|source| StoreError::Query {
+                context: "reading an account's update time",
+                source,
+            })?,
+    })
+}

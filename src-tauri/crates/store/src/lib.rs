@@ -1,0 +1,13 @@
+//! FlightDesk's local store: one SQLite database per data directory, encrypted at rest
+//! with SQLCipher, opened through sqlx with WAL, a busy timeout and foreign keys on.
+//!
+//! Migrations are embedded and append-only. A database written by a newer FlightDesk is
+//! refused with [`StoreError::NewerSchema`] rather than silently downgraded.
+
+mod accounts;
+mod error;
+mod open;
+
+pub use accounts::{Account, NewAccount};
+pub use error::{Result, StoreError};
+pub use open::{Store, DB_FILE_NAME};

@@ -1,0 +1,125 @@
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use flightdesk_secrets::Secret;
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+use crate::error::{QueryContext, Result, StoreError};
+
+/// The database file inside a data directory.
+pub const DB_FILE_NAME: &str = "flightdesk.db";
+
+/// How long a connection waits for another writer (the app or the CLI) before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// An open, migrated, decrypted database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, unlocks it with `key` and brings
+    /// its schema up to date.
+    pub async fn open(path: &Path, key: &Secret) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite://")
+            .map_err(|source| StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .filename(path)
+            // sqlx sends `key` before any other pragma, as SQLCipher requires.
+            .pragma("key", format!("\"x'{}'\"", key.expose()))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|source| classify_open_error(path, source))?;
+        let store = Self {
+            pool,
+            path: path.to_path_buf(),
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match MIGRATOR.run(&self.pool).await {
+            Ok(()) => Ok(()),
+            Err(MigrateError::VersionMissing(found)) => Err(StoreError::NewerSchema {
+                found,
+                supported: Self::supported_schema_version(),
+            }),
+            Err(MigrateError::Execute(source)) if is_not_a_database(&source) => {
+                Err(StoreError::CannotDecrypt {
+                    path: self.path.clone(),
+                })
+            }
+            Err(e) => Err(StoreError::Migrate(e)),
+        }
+    }
+
+    /// The newest schema version this build knows.
+    pub fn supported_schema_version() -> i64 {
+        MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// The schema version the database is at.
+    pub async fn schema_version(&self) -> Result<i64> {
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await
+                .context("reading the schema version")?;
+        Ok(version.unwrap_or(0))
+    }
+
+    /// The connection pool, for repositories in this crate and for tests.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Where the database file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes the write-ahead log into the main file and closes every connection.
+    pub async fn close(self) {
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await;
+        self.pool.close().await;
+    }
+}
+
+/// SQLCipher reports a wrong key as "file is not a database" on first read.
+fn is_not_a_database(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|e| e.message().contains("file is not a database"))
+}
+
+fn classify_open_error(path: &Path, source: sqlx::Error) -> StoreError {
+    if is_not_a_database(&source) {
+        StoreError::CannotDecrypt {
+            path: path.to_path_buf(),
+        }
+    } else {
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
