@@ -1,0 +1,9 @@
+//! The contract between the Rust backend and the web UI: the types that cross the
+//! bridge and the list of commands. `ui/src/lib/bindings.ts` is generated from this
+//! crate (see [`typescript`]) and a test fails when the committed file is stale.
+
+mod bindings;
+mod types;
+
+pub use bindings::{typescript, Command, COMMANDS};
+pub use types::{AppInfo, ProviderInfo, UiError};

@@ -1,0 +1,142 @@
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use flightdesk_secrets::{KeyringStore, MemoryStore, Secret, SecretStore};
+use flightdesk_store::{Account, Store, DB_FILE_NAME};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::io_error;
+use crate::{Result, WorkspaceError};
+
+const WORKSPACE_FILE: &str = "workspace.json";
+const DATABASE_KEY: &str = "database-key";
+
+/// Whether a workspace holds a school's real data or the sandbox demo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkspaceKind {
+    Real,
+    Demo,
+}
+
+/// The identity of a data directory, kept in `workspace.json` inside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WorkspaceInfo {
+    /// Random id that namespaces this workspace's keyring entries.
+    pub id: String,
+    pub kind: WorkspaceKind,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Where a workspace keeps its secrets.
+#[derive(Clone)]
+pub enum SecretsBackend {
+    /// The OS keyring: what the app and the CLI always use.
+    Keyring,
+    /// A shared in-memory store, for unit tests only.
+    Memory(Arc<MemoryStore>),
+}
+
+/// An open data directory: its identity, secrets and database.
+#[derive(Clone)]
+pub struct Workspace {
+    data_dir: PathBuf,
+    info: WorkspaceInfo,
+    secrets: Arc<dyn SecretStore>,
+    store: Store,
+}
+
+impl Workspace {
+    /// Opens the data directory (creating it and its identity on first use), fetches the
+    /// database key from the keyring (creating a random one for a new database) and opens
+    /// the encrypted store.
+    pub async fn open(data_dir: &Path, backend: SecretsBackend) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(io_error(data_dir))?;
+        let info = load_or_create_info(data_dir, WorkspaceKind::Real)?;
+        let secrets: Arc<dyn SecretStore> = match backend {
+            SecretsBackend::Keyring => Arc::new(KeyringStore::new(&info.id)),
+            SecretsBackend::Memory(store) => store,
+        };
+        let db = data_dir.join(DB_FILE_NAME);
+        let key = database_key(secrets.as_ref(), &db)?;
+        let store = Store::open(&db, &key).await?;
+        tracing::info!(workspace = %info.id, kind = ?info.kind, "opened workspace");
+        Ok(Self {
+            data_dir: data_dir.to_path_buf(),
+            info,
+            secrets,
+            store,
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn info(&self) -> &WorkspaceInfo {
+        &self.info
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Stores or replaces an account's credential (token, group key or password).
+    pub fn set_credential(&self, account: &Account, credential: &Secret) -> Result<()> {
+        self.secrets.set(&account.secret_key(), credential)?;
+        tracing::info!(account = %account.name, credential = %credential, "credential saved");
+        Ok(())
+    }
+
+    /// Reads an account's credential at request time.
+    pub fn credential(&self, account: &Account) -> Result<Option<Secret>> {
+        Ok(self.secrets.get(&account.secret_key())?)
+    }
+
+    /// Forgets an account's credential.
+    pub fn delete_credential(&self, account: &Account) -> Result<()> {
+        Ok(self.secrets.delete(&account.secret_key())?)
+    }
+}
+
+fn load_or_create_info(data_dir: &Path, kind: WorkspaceKind) -> Result<WorkspaceInfo> {
+    let path = data_dir.join(WORKSPACE_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|source| WorkspaceError::BadWorkspaceFile { path, source }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let info = WorkspaceInfo {
+                id: uuid::Uuid::new_v4().to_string(),
+                kind,
+                created_at: Utc::now(),
+            };
+            let json = serde_json::to_vec_pretty(&info).expect("workspace info serialises");
+            // Write then rename, so a crash never leaves a half-written identity behind.
+            let tmp = data_dir.join(format!("{WORKSPACE_FILE}.tmp"));
+            std::fs::write(&tmp, json).map_err(io_error(&tmp))?;
+            std::fs::rename(&tmp, &path).map_err(io_error(&path))?;
+            Ok(info)
+        }
+        Err(e) => Err(io_error(&path)(e)),
+    }
+}
+
+/// The database key: read from the keyring, or made up for a database not yet created.
+fn database_key(secrets: &dyn SecretStore, db: &Path) -> Result<Secret> {
+    if let Some(key) = secrets.get(DATABASE_KEY)? {
+        return Ok(key);
+    }
+    if db.exists() {
+        return Err(WorkspaceError::MissingDatabaseKey {
+            db: db.to_path_buf(),
+        });
+    }
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let key = Secret::new(hex::encode(bytes));
+    secrets.set(DATABASE_KEY, &key)?;
+    Ok(key)
+}
