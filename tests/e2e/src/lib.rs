@@ -1,0 +1,220 @@
+//! A harness that drives the real FlightDesk window: it starts `tauri-driver` (which
+//! starts WebKitWebDriver and the app) with a throwaway data directory, opens a WebDriver
+//! session, and writes a screenshot of every scenario (and of every failure) to
+//! `tests/artifacts/screenshots/`.
+//!
+//! It needs a display (run under `xvfb-run`), a keyring session and the built app:
+//! `tests/e2e.sh` provides all three.
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const DRIVER_PORT: u16 = 4444;
+const STARTUP_LIMIT: Duration = Duration::from_secs(60);
+
+/// One running app under WebDriver, with its own data directory.
+pub struct AppSession {
+    pub client: Client,
+    pub data_dir: tempfile::TempDir,
+    driver: Child,
+}
+
+/// Extra environment for the app, such as a broken keyring address.
+pub type Env<'a> = &'a [(&'a str, &'a str)];
+
+impl AppSession {
+    /// Starts tauri-driver and the app on a fresh data directory.
+    pub async fn start(env: Env<'_>) -> Result<Self> {
+        let data_dir = tempfile::tempdir()?;
+        Self::start_in(data_dir, env).await
+    }
+
+    /// Starts the app on an existing data directory.
+    pub async fn start_in(data_dir: tempfile::TempDir, env: Env<'_>) -> Result<Self> {
+        let app = app_binary()?;
+        let mut command = Command::new(driver_binary());
+        command.env("FLIGHTDESK_DATA_DIR", data_dir.path());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let driver = command.spawn().context("starting tauri-driver")?;
+        let mut session = PartialSession {
+            driver: Some(driver),
+        };
+        wait_for_port(DRIVER_PORT).await?;
+
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app.to_string_lossy() }),
+        );
+        let client = ClientBuilder::rustls()?
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{DRIVER_PORT}"))
+            .await
+            .context("opening a WebDriver session on the app")?;
+        let driver = session.driver.take().expect("driver still owned");
+        Ok(Self {
+            client,
+            data_dir,
+            driver,
+        })
+    }
+
+    /// Waits for an element by `data-testid` and returns its text.
+    pub async fn text_of(&self, test_id: &str) -> Result<String> {
+        let element = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(&format!("[data-testid=\"{test_id}\"]")))
+            .await
+            .with_context(|| format!("waiting for [data-testid={test_id}]"))?;
+        Ok(element.text().await?)
+    }
+
+    /// Clicks an element by `data-testid`.
+    pub async fn click(&self, test_id: &str) -> Result<()> {
+        self.element(test_id).await?.click().await?;
+        Ok(())
+    }
+
+    /// Replaces the text of an input by `data-testid`.
+    pub async fn type_into(&self, test_id: &str, text: &str) -> Result<()> {
+        let element = self.element(test_id).await?;
+        element.clear().await?;
+        element.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Chooses an option of a select by `data-testid`.
+    pub async fn select(&self, test_id: &str, value: &str) -> Result<()> {
+        self.element(test_id).await?.select_by_value(value).await?;
+        Ok(())
+    }
+
+    pub async fn element(&self, test_id: &str) -> Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(&format!("[data-testid=\"{test_id}\"]")))
+            .await
+            .with_context(|| format!("waiting for [data-testid={test_id}]"))
+    }
+
+    /// Writes a PNG of the window to the screenshots folder.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        // WebKit paints asynchronously: let two frames pass so the picture shows the DOM
+        // the assertions just read, not the frame before it.
+        let settle = "const done = arguments[arguments.length - 1];
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));";
+        self.client
+            .execute_async(settle, vec![])
+            .await
+            .context("letting the window paint")?;
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .context("taking a screenshot")?;
+        let path = screenshot_dir()?.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Runs a scenario; on failure saves `failure-<name>.png` before passing the error on.
+    pub async fn scenario<F, Fut>(&self, name: &str, body: F) -> Result<()>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<()>>,
+    {
+        let result = tokio::time::timeout(Duration::from_secs(120), body())
+            .await
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("scenario `{name}` timed out")));
+        if result.is_err() {
+            let _ = self.screenshot(&format!("failure-{name}")).await;
+        }
+        result.with_context(|| format!("scenario `{name}`"))
+    }
+
+    /// Closes the window and stops tauri-driver (with SIGTERM, so WebKitWebDriver exits too).
+    pub async fn finish(mut self) -> Result<tempfile::TempDir> {
+        let _ = self.client.clone().close().await;
+        stop_driver(&mut self.driver);
+        // Give the app a moment to flush and exit before the next session reuses the ports.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        Ok(self.data_dir)
+    }
+}
+
+/// Stops the driver if session set-up fails half-way.
+struct PartialSession {
+    driver: Option<Child>,
+}
+
+impl Drop for PartialSession {
+    fn drop(&mut self) {
+        if let Some(driver) = self.driver.as_mut() {
+            stop_driver(driver);
+        }
+    }
+}
+
+fn stop_driver(driver: &mut Child) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(driver.id().to_string())
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = driver.kill();
+}
+
+/// The app binary under test, built by `tests/e2e.sh`.
+fn app_binary() -> Result<PathBuf> {
+    let path = std::env::var_os("FLIGHTDESK_APP")
+        .map(PathBuf::from)
+        .context("set FLIGHTDESK_APP to the built app binary (tests/e2e.sh does)")?;
+    if !path.is_absolute() || !path.exists() {
+        bail!(
+            "FLIGHTDESK_APP must be an existing absolute path, got {}",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+fn driver_binary() -> PathBuf {
+    std::env::var_os("TAURI_DRIVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "tauri-driver".into())
+}
+
+/// `tests/artifacts/screenshots/` in the repository (the README points there).
+pub fn screenshot_dir() -> Result<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts/screenshots");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+async fn wait_for_port(port: u16) -> Result<()> {
+    let deadline = Instant::now() + STARTUP_LIMIT;
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("tauri-driver did not listen on port {port} within {STARTUP_LIMIT:?}")
+}

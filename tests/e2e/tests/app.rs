@@ -1,0 +1,117 @@
+//! Scenarios in the real app window. Run with `tests/e2e.sh`; they are ignored by a
+//! plain `cargo test` because they need a display, tauri-driver and the built app.
+
+use anyhow::{ensure, Result};
+use flightdesk_e2e::AppSession;
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
+async fn the_window_shows_the_workspace_and_saves_settings() -> Result<()> {
+    let app = AppSession::start(&[]).await?;
+    let data_dir = app.data_dir.path().to_path_buf();
+
+    app.scenario("overview", || async {
+        ensure!(app.client.title().await? == "FlightDesk", "window title");
+        ensure!(app.text_of("overview-title").await? == "Overview");
+        // Computed by Rust commands: the schema version and the data folder.
+        ensure!(app.text_of("schema-version").await? == "version 1");
+        ensure!(app.text_of("data-dir").await? == data_dir.display().to_string());
+        ensure!(app.text_of("app-version").await? == format!("v{}", env!("CARGO_PKG_VERSION")));
+        ensure!(app
+            .text_of("accounts-empty")
+            .await?
+            .contains("No accounts connected yet"));
+        let providers = app
+            .client
+            .find_all(fantoccini::Locator::Css("[data-testid=provider]"));
+        ensure!(providers.await?.len() == 5, "the five providers are listed");
+        app.screenshot("overview").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("settings-rejects-an-unknown-zone", || async {
+        app.click("nav-settings").await?;
+        app.type_into("pref-time-zone", "Mars/Olympus").await?;
+        app.click("settings-save").await?;
+        let error = app.text_of("settings-error").await?;
+        ensure!(
+            error.contains("Mars/Olympus"),
+            "error names the zone: {error}"
+        );
+        app.screenshot("settings-error").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("settings-saved", || async {
+        app.type_into("pref-time-zone", "Europe/Berlin").await?;
+        app.select("pref-theme", "dark").await?;
+        app.select("pref-role", "dispatcher").await?;
+        app.click("settings-save").await?;
+        ensure!(app.text_of("settings-saved").await? == "Saved.");
+        app.screenshot("settings-dark").await?;
+        Ok(())
+    })
+    .await?;
+
+    let data_dir = app.finish().await?;
+    let settings = std::fs::read_to_string(data_dir.path().join("settings.json"))?;
+    ensure!(
+        settings.contains("Europe/Berlin"),
+        "preferences persisted: {settings}"
+    );
+    ensure!(settings.contains("dispatcher"));
+
+    // A second launch on the same folder comes back with the saved theme and zone.
+    let app = AppSession::start_in(data_dir, &[]).await?;
+    app.scenario("settings-survive-a-restart", || async {
+        ensure!(app.text_of("overview-title").await? == "Overview");
+        let theme = app.client.execute(
+            "return document.documentElement.dataset.theme ?? ''",
+            vec![],
+        );
+        ensure!(theme.await? == "dark", "theme restored");
+        app.click("nav-settings").await?;
+        let zone = app.element("pref-time-zone").await?.prop("value").await?;
+        ensure!(
+            zone.as_deref() == Some("Europe/Berlin"),
+            "zone restored: {zone:?}"
+        );
+        app.screenshot("settings-restored").await?;
+        Ok(())
+    })
+    .await?;
+    let data_dir = app.finish().await?;
+
+    // Nothing the app wrote holds the workspace's data in plain text.
+    let db = std::fs::read(data_dir.path().join("flightdesk.db"))?;
+    ensure!(
+        !String::from_utf8_lossy(&db).contains("SQLite format 3"),
+        "database is encrypted"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
+async fn without_a_keyring_the_window_explains_instead_of_crashing() -> Result<()> {
+    let app = AppSession::start(&[(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/flightdesk-bus",
+    )])
+    .await?;
+    app.scenario("no-keyring", || async {
+        let message = app.text_of("startup-error-message").await?;
+        ensure!(message.contains("no OS keyring is available"), "{message}");
+        app.screenshot("no-keyring").await?;
+        Ok(())
+    })
+    .await?;
+    let data_dir = app.finish().await?;
+    ensure!(
+        !data_dir.path().join("flightdesk.db").exists(),
+        "no database without a key"
+    );
+    Ok(())
+}
