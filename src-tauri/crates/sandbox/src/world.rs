@@ -384,6 +384,7 @@ pub enum ComplianceStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ComplianceCategory {
+    #[serde(rename = "PART_142")]
     Part142,
     Nsp,
     AircraftEvaluation,
