@@ -51,8 +51,10 @@ pub struct State {
 struct HookState {
     /// A post is queued (debounce).
     scheduled: bool,
-    /// Posts sent: (delivery ids, newest `updated_at` in the post, ms).
-    sent: Vec<(Vec<u64>, i64)>,
+    /// World changes not yet posted.
+    pending: Vec<Change>,
+    /// Posts sent: (delivery ids, the changes they carried).
+    sent: Vec<(Vec<u64>, Vec<Change>)>,
 }
 
 /// The school group's key: 30 letters and digits derived from the seed.
@@ -449,6 +451,8 @@ enum LogKind {
 /// One log entry as it stands at `now`. Times in unix seconds.
 struct Log {
     uuid: String,
+    /// Deleted in the world: reported with status `striked`.
+    struck: bool,
     kind: LogKind,
     created: Ts,
     updated: Ts,
@@ -511,11 +515,7 @@ fn aircraft_logs(w: &World, a: u32, now: Ts) -> Vec<Log> {
             .unwrap_or_default()
     };
     let person = |p: u32, t: &'static str| w.person(p).map(|p| (p.uuid.clone(), p.name(), t));
-    for f in w
-        .flights
-        .iter()
-        .filter(|f| f.aircraft == a && f.by_device && !f.deleted)
-    {
+    for f in w.flights.iter().filter(|f| f.aircraft == a && f.by_device) {
         if f.off_block > now {
             continue;
         }
@@ -527,12 +527,14 @@ fn aircraft_logs(w: &World, a: u32, now: Ts) -> Vec<Log> {
             personel.push(s);
         }
         let until = now.min(f.on_block);
+        // A closed log changes when the device syncs, and again when the flight is edited.
         let updated = if inflight {
             last_point_time(f.off_block, until)
         } else {
-            f.on_block + SYNC_DELAY
+            (f.on_block + SYNC_DELAY).max(f.updated_at.min(now))
         };
         logs.push(Log {
+            struck: f.deleted,
             uuid: f.uuid.clone(),
             kind: LogKind::Flight,
             created: f.off_block,
@@ -605,6 +607,7 @@ fn aircraft_logs(w: &World, a: u32, now: Ts) -> Vec<Log> {
         let updated = last_point_time(off, until);
         let home = ac.location;
         logs.push(Log {
+            struck: false,
             uuid: uuid_for(NS_LIVE, b.id, w.seed),
             kind: LogKind::Flight,
             created: off,
@@ -655,6 +658,7 @@ fn aircraft_logs(w: &World, a: u32, now: Ts) -> Vec<Log> {
             continue;
         }
         logs.push(Log {
+            struck: false,
             uuid: uuid_for(NS_MAINT, wo.id, w.seed),
             kind: LogKind::Maint,
             created: wo.opened_at,
@@ -686,6 +690,7 @@ fn aircraft_logs(w: &World, a: u32, now: Ts) -> Vec<Log> {
                 break;
             }
             logs.push(Log {
+                struck: false,
                 uuid: uuid_for(NS_INSPECT, a * 1000 + k, w.seed),
                 kind: LogKind::Maint,
                 created: t - 3 * 3600,
@@ -891,7 +896,7 @@ fn log_json(w: &World, a: u32, l: &Log, f: &Filter, now: Ts) -> Value {
         "created_at": l.created * 1000,
         "updated_at": l.updated * 1000,
         "log_type": if l.kind == LogKind::Flight { "flight" } else { "maint" },
-        "status": if l.inflight { "inflight" } else { "closed" },
+        "status": if l.struck { "striked" } else if l.inflight { "inflight" } else { "closed" },
         "happened_at": l.happened * 1000,
         "attention_required": l.attention,
         "remarks": l.remarks,
@@ -1015,14 +1020,14 @@ pub fn on_change(state: &AppState, change: Change) {
         return;
     }
     let mut h = state.providers.airbly.hook.lock().expect("airbly hook");
+    h.pending.push(change);
     if h.scheduled {
         return;
     }
     h.scheduled = true;
     drop(h);
     let st = state.clone();
-    let spawn = tokio::runtime::Handle::try_current();
-    if let Ok(rt) = spawn {
+    if let Ok(rt) = tokio::runtime::Handle::try_current() {
         rt.spawn(async move {
             // Batch changes that arrive together into one post.
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -1033,25 +1038,29 @@ pub fn on_change(state: &AppState, change: Change) {
     }
 }
 
-/// Posts every asset/log changed since the last confirmed post. Returns the delivery ids.
+/// Posts every asset and log changed since the last confirmed post (changes of posts not
+/// yet confirmed are sent again). Returns the delivery ids.
 pub fn push_now(state: &AppState) -> Vec<u64> {
-    push_since(state, None)
+    push(state, false)
 }
 
-fn push_since(state: &AppState, force_since: Option<i64>) -> Vec<u64> {
+fn push(state: &AppState, everything: bool) -> Vec<u64> {
     let log = state.hooks.log();
     let mut h = state.providers.airbly.hook.lock().expect("airbly hook");
     h.scheduled = false;
     let delivered = |ids: &Vec<u64>| log.iter().any(|d| ids.contains(&d.id) && d.delivered);
-    let world = state.world();
-    let since = h
+    let last_ok = h
         .sent
         .iter()
-        .rev()
-        .find(|(ids, _)| delivered(ids))
-        .map(|(_, t)| *t)
-        .unwrap_or(world.generated_at * 1000);
-    let since = force_since.unwrap_or(since);
+        .rposition(|(ids, _)| delivered(ids))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let mut changes: Vec<Change> = vec![];
+    for (_, c) in &h.sent[last_ok..] {
+        changes.extend(c.iter().copied());
+    }
+    changes.append(&mut h.pending);
+    let world = state.world();
     let now = state.clock.now();
     let Some(group) = groups(&world)
         .into_iter()
@@ -1059,21 +1068,57 @@ fn push_since(state: &AppState, force_since: Option<i64>) -> Vec<u64> {
     else {
         return vec![];
     };
-    let assets = asset_list(
-        &world,
-        &group,
-        &Filter::everything_after(since as i128),
-        now.timestamp(),
-    );
+    // Which assets, and which of their logs, changed.
+    let mut touched: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for c in &changes {
+        match c.kind {
+            RecordKind::Flight => {
+                if let Some(f) = world.flights.get(c.id as usize).filter(|f| f.by_device) {
+                    touched
+                        .entry(f.aircraft)
+                        .or_default()
+                        .push(f.uuid.to_ascii_lowercase());
+                }
+            }
+            RecordKind::WorkOrder => {
+                if let Some(o) = world.work_orders.get(c.id as usize) {
+                    touched
+                        .entry(o.aircraft)
+                        .or_default()
+                        .push(uuid_for(NS_MAINT, o.id, world.seed));
+                }
+            }
+            RecordKind::Aircraft => {
+                touched.entry(c.id).or_default();
+            }
+            _ => {}
+        }
+    }
+    touched.retain(|a, _| group.aircraft.contains(a));
+    let ts = now.timestamp();
+    let assets: Vec<Value> = if everything {
+        let mut f = Filter::everything_after(-TS_MAX);
+        f.log_limit = 10;
+        asset_list(&world, &group, &f, ts)
+    } else {
+        touched
+            .iter()
+            .flat_map(|(a, logs)| {
+                let mut f = Filter::everything_after(-TS_MAX);
+                f.asset_uuids = vec![world.aircraft[*a as usize].uuid.to_ascii_lowercase()];
+                if logs.is_empty() {
+                    f.log_limit = 0;
+                } else {
+                    f.log_uuids = logs.clone();
+                }
+                asset_list(&world, &group, &f, ts)
+            })
+            .collect()
+    };
     drop(world);
     if assets.is_empty() {
         return vec![];
     }
-    let newest = assets
-        .iter()
-        .filter_map(|a| a["updated_at"].as_i64())
-        .max()
-        .unwrap_or(since);
     let body = webhook_body(&group, assets, now.timestamp_millis());
     let ids = state.hooks.send(Delivery {
         provider: Provider::Airbly,
@@ -1083,7 +1128,7 @@ fn push_since(state: &AppState, force_since: Option<i64>) -> Vec<u64> {
         headers: vec![],
         accept: accept_confirmation,
     });
-    h.sent.push((ids.clone(), newest));
+    h.sent.push((ids.clone(), changes));
     ids
 }
 
@@ -1114,7 +1159,7 @@ pub fn trigger(state: &AppState, event: &str, _id: Option<u32>) -> Result<Vec<u6
     if !ids.is_empty() {
         return Ok(ids);
     }
-    Ok(push_since(state, Some(i64::MIN)))
+    Ok(push(state, true))
 }
 
 /// Everything served, per group: all assets with all logs (no points).
