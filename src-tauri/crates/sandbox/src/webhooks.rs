@@ -72,6 +72,7 @@ pub struct Hub {
     client: reqwest::Client,
     retry: Duration,
     max_attempts: u32,
+    seq: std::sync::atomic::AtomicU64,
 }
 
 impl Hub {
@@ -85,7 +86,13 @@ impl Hub {
                 .expect("http client"),
             retry,
             max_attempts: max_attempts.max(1),
+            seq: Default::default(),
         }
+    }
+
+    /// A per-sandbox event counter (1, 2, ...) for building event ids.
+    pub fn next_seq(&self) -> u64 {
+        self.seq.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
     }
 
     pub fn register(

@@ -384,6 +384,7 @@ pub enum ComplianceStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ComplianceCategory {
+    #[serde(rename = "PART_142")]
     Part142,
     Nsp,
     AircraftEvaluation,
@@ -931,7 +932,7 @@ impl World {
                     let len = if is_sim {
                         2 * HOUR
                     } else {
-                        rng.gen_range(2..=4) * HOUR / 2 * 2
+                        rng.gen_range(2..=4) * HOUR / 2
                     };
                     let (ins, _, _) = on_duty[rng.gen_range(0..on_duty.len())];
                     let student = students[rng.gen_range(0..students.len())];
@@ -1297,7 +1298,12 @@ impl World {
             ));
         }
         for (i, (cat, title, l, person, aircraft)) in items.into_iter().enumerate() {
-            let due = today + rng.gen_range(-30..200) * DAY;
+            // Every status appears: a fifth overdue, a fifth due within 30 days.
+            let due = match i % 5 {
+                0 => today - rng.gen_range(3..30) * DAY,
+                1 => today + rng.gen_range(3..28) * DAY,
+                _ => today + rng.gen_range(40..400) * DAY,
+            };
             let pinned = match i % 11 {
                 3 => Some(ComplianceStatus::InProgress),
                 7 => Some(ComplianceStatus::Waived),

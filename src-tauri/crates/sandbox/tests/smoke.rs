@@ -20,8 +20,14 @@ async fn starts_serves_manifest_and_stops() {
         assert_eq!(base, sb.base_url(p));
     }
     let c = reqwest::Client::new();
-    let clock: serde_json::Value =
-        c.get(format!("{}/clock", sb.admin_url())).send().await.unwrap().json().await.unwrap();
+    let clock: serde_json::Value = c
+        .get(format!("{}/clock", sb.admin_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(clock["unix"], 1_772_443_800);
     assert_eq!(clock["pinned"], true);
     let adv: serde_json::Value = c
@@ -34,7 +40,11 @@ async fn starts_serves_manifest_and_stops() {
         .await
         .unwrap();
     assert_eq!(adv["unix"], 1_772_443_800 + 7200);
-    let r = c.get(format!("{}/nope", sb.admin_url())).send().await.unwrap();
+    let r = c
+        .get(format!("{}/nope", sb.admin_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["error"]["code"], "not_found");

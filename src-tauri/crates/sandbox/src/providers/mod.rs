@@ -7,6 +7,7 @@
 
 pub mod airbly;
 pub mod aviationalley;
+pub mod common;
 pub mod flightschoolbooking;
 pub mod flylogs;
 pub mod pilotflows;
