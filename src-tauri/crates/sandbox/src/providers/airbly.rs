@@ -496,10 +496,46 @@ struct FlightUsage {
     fuel_ml: i64,
 }
 
+/// Flights and bookings per aircraft, built once per request.
+struct Index<'a> {
+    flights: BTreeMap<u32, Vec<&'a crate::world::Flight>>,
+    bookings: BTreeMap<u32, Vec<&'a crate::world::Booking>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(w: &'a World, aircraft: &[u32]) -> Index<'a> {
+        let mut ix = Index {
+            flights: BTreeMap::new(),
+            bookings: BTreeMap::new(),
+        };
+        for &a in aircraft {
+            ix.flights.insert(a, vec![]);
+            ix.bookings.insert(a, vec![]);
+        }
+        for f in &w.flights {
+            if let Some(v) = ix.flights.get_mut(&f.aircraft) {
+                v.push(f);
+            }
+        }
+        for b in &w.bookings {
+            if let Some(v) = b.aircraft().and_then(|a| ix.bookings.get_mut(&a)) {
+                v.push(b);
+            }
+        }
+        ix
+    }
+    fn flights(&self, a: u32) -> &[&'a crate::world::Flight] {
+        self.flights.get(&a).map(Vec::as_slice).unwrap_or(&[])
+    }
+    fn bookings(&self, a: u32) -> &[&'a crate::world::Booking] {
+        self.bookings.get(&a).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
 /// Seconds the device needs after engine stop to sync a closed log.
 const SYNC_DELAY: Ts = 120;
 
-fn aircraft_logs(w: &World, a: u32, now: Ts) -> Vec<Log> {
+fn aircraft_logs(w: &World, a: u32, now: Ts, ix: &Index) -> Vec<Log> {
     let ac = &w.aircraft[a as usize];
     let mut logs = vec![];
     let loc = |l: u32| {
@@ -515,7 +551,7 @@ fn aircraft_logs(w: &World, a: u32, now: Ts) -> Vec<Log> {
             .unwrap_or_default()
     };
     let person = |p: u32, t: &'static str| w.person(p).map(|p| (p.uuid.clone(), p.name(), t));
-    for f in w.flights.iter().filter(|f| f.aircraft == a && f.by_device) {
+    for f in ix.flights(a).iter().copied().filter(|f| f.by_device) {
         if f.off_block > now {
             continue;
         }
@@ -583,10 +619,11 @@ fn aircraft_logs(w: &World, a: u32, now: Ts) -> Vec<Log> {
         });
     }
     // A flight in progress right now: a live log from the booking (no world flight yet).
-    for b in w
-        .bookings
+    for b in ix
+        .bookings(a)
         .iter()
-        .filter(|b| b.aircraft() == Some(a) && b.flight.is_none())
+        .copied()
+        .filter(|b| b.flight.is_none())
     {
         let off = b.start + 10 * 60;
         if b.cancelled_at.is_some() || b.no_show || b.student.is_none() || off > now || b.end <= now
@@ -675,13 +712,7 @@ fn aircraft_logs(w: &World, a: u32, now: Ts) -> Vec<Log> {
             events: vec![],
         });
     }
-    if let Some(first) = w
-        .flights
-        .iter()
-        .filter(|f| f.aircraft == a)
-        .map(|f| f.off_block)
-        .min()
-    {
+    if let Some(first) = ix.flights(a).iter().map(|f| f.off_block).min() {
         let day0 = first - first.rem_euclid(DAY);
         let mut k = 1u32;
         loop {
@@ -723,13 +754,13 @@ fn last_point_time(off: Ts, until: Ts) -> Ts {
     off + (until - off) / 300 * 300
 }
 
-fn device_json(w: &World, a: u32, now: Ts) -> Value {
+fn device_json(w: &World, a: u32, now: Ts, ix: &Index) -> Value {
     let ac = &w.aircraft[a as usize];
     let h = splitmix(w.seed ^ a as u64 ^ 0xdead);
-    let last_sync = w
-        .flights
+    let last_sync = ix
+        .flights(a)
         .iter()
-        .filter(|f| f.aircraft == a && f.by_device && f.on_block + SYNC_DELAY <= now)
+        .filter(|f| f.by_device && !f.deleted && f.on_block + SYNC_DELAY <= now)
         .map(|f| f.on_block + SYNC_DELAY)
         .max()
         .unwrap_or(ac.created_at);
@@ -749,13 +780,14 @@ fn asset_list(w: &World, g: &Group, f: &Filter, now: Ts) -> Vec<Value> {
             .registration
             .cmp(&w.aircraft[*y as usize].registration)
     });
+    let ix = Index::new(w, &ids);
     let mut out = vec![];
     for a in ids {
         let ac = &w.aircraft[a as usize];
         if !f.asset_uuids.is_empty() && !f.asset_uuids.contains(&ac.uuid.to_ascii_lowercase()) {
             continue;
         }
-        let logs = aircraft_logs(w, a, now);
+        let logs = aircraft_logs(w, a, now, &ix);
         let updated = logs
             .iter()
             .map(|l| l.updated)
@@ -765,10 +797,11 @@ fn asset_list(w: &World, g: &Group, f: &Filter, now: Ts) -> Vec<Value> {
         if !within(updated * 1000, f.asset_updated) {
             continue;
         }
-        let closed_flights: Vec<&crate::world::Flight> = w
-            .flights
+        let closed_flights: Vec<&crate::world::Flight> = ix
+            .flights(a)
             .iter()
-            .filter(|x| x.aircraft == a && !x.deleted && x.on_block <= now)
+            .copied()
+            .filter(|x| !x.deleted && x.on_block <= now)
             .collect();
         let engine = closed_flights
             .iter()
@@ -786,6 +819,7 @@ fn asset_list(w: &World, g: &Group, f: &Filter, now: Ts) -> Vec<Value> {
         let inflight = logs.iter().any(|l| l.inflight);
         let hours_into = (engine / 3600) % 100;
         let attention = logs.iter().take(10).any(|l| l.attention);
+        let device = device_json(w, a, now, &ix);
         let mut selected = vec![];
         for l in &logs {
             if selected.len() >= f.log_limit {
@@ -802,7 +836,7 @@ fn asset_list(w: &World, g: &Group, f: &Filter, now: Ts) -> Vec<Value> {
             {
                 continue;
             }
-            selected.push(log_json(w, a, l, f, now));
+            selected.push(log_json(w, a, l, f, now, &device));
         }
         out.push(json!({
             "uuid": ac.uuid,
@@ -829,14 +863,14 @@ fn asset_list(w: &World, g: &Group, f: &Filter, now: Ts) -> Vec<Value> {
                 "cycles": cycles,
                 "movements": 0,
             },
-            "device": device_json(w, a, now),
+            "device": device,
             "logs": selected,
         }));
     }
     out
 }
 
-fn log_json(w: &World, a: u32, l: &Log, f: &Filter, now: Ts) -> Value {
+fn log_json(w: &World, a: u32, l: &Log, f: &Filter, now: Ts, device: &Value) -> Value {
     let serial = w.aircraft[a as usize]
         .device_serial
         .clone()
@@ -881,7 +915,7 @@ fn log_json(w: &World, a: u32, l: &Log, f: &Filter, now: Ts) -> Value {
         _ => vec![],
     };
     let device = if l.by_device {
-        device_json(w, a, now)
+        device.clone()
     } else {
         json!({})
     };

@@ -845,6 +845,13 @@ impl Data {
                 }
             }
         }
+        // (user, training) -> enrolment index, for the bulk derivations below.
+        let enrol_idx: BTreeMap<(u32, String), usize> = d
+            .enrollments
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ((e.user, e.training.clone()), i))
+            .collect();
         // Classes: ground-school bookings of students on a ground+onsite course.
         let loc_ids: Vec<String> = d.locations.iter().map(|l| l.id.clone()).collect();
         for b in w.bookings.iter().filter(|b| b.kind == BookingKind::Ground) {
@@ -899,10 +906,9 @@ impl Data {
                 deleted: false,
             });
             if b.end <= now {
-                if let Some(e) = d
-                    .enrollments
-                    .iter()
-                    .find(|e| e.user == uid_of(s) && e.training == tid)
+                if let Some(e) = enrol_idx
+                    .get(&(uid_of(s), tid.clone()))
+                    .map(|i| &d.enrollments[*i])
                 {
                     let (eid, user) = (e.id.clone(), e.user);
                     d.attendance.push(Attendance {
@@ -937,10 +943,9 @@ impl Data {
                 continue;
             };
             let tid = train_of_course(c);
-            let Some(e) = d
-                .enrollments
-                .iter()
-                .find(|e| e.user == uid_of(s) && e.training == tid)
+            let Some(e) = enrol_idx
+                .get(&(uid_of(s), tid.clone()))
+                .map(|i| &d.enrollments[*i])
             else {
                 continue;
             };
