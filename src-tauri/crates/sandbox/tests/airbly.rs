@@ -864,3 +864,128 @@ fn confirmation_rule() {
     assert!(!ok(200, bad.to_string().as_bytes()));
     assert!(!ok(200, b"OK"));
 }
+
+#[tokio::test]
+async fn injected_server_errors_and_bursts_keep_the_envelope() {
+    let sb = start(SandboxConfig {
+        faults: FaultSpec::parse("airbly:5xx=1").unwrap(),
+        ..cfg()
+    })
+    .await
+    .unwrap();
+    let r = reqwest::get(format!(
+        "{}/assetList?groupKey={SAMPLE_KEY}",
+        sb.base_url(Provider::Airbly)
+    ))
+    .await
+    .unwrap();
+    assert!(r.status().is_server_error());
+    let v: Value = r.json().await.unwrap();
+    assert_envelope(&v, "");
+    assert_ne!(v["error"], "");
+    sb.shutdown().await;
+    let sb = start(SandboxConfig {
+        faults: FaultSpec::parse("airbly:429burst=2").unwrap(),
+        ..cfg()
+    })
+    .await
+    .unwrap();
+    let url = format!(
+        "{}/assetList?groupKey={SAMPLE_KEY}",
+        sb.base_url(Provider::Airbly)
+    );
+    for _ in 0..2 {
+        let r = reqwest::get(&url).await.unwrap();
+        assert_eq!(r.status(), 429);
+        assert!(r.headers().get("retry-after").is_some());
+        let v: Value = r.json().await.unwrap();
+        assert_envelope(&v, "");
+    }
+    let r = reqwest::get(&url).await.unwrap();
+    assert_eq!(r.status(), 200);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn deleted_flights_are_striked_and_pushed() {
+    let (url, mut rx) = receiver(0).await;
+    let sb = start(SandboxConfig {
+        webhook: Some(url),
+        timers: Timers {
+            webhook_retry: Duration::from_millis(150),
+            ..Timers::default()
+        },
+        ..cfg()
+    })
+    .await
+    .unwrap();
+    let key = school_key(&sb);
+    let v = get(
+        &sb,
+        &format!("groupKey={key}&log_types=flight&log_limit_per_asset=3"),
+    )
+    .await;
+    let log = assets(&v)[0]["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["status"] == "closed")
+        .unwrap()
+        .clone();
+    let c = reqwest::Client::new();
+    let flights: Value = c
+        .get(format!("{}/records/flights", sb.admin_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let f = flights
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["uuid"] == log["uuid"])
+        .unwrap();
+    let r = c
+        .delete(format!("{}/flights/{}", sb.admin_url(), f["id"]))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let post = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let pushed = &post["assets"][0]["logs"][0];
+    assert_eq!(pushed["uuid"], log["uuid"]);
+    assert_eq!(pushed["status"], "striked");
+    let l = log["uuid"].as_str().unwrap();
+    let v = get(
+        &sb,
+        &format!("groupKey={key}&log_types=flight&log_uuids={l}"),
+    )
+    .await;
+    let got: Vec<&Value> = assets(&v)
+        .iter()
+        .flat_map(|x| x["logs"].as_array().unwrap())
+        .collect();
+    assert_eq!(got[0]["status"], "striked");
+    // Admin trigger with nothing pending sends the whole group.
+    let r: Value = c
+        .post(format!("{}/webhooks/trigger", sb.admin_url()))
+        .json(&json!({"provider": "airbly"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!r["queued"].as_array().unwrap().is_empty(), "{r}");
+    let post = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(post["assets"].as_array().unwrap().len() >= 3);
+    sb.shutdown().await;
+}

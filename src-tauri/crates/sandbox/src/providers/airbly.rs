@@ -1068,7 +1068,14 @@ pub fn on_change(state: &AppState, change: Change) {
             push_now(&st);
         });
     } else {
-        push_now(state);
+        // No runtime to deliver from: keep the change for the next post.
+        state
+            .providers
+            .airbly
+            .hook
+            .lock()
+            .expect("airbly hook")
+            .scheduled = false;
     }
 }
 
