@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the built app: Xvfb display, real keyring, tauri-driver.
-# Screenshots land in tests/artifacts/screenshots/.
+# Screenshots land in tests/artifacts/screenshots/. The cargo flags match .ci/test so the
+# workspace is not rebuilt with another feature set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/env
@@ -12,4 +13,4 @@ export FLIGHTDESK_APP="$app"
 timeout --signal=TERM --kill-after=30 900 \
   xvfb-run -a -s "-screen 0 1280x1024x24" \
   tests/keyring-session.sh --throwaway \
-  cargo test -p flightdesk-e2e --locked -- --ignored --test-threads=1
+  cargo test --workspace --locked --test window -- --ignored --test-threads=1
