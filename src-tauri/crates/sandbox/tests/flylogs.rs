@@ -2088,3 +2088,95 @@ async fn malformed_requests_get_json_errors() {
     assert_eq!(r.status(), 404);
     f.sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn world_changes_reach_flylogs() {
+    let f = Fl::new().await;
+    let s = f.who("student");
+    let n = ok(&f.get("/trainings/missions/unsigned.json", &s).await)["missions"]
+        .as_array()
+        .unwrap()
+        .len();
+    let person: u32 = s.uid.parse::<u32>().unwrap() - 1000;
+    let aircraft: Value =
+        f.c.get(format!("{}/records/aircraft", f.sb.admin_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let plane = aircraft
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "aircraft")
+        .unwrap()["id"]
+        .clone();
+    let people: Value =
+        f.c.get(format!("{}/records/people", f.sb.admin_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let ins = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["role"] == "instructor")
+        .unwrap()["id"]
+        .clone();
+    let now = 1_772_443_800i64;
+    let r = f
+        .c
+        .post(format!("{}/flights", f.sb.admin_url()))
+        .json(&json!({"aircraft": plane, "pic": ins, "student": person, "off_block": now - 7200, "on_block": now - 3600}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let created: Value = r.json().await.unwrap();
+    let fl = if created["uuid"].is_string() {
+        created.clone()
+    } else {
+        created["record"].clone()
+    };
+    let un = ok(&f.get("/trainings/missions/unsigned.json", &s).await).clone();
+    let list = un["missions"].as_array().unwrap();
+    assert_eq!(list.len(), n + 1);
+    assert!(list
+        .iter()
+        .any(|m| m["UserTrainingFlight"]["flight_id"] == fl["uuid"]));
+    let r =
+        f.c.delete(format!("{}/flights/{}", f.sb.admin_url(), fl["id"]))
+            .send()
+            .await
+            .unwrap();
+    assert!(r.status().is_success());
+    let un = ok(&f.get("/trainings/missions/unsigned.json", &s).await).clone();
+    assert_eq!(un["missions"].as_array().unwrap().len(), n);
+    // A new person becomes a user (their course enrolment included).
+    let r =
+        f.c.post(format!("{}/people", f.sb.admin_url()))
+            .json(&json!({"first_name": "Nova", "last_name": "Student", "role": "student"}))
+            .send()
+            .await
+            .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let truth: Value =
+        f.c.get(format!("{}/truth/flylogs", f.sb.admin_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert!(truth["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["name"] == "Nova Student"));
+    f.sb.shutdown().await;
+}

@@ -23,7 +23,7 @@ use axum::Router;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde_json::{json, Map, Value};
 
-use super::{Change, Credential};
+use super::{Change, Credential, RecordKind};
 use crate::world::{splitmix, uuid_for, AircraftKind, BookingKind, Role, Ts, World, DAY};
 use crate::AppState;
 
@@ -1079,6 +1079,118 @@ impl Data {
                 options,
             });
         }
+    }
+
+    fn sync_person(&mut self, w: &World, id: u32) {
+        let Some(p) = w.person(id) else { return };
+        let uid = uid_of(p.id);
+        if let Some(u) = self.users.iter_mut().find(|u| u.uid == uid) {
+            u.name = p.first_name.clone();
+            u.surname = p.last_name.clone();
+            u.email = p.email.clone();
+            u.active = p.active;
+            return;
+        }
+        let (g, gn) = group_of(p.role, false);
+        self.users.push(User {
+            uid,
+            person: Some(p.id),
+            name: p.first_name.clone(),
+            surname: p.last_name.clone(),
+            email: p.email.clone(),
+            group_id: g,
+            group_name: gn,
+            password: password(self.seed, uid),
+            api_key: api_key(self.seed, uid),
+            two_factor: None,
+            api_user: false,
+            active: p.active,
+        });
+        if let (Role::Student, Some(c)) = (p.role, p.course) {
+            let tid = uuid_for(NS_TRAINING, c, self.seed);
+            if self.training(&tid).is_some() {
+                self.enrollments.push(Enrollment {
+                    id: uuid_for(NS_ENROLL, p.id * 10, self.seed),
+                    training: tid,
+                    user: uid,
+                    supervisor: None,
+                    created: p.created_at,
+                    modified: p.created_at,
+                    finish_before: None,
+                    finished: false,
+                    finish_date: None,
+                    notes: None,
+                });
+            }
+            if let Some(g) = self.pilot_groups.get_mut(c as usize) {
+                g.members.push(uid);
+            }
+        }
+    }
+
+    fn sync_flight(&mut self, w: &World, id: u32) {
+        let Some(f) = w.flights.get(id as usize) else {
+            return;
+        };
+        let mid = uuid_for(NS_MISSION, f.id, self.seed);
+        if f.deleted {
+            self.missions.retain(|m| m.id != mid);
+            return;
+        }
+        if let Some(m) = self.missions.iter_mut().find(|m| m.id == mid) {
+            m.completed = f.on_block;
+            m.time = f.engine_seconds();
+            return;
+        }
+        let s = match f.student {
+            Some(s) => s,
+            None if w.person(f.pic).is_some_and(|p| p.role == Role::Student) => f.pic,
+            None => return,
+        };
+        let Some(c) = w.person(s).and_then(|p| p.course) else {
+            return;
+        };
+        let tid = uuid_for(NS_TRAINING, c, self.seed);
+        let Some(e) = self
+            .enrollments
+            .iter()
+            .find(|e| e.user == uid_of(s) && e.training == tid)
+        else {
+            return;
+        };
+        let Some(ac) = w.aircraft.get(f.aircraft as usize) else {
+            return;
+        };
+        let sim = ac.kind == AircraftKind::Simulator;
+        let mut templates: Vec<&TFlight> = self
+            .tflights
+            .iter()
+            .filter(|t| t.training == tid && t.simulator == sim)
+            .collect();
+        if templates.is_empty() {
+            templates = self.tflights.iter().filter(|t| t.training == tid).collect();
+        }
+        if templates.is_empty() {
+            return;
+        }
+        let done = self
+            .missions
+            .iter()
+            .filter(|m| m.enrollment == e.id)
+            .count();
+        let m = Mission {
+            id: mid,
+            enrollment: e.id.clone(),
+            tflight: templates[done % templates.len()].id.clone(),
+            user: uid_of(s),
+            flight_uuid: f.uuid.clone(),
+            aircraft: ac.registration.clone(),
+            simulator: sim,
+            completed: f.on_block,
+            time: f.engine_seconds(),
+            signed: None,
+        };
+        self.missions.push(m);
     }
 
     fn next_id(&mut self) -> String {
@@ -3827,7 +3939,18 @@ pub fn credentials(world: &World) -> Vec<Credential> {
     ]
 }
 
-pub fn on_change(_state: &AppState, _change: Change) {}
+/// Keeps people and flights in step with the world once the trainings data exists (before
+/// that, the first request derives everything from the current world anyway).
+pub fn on_change(state: &AppState, change: Change) {
+    let mut guard = state.providers.flylogs.data.lock().expect("flylogs lock");
+    let Some(d) = guard.as_mut() else { return };
+    let w = state.world();
+    match change.kind {
+        RecordKind::Person => d.sync_person(&w, change.id),
+        RecordKind::Flight => d.sync_flight(&w, change.id),
+        _ => {}
+    }
+}
 
 /// Flylogs documents no webhooks.
 pub fn trigger(_state: &AppState, _event: &str, _id: Option<u32>) -> Result<Vec<u64>, String> {
