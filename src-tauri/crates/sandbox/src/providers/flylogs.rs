@@ -650,9 +650,17 @@ impl Data {
             }
             if c.flights {
                 for k in 0..c.flight_lessons {
-                    let sim = c.id == 1 && k % 2 == 0;
+                    let sim = if c.id == 1 { k % 2 == 0 } else { k % 5 == 4 };
                     let name = if sim {
-                        format!("Simulator session {}: instrument procedures", k / 2 + 1)
+                        format!(
+                            "Simulator session {}: {}",
+                            k + 1,
+                            if c.id == 1 {
+                                "instrument procedures"
+                            } else {
+                                "procedures trainer"
+                            }
+                        )
                     } else {
                         format!(
                             "Mission {}: {}",
