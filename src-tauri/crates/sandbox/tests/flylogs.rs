@@ -2180,3 +2180,140 @@ async fn world_changes_reach_flylogs() {
         .any(|u| u["name"] == "Nova Student"));
     f.sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn exam_classes_calendar_filter_and_enrol_options() {
+    let f = Fl::new().await;
+    let s = f.who("student");
+    let i = f.who("instructor");
+    let m = f.who("manager");
+    let t = first_enrollment(&f, &s, |t| t["theory"] == true && t["type"] == "ONSITE").await;
+    let tid = t["training_id"].as_str().unwrap().to_string();
+    let eid = t["enrollment_id"].as_str().unwrap();
+    let v = ok(&f
+        .get(&format!("/trainings/trainings/view/{eid}.json"), &s)
+        .await)
+    .clone();
+    let subj = &v["training"]["Training"]["TrainingSubject"][0];
+    let sid = subj["id"].as_str().unwrap();
+    let xid = subj["TrainingSubjectExam"][0]["id"].as_str().unwrap();
+    let other_sid = v["training"]["Training"]["TrainingSubject"][1]["id"]
+        .as_str()
+        .unwrap();
+    // An exam session; an exam of another subject is refused.
+    let base = [
+        ("training_subject_id", sid),
+        ("training_subject_exam_id", xid),
+        ("start", "2026-03-10 09:00"),
+        ("teacher_id", i.uid.as_str()),
+        ("students", s.uid.as_str()),
+    ];
+    let c = ok(&f
+        .form("/manager/trainings/onsite/class.json", &m, &base)
+        .await)
+    .clone();
+    let cid = c["id"].as_str().unwrap().to_string();
+    let mut bad = base;
+    bad[0] = ("training_subject_id", other_sid);
+    status(
+        &f.form("/manager/trainings/onsite/class.json", &m, &bad)
+            .await,
+        400,
+    );
+    let mut bad = base;
+    bad[3] = ("teacher_id", s.uid.as_str());
+    status(
+        &f.form("/manager/trainings/onsite/class.json", &m, &bad)
+            .await,
+        400,
+    );
+    let cv = ok(&f
+        .get(&format!("/trainings/onsite/class/{cid}.json"), &s)
+        .await)
+    .clone();
+    assert_eq!(cv["class"]["LessonClass"]["training_subject_exam_id"], xid);
+    assert_eq!(
+        cv["class"]["LessonClass"]["training_subject_lesson_id"],
+        "0"
+    );
+    assert_eq!(cv["class"]["TrainingSubjectExam"]["id"], xid);
+    // Calendar: the training filter and the exam type.
+    let q = "start=2026-03-10&end=2026-03-10&timeZone=UTC";
+    let cal = ok(&f
+        .get(
+            &format!("/trainings/trainings/calendar.json?{q}&training={tid}"),
+            &s,
+        )
+        .await)
+    .clone();
+    let ev = cal
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == cid.as_str())
+        .unwrap();
+    assert_eq!(ev["type"], "exam");
+    assert_eq!(ev["start"], "2026-03-10T09:00:00+00:00");
+    let cal = ok(&f
+        .get(
+            &format!("/trainings/trainings/calendar.json?{q}&training=other"),
+            &s,
+        )
+        .await)
+    .clone();
+    assert!(cal.as_array().unwrap().is_empty());
+    status(&f.get("/trainings/trainings/calendar.json?start=2026-03-10&end=2026-03-10&timeZone=not a zone", &s).await, 400);
+    // Enrolment options: a falsy finish_before means no deadline; a bad supervisor is refused.
+    let created = ok(&f
+        .form(
+            "/manager/trainings/trainings/create.json",
+            &m,
+            &[
+                ("name", "Opts"),
+                ("type", "distance"),
+                ("theory", "true"),
+                ("flights", "0"),
+            ],
+        )
+        .await)
+    .clone();
+    assert_eq!(created["Training"]["type"], "DISTANCE");
+    assert_eq!(created["Training"]["theory"], true);
+    assert_eq!(created["Training"]["flights"], false);
+    let nid = created["id"].as_str().unwrap();
+    let p = "/manager/trainings/students/enroll.json";
+    status(
+        &f.form(
+            p,
+            &m,
+            &[
+                ("training_id", nid),
+                ("students[]", &s.uid),
+                ("supervisor_id", "x"),
+            ],
+        )
+        .await,
+        400,
+    );
+    let r = ok(&f
+        .form(
+            p,
+            &m,
+            &[
+                ("training_id", nid),
+                ("students[]", &s.uid),
+                ("finish_before", "0"),
+            ],
+        )
+        .await)
+    .clone();
+    assert_eq!(
+        r["results"][s.uid.as_str()]["TrainingsUser"]["finish_before"],
+        Value::Null
+    );
+    assert_eq!(
+        r["results"][s.uid.as_str()]["TrainingsUser"]["supervisor_id"],
+        Value::Null
+    );
+    f.sb.shutdown().await;
+}
