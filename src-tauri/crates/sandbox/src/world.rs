@@ -631,7 +631,7 @@ impl Preset {
                 students: 2400,
                 days_back: 540,
                 days_ahead: 180,
-                per_day: 4,
+                per_day: 5,
             },
         }
     }

@@ -293,11 +293,12 @@ fn decode_cursor(c: &str, tag: char) -> Option<(i64, u32)> {
 }
 
 /// Keyset page over `(sort, id, item)` triples (any order; sorted here).
-fn page(
-    mut items: Vec<(i64, u32, Value)>,
+fn page<T>(
+    mut items: Vec<(i64, u32, T)>,
     after: Option<(i64, u32)>,
     limit: usize,
     tag: char,
+    render: impl Fn(&T) -> Value,
 ) -> Response {
     items.sort_by_key(|(s, i, _)| (*s, *i));
     let start = match after {
@@ -312,7 +313,7 @@ fn page(
     } else {
         None
     };
-    let data: Vec<&Value> = take.iter().map(|(_, _, v)| v).collect();
+    let data: Vec<Value> = take.iter().map(|(_, _, v)| render(v)).collect();
     Json(json!({"data": data, "pagination": {"limit": limit, "nextCursor": next}})).into_response()
 }
 
@@ -446,52 +447,47 @@ pub fn compliance_json(w: &World, c: &ComplianceItem, now: Ts) -> Value {
 
 /// Flight-log entries of one flight: one per participant (seat 0 = PIC, 1 = student).
 fn flight_entries(w: &World, f: &Flight) -> Vec<(u32, Value)> {
+    [(0u32, Some(f.pic)), (1, f.student)]
+        .into_iter()
+        .filter(|(_, p)| p.is_some())
+        .map(|(seat, _)| (f.id * 2 + seat, flight_entry(w, f, seat)))
+        .collect()
+}
+
+fn flight_entry(w: &World, f: &Flight, seat: u32) -> Value {
     let a = &w.aircraft[f.aircraft as usize];
-    let mut out = vec![];
-    let seats = [
-        (
-            f.pic,
-            if f.student.is_some() {
-                "INSTRUCTOR"
-            } else {
-                "PIC"
-            },
-        ),
-        (f.student.unwrap_or(u32::MAX), "STUDENT"),
-    ];
-    for (seat, (p, role)) in seats.into_iter().enumerate() {
-        let Some(person) = w.person(p) else { continue };
-        let hours = ((f.on_block - f.off_block) as f64 / 360.0).round() / 10.0;
-        out.push((
-            f.id * 2 + seat as u32,
-            json!({
-                "id": uuid_for(ns::FLIGHT | 0x0100 | seat as u16, f.id, w.seed),
-                "flightId": f.uuid,
-                "userId": person.uuid,
-                "userName": person.name(),
-                "role": role,
-                "date": date_str(f.off_block),
-                "aircraftId": a.uuid,
-                "aircraftRegistration": a.registration,
-                "aircraftType": format!("{} {}", a.make, a.model),
-                "isSimulator": a.kind == AircraftKind::Simulator,
-                "departure": w.locations[f.departure as usize].ident,
-                "arrival": w.locations[f.arrival as usize].ident,
-                "blockOff": iso(f.off_block),
-                "takeoff": iso(f.takeoff),
-                "landing": iso(f.landing),
-                "blockOn": iso(f.on_block),
-                "totalTime": hours,
-                "landings": f.landings,
-                "exercises": f.exercises,
-                "remarks": f.remarks,
-                "bookingId": f.booking.map(|b| booking_uuid(w, b)),
-                "createdAt": iso(f.created_at),
-                "updatedAt": iso(f.updated_at),
-            }),
-        ));
-    }
-    out
+    let (p, role) = match (seat, f.student) {
+        (0, Some(_)) => (f.pic, "INSTRUCTOR"),
+        (0, None) => (f.pic, "PIC"),
+        (_, s) => (s.unwrap_or(f.pic), "STUDENT"),
+    };
+    let person = &w.people[p as usize];
+    let hours = ((f.on_block - f.off_block) as f64 / 360.0).round() / 10.0;
+    json!({
+        "id": uuid_for(ns::FLIGHT | 0x0100 | seat as u16, f.id, w.seed),
+        "flightId": f.uuid,
+        "userId": person.uuid,
+        "userName": person.name(),
+        "role": role,
+        "date": date_str(f.off_block),
+        "aircraftId": a.uuid,
+        "aircraftRegistration": a.registration,
+        "aircraftType": format!("{} {}", a.make, a.model),
+        "isSimulator": a.kind == AircraftKind::Simulator,
+        "departure": w.locations[f.departure as usize].ident,
+        "arrival": w.locations[f.arrival as usize].ident,
+        "blockOff": iso(f.off_block),
+        "takeoff": iso(f.takeoff),
+        "landing": iso(f.landing),
+        "blockOn": iso(f.on_block),
+        "totalTime": hours,
+        "landings": f.landings,
+        "exercises": f.exercises,
+        "remarks": f.remarks,
+        "bookingId": f.booking.map(|b| booking_uuid(w, b)),
+        "createdAt": iso(f.created_at),
+        "updatedAt": iso(f.updated_at),
+    })
 }
 
 // ---- handlers ----
@@ -506,9 +502,9 @@ async fn trainees(State(s): State<AppState>, h: HeaderMap, RawQuery(q): RawQuery
             .people
             .iter()
             .filter(|x| x.role == Role::Student && x.location == ctx.centre)
-            .map(|x| (x.id as i64, x.id, trainee_json(&w, x)))
+            .map(|x| (x.id as i64, x.id, x))
             .collect();
-        Ok(page(items, after, limit, 't'))
+        Ok(page(items, after, limit, 't', |x| trainee_json(&w, x)))
     };
     run().unwrap_or_else(|e| e)
 }
@@ -558,9 +554,9 @@ async fn bookings(State(s): State<AppState>, h: HeaderMap, RawQuery(q): RawQuery
                     .as_ref()
                     .is_none_or(|st| status_name(b.status(now)) == *st)
             })
-            .map(|b| (b.start, b.id, booking_json(&w, b, now)))
+            .map(|b| (b.start, b.id, b))
             .collect();
-        Ok(page(items, after, limit, 'b'))
+        Ok(page(items, after, limit, 'b', |b| booking_json(&w, b, now)))
     };
     run().unwrap_or_else(|e| e)
 }
@@ -597,9 +593,9 @@ async fn work_orders(State(s): State<AppState>, h: HeaderMap, RawQuery(q): RawQu
                 sim.as_ref()
                     .is_none_or(|x| w.aircraft[o.aircraft as usize].uuid == *x)
             })
-            .map(|o| (o.opened_at, o.id, work_order_json(&w, o)))
+            .map(|o| (o.opened_at, o.id, o))
             .collect();
-        Ok(page(items, after, limit, 'w'))
+        Ok(page(items, after, limit, 'w', |o| work_order_json(&w, o)))
     };
     run().unwrap_or_else(|e| e)
 }
@@ -632,9 +628,9 @@ async fn invoices(State(s): State<AppState>, h: HeaderMap, RawQuery(q): RawQuery
                     .as_ref()
                     .is_none_or(|x| status_name(i.status(now)) == *x)
             })
-            .map(|i| (i.issued_at, i.id, invoice_json(&w, i, now)))
+            .map(|i| (i.issued_at, i.id, i))
             .collect();
-        Ok(page(items, after, limit, 'i'))
+        Ok(page(items, after, limit, 'i', |i| invoice_json(&w, i, now)))
     };
     run().unwrap_or_else(|e| e)
 }
@@ -675,9 +671,11 @@ async fn compliance(State(s): State<AppState>, h: HeaderMap, RawQuery(q): RawQue
                     .as_ref()
                     .is_none_or(|x| status_name(c.category) == *x)
             })
-            .map(|c| (c.due_at, c.id, compliance_json(&w, c, now)))
+            .map(|c| (c.due_at, c.id, c))
             .collect();
-        Ok(page(items, after, limit, 'c'))
+        Ok(page(items, after, limit, 'c', |c| {
+            compliance_json(&w, c, now)
+        }))
     };
     run().unwrap_or_else(|e| e)
 }
@@ -694,7 +692,11 @@ async fn flight_log(State(s): State<AppState>, h: HeaderMap, RawQuery(q): RawQue
         let user_id = match &user {
             Some(u) => match w.people.iter().find(|p| p.uuid == *u) {
                 Some(p) => Some(p.id),
-                None => return Ok(page(vec![], None, limit, 'f')),
+                None => {
+                    return Ok(page(Vec::<(i64, u32, ())>::new(), None, limit, 'f', |_| {
+                        json!({})
+                    }))
+                }
             },
             None => None,
         };
@@ -710,18 +712,17 @@ async fn flight_log(State(s): State<AppState>, h: HeaderMap, RawQuery(q): RawQue
             if user_id.is_some_and(|u| f.pic != u && f.student != Some(u)) {
                 continue;
             }
-            // Cheap pre-check against the cursor before rendering.
-            if after.is_some_and(|(s0, i0)| (f.off_block, f.id * 2 + 1) <= (s0, i0)) {
-                continue;
-            }
-            for (key, v) in flight_entries(&w, f) {
-                if user.as_ref().is_some_and(|u| v["userId"] != *u) {
+            for (seat, p) in [(0u32, Some(f.pic)), (1, f.student)] {
+                let Some(p) = p else { continue };
+                if user_id.is_some_and(|u| u != p) {
                     continue;
                 }
-                items.push((f.off_block, key, v));
+                items.push((f.off_block, f.id * 2 + seat, (f, seat)));
             }
         }
-        Ok(page(items, after, limit, 'f'))
+        Ok(page(items, after, limit, 'f', |(f, seat)| {
+            flight_entry(&w, f, *seat)
+        }))
     };
     run().unwrap_or_else(|e| e)
 }

@@ -672,12 +672,65 @@ fn person_row(s: &AppState, w: &World, p: &Person, now: Ts) -> Map<String, Value
     m
 }
 
-/// (FSB id, change version, row fields).
-type Row = (u32, u64, Map<String, Value>);
+/// What a row is made from; rendered only for the page served.
+enum Src<'a> {
+    Booking(&'a Booking),
+    Ready(Map<String, Value>),
+    Training(&'a Flight),
+    Billing(&'a Invoice),
+    Person(&'a Person),
+}
 
-/// Every row of `l` after filters, sorted as served: (id, version, row).
-fn rows(s: &AppState, w: &World, l: List, q: &Q, now: Ts) -> Result<Vec<Row>, Response> {
-    let mut v: Vec<(Ts, u32, u64, Map<String, Value>)> = vec![];
+/// (FSB id, change version, source).
+type Row<'a> = (u32, u64, Src<'a>);
+
+fn render(s: &AppState, w: &World, id: u32, src: Src<'_>, now: Ts) -> Map<String, Value> {
+    match src {
+        Src::Booking(b) => booking_row(s, w, b),
+        Src::Ready(m) => m,
+        Src::Training(f) => training_row(s, w, f).unwrap_or_default(),
+        Src::Billing(i) => billing_rows(s, w, i)
+            .into_iter()
+            .find(|r| r.0 == id)
+            .map(|r| r.2)
+            .unwrap_or_default(),
+        Src::Person(p) => person_row(s, w, p, now),
+    }
+}
+
+/// Student and instructor of a training record, if the flight is one.
+fn training_parts(w: &World, f: &Flight) -> Option<(u32, Option<u32>)> {
+    if f.deleted || !f.in_fsb || w.aircraft[f.aircraft as usize].kind != AircraftKind::Aircraft {
+        return None;
+    }
+    match f.student {
+        Some(st) => Some((st, Some(f.pic))),
+        None if w.people[f.pic as usize].role == Role::Student => Some((f.pic, None)),
+        None => None,
+    }
+}
+
+/// (time, id) of the billing rows of an invoice, without rendering them.
+fn billing_keys(w: &World, i: &Invoice) -> Vec<(Ts, u32)> {
+    if i.flight
+        .is_some_and(|f| !is_fsb_aircraft(w, w.flights[f as usize].aircraft))
+        || i.status == InvoiceStatus::Draft
+    {
+        return vec![];
+    }
+    let id = TXN_ID + i.id * 2;
+    let mut v = vec![(i.issued_at, id)];
+    match (i.status, i.paid_at) {
+        (InvoiceStatus::Paid, Some(p)) => v.push((p, id + 1)),
+        (InvoiceStatus::Void, _) => v.push((i.updated_at, id + 1)),
+        _ => {}
+    }
+    v
+}
+
+/// Every row of `l` after filters, sorted as served.
+fn rows<'a>(s: &AppState, w: &'a World, l: List, q: &Q, now: Ts) -> Result<Vec<Row<'a>>, Response> {
+    let mut v: Vec<(Ts, u32, u64, Src<'a>)> = vec![];
     match l {
         List::Bookings => {
             let canc = q.flag("include_cancellations")?;
@@ -689,7 +742,7 @@ fn rows(s: &AppState, w: &World, l: List, q: &Q, now: Ts) -> Result<Vec<Row>, Re
                 if b.cancelled_at.is_some() && !canc || is_unavailability(b) && !unav {
                     continue;
                 }
-                v.push((b.start, BOOKING_ID + b.id, b.version, booking_row(s, w, b)));
+                v.push((b.start, BOOKING_ID + b.id, b.version, Src::Booking(b)));
             }
         }
         List::BookedOut => {
@@ -698,7 +751,7 @@ fn rows(s: &AppState, w: &World, l: List, q: &Q, now: Ts) -> Result<Vec<Row>, Re
                 let ver = b.version + b.flight.map(|f| w.flights[f as usize].version).unwrap_or(0);
                 // Rows change as time passes (p1_in appears); fold that into the version.
                 let ver = ver ^ (m.contains_key("p1_in") as u64) << 63;
-                v.push((t, id, ver, m));
+                v.push((t, id, ver, Src::Ready(m)));
             }
         }
         List::Training => {
@@ -706,19 +759,16 @@ fn rows(s: &AppState, w: &World, l: List, q: &Q, now: Ts) -> Result<Vec<Row>, Re
             let instructor = q.int("instructor_id")?;
             let incomplete = q.flag("incomplete_only")?;
             for f in &w.flights {
-                if w.aircraft[f.aircraft as usize].kind != AircraftKind::Aircraft {
-                    continue;
-                }
-                let Some(m) = training_row(s, w, f) else {
+                let Some((st, ins)) = training_parts(w, f) else {
                     continue;
                 };
-                if student.is_some_and(|x| m.get("student_id") != Some(&json!(x)))
-                    || instructor.is_some_and(|x| m.get("instructor_id") != Some(&json!(x)))
+                if student.is_some_and(|x| x != (PERSON_ID + st) as i64)
+                    || instructor.is_some_and(|x| ins.is_none_or(|i| x != (PERSON_ID + i) as i64))
                     || incomplete && !f.debrief.is_empty()
                 {
                     continue;
                 }
-                v.push((f.off_block, TRAINING_ID + f.id, f.version, m));
+                v.push((f.off_block, TRAINING_ID + f.id, f.version, Src::Training(f)));
             }
         }
         List::Billing => {
@@ -747,8 +797,8 @@ fn rows(s: &AppState, w: &World, l: List, q: &Q, now: Ts) -> Result<Vec<Row>, Re
                 if acc.is_some_and(|a| a != "200") || tax.is_some_and(|t| t != "S") {
                     continue;
                 }
-                for (id, t, m) in billing_rows(s, w, i) {
-                    v.push((t, id, i.version, m));
+                for (t, id) in billing_keys(w, i) {
+                    v.push((t, id, i.version, Src::Billing(i)));
                 }
             }
         }
@@ -776,12 +826,7 @@ fn rows(s: &AppState, w: &World, l: List, q: &Q, now: Ts) -> Result<Vec<Row>, Re
                 {
                     continue;
                 }
-                v.push((
-                    p.id as i64,
-                    PERSON_ID + p.id,
-                    p.version,
-                    person_row(s, w, p, now),
-                ));
+                v.push((p.id as i64, PERSON_ID + p.id, p.version, Src::Person(p)));
             }
         }
     }
@@ -822,7 +867,7 @@ async fn list(State(s): State<AppState>, h: HeaderMap, RawQuery(q): RawQuery, l:
                 .into_iter()
                 .skip(start)
                 .take(end - start)
-                .map(|(id, _, m)| shape(&dl, l, id, m))
+                .map(|(id, _, src)| shape(&dl, l, id, render(&s, &w, id, src, now)))
                 .collect();
             let total = if dl == "documented" {
                 json!(total)
@@ -963,7 +1008,7 @@ pub fn truth(s: &AppState) -> Value {
         let r = rows(s, &w, l, &q, now).unwrap_or_default();
         out.insert(
             l.path().trim_start_matches("/club/").into(),
-            json!({"change_id": change_id(l, &r), "rows": r.into_iter().map(|x| Value::Object(x.2)).collect::<Vec<_>>()}),
+            json!({"change_id": change_id(l, &r), "rows": r.into_iter().map(|(id, _, src)| Value::Object(render(s, &w, id, src, now))).collect::<Vec<_>>()}),
         );
     }
     Value::Object(out)
