@@ -1589,7 +1589,12 @@ async fn dispatch(
             json: None,
         }
     };
-    let mut guard = state.providers.flylogs.data.lock().expect("flylogs lock");
+    let mut guard = state
+        .providers
+        .flylogs
+        .data
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if guard.is_none() {
         let w = state.world();
         *guard = Some(Data::generate(&w));
@@ -3950,7 +3955,12 @@ pub fn credentials(world: &World) -> Vec<Credential> {
 /// Keeps people and flights in step with the world once the trainings data exists (before
 /// that, the first request derives everything from the current world anyway).
 pub fn on_change(state: &AppState, change: Change) {
-    let mut guard = state.providers.flylogs.data.lock().expect("flylogs lock");
+    let mut guard = state
+        .providers
+        .flylogs
+        .data
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     let Some(d) = guard.as_mut() else { return };
     let w = state.world();
     match change.kind {
@@ -3966,7 +3976,12 @@ pub fn trigger(_state: &AppState, _event: &str, _id: Option<u32>) -> Result<Vec<
 }
 
 pub fn truth(state: &AppState) -> Value {
-    let mut guard = state.providers.flylogs.data.lock().expect("flylogs lock");
+    let mut guard = state
+        .providers
+        .flylogs
+        .data
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if guard.is_none() {
         let w = state.world();
         *guard = Some(Data::generate(&w));
