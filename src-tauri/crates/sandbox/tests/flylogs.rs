@@ -2317,3 +2317,43 @@ async fn exam_classes_calendar_filter_and_enrol_options() {
     );
     f.sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn manifest_instructor_can_sign_a_generated_class() {
+    let f = Fl::new().await;
+    let i = f.who("instructor");
+    let cal = ok(&f
+        .get("/trainings/trainings/calendar.json?start=2026-02-26&end=2026-03-02T09:30:00Z&timeZone=UTC", &i)
+        .await)
+    .clone();
+    let mut signed = false;
+    for e in cal.as_array().unwrap() {
+        let cid = e["id"].as_str().unwrap();
+        let cv = ok(&f
+            .get(&format!("/trainings/onsite/class/{cid}.json"), &i)
+            .await)
+        .clone();
+        if cv["class"]["LessonClass"]["status"] == "open" {
+            assert!(
+                !cv["attendances"].as_array().unwrap().is_empty(),
+                "attendance was taken"
+            );
+            let r = ok(&f
+                .form(
+                    "/trainings/onsite/sign_class.json",
+                    &i,
+                    &[("classId", cid), ("password", &i.password)],
+                )
+                .await)
+            .clone();
+            assert_eq!(r["result"], true);
+            signed = true;
+            break;
+        }
+    }
+    assert!(
+        signed,
+        "the manifest instructor has a past, unsigned class: {cal}"
+    );
+    f.sb.shutdown().await;
+}

@@ -34,6 +34,8 @@ pub const MY_TRAININGS_PER_PAGE: usize = 30;
 pub const MANAGER_TRAININGS_PER_PAGE: usize = 50;
 /// Session tokens expire after this much inactivity.
 pub const SESSION_IDLE: Ts = 14 * DAY;
+/// Generated classes that ended within this long before "now" are still unsigned.
+const UNSIGNED_CLASS_WINDOW: Ts = 4 * DAY;
 /// The dedicated API user (not a world person).
 pub const API_USER_ID: u32 = 999;
 
@@ -376,7 +378,7 @@ fn picks(w: &World) -> Picks {
         .copied()
         .find(|s| *s != student)
         .unwrap_or(student);
-    // The teacher of the latest past ground class not yet signed (within 2 days).
+    // The teacher of the latest past ground class not yet signed.
     let instructor = w
         .bookings
         .iter()
@@ -384,12 +386,12 @@ fn picks(w: &World) -> Picks {
             b.kind == BookingKind::Ground
                 && b.cancelled_at.is_none()
                 && b.end <= now
-                && b.start > now - 2 * DAY
+                && b.start > now - UNSIGNED_CLASS_WINDOW
                 && b.student.is_some_and(|s| {
                     w.people[s as usize]
                         .course
                         .and_then(|c| w.courses.get(c as usize))
-                        .is_some_and(|c| c.theory)
+                        .is_some_and(|c| c.theory && c.flights)
                 })
         })
         .max_by_key(|b| (b.start, b.id))
@@ -893,7 +895,8 @@ impl Data {
                 .map(|l| l.id.clone())
                 .collect();
             let lesson = lessons[(b.id as usize / subjects.len()) % lessons.len()].clone();
-            let signed = (b.end + 3600 < now - 2 * DAY).then_some((b.end + 3600, uid_of(t)));
+            let signed =
+                (b.end + 3600 < now - UNSIGNED_CLASS_WINDOW).then_some((b.end + 3600, uid_of(t)));
             let cid = uuid_for(NS_CLASS, b.id, seed);
             let location = match b.resource {
                 crate::world::Resource::Classroom(r) => loc_ids.get(r as usize).cloned(),
