@@ -1264,6 +1264,21 @@ impl Data {
 
     /// Theory progress of an enrolment (seed rules).
     fn lessons_progress(&self, e: &Enrollment, now: Ts) -> (usize, usize, bool) {
+        let mine: Vec<&Attendance> = self
+            .attendance
+            .iter()
+            .filter(|a| a.enrollment == e.id)
+            .collect();
+        self.lessons_progress_in(e, now, &mine)
+    }
+
+    /// Theory progress, given the enrolment's own attendance rows.
+    fn lessons_progress_in(
+        &self,
+        e: &Enrollment,
+        now: Ts,
+        mine: &[&Attendance],
+    ) -> (usize, usize, bool) {
         let Some(t) = self.training(&e.training) else {
             return (0, 0, false);
         };
@@ -1279,9 +1294,8 @@ impl Data {
             let read = mandatory
                 .iter()
                 .filter(|l| {
-                    self.attendance.iter().any(|a| {
-                        a.enrollment == e.id && a.lesson.as_deref() == Some(&l.id) && a.value
-                    })
+                    mine.iter()
+                        .any(|a| a.lesson.as_deref() == Some(&l.id) && a.value)
                 })
                 .count();
             let passed = exams
@@ -1295,19 +1309,20 @@ impl Data {
             (mandatory.len() + exams.len(), read + passed)
         } else {
             // Class attendance on past classes.
+            let attended: BTreeSet<&str> = mine
+                .iter()
+                .filter(|a| {
+                    a.value
+                        && a.class
+                            .as_deref()
+                            .and_then(|c| self.class(c))
+                            .is_some_and(|c| c.datetime <= now)
+                })
+                .filter_map(|a| a.lesson.as_deref())
+                .collect();
             let done = mandatory
                 .iter()
-                .filter(|l| {
-                    self.attendance.iter().any(|a| {
-                        a.enrollment == e.id
-                            && a.lesson.as_deref() == Some(&l.id)
-                            && a.value
-                            && a.class
-                                .as_deref()
-                                .and_then(|c| self.class(c))
-                                .is_some_and(|c| c.datetime <= now)
-                    })
-                })
+                .filter(|l| attended.contains(l.id.as_str()))
                 .count();
             (mandatory.len(), done)
         };
@@ -3448,6 +3463,15 @@ fn exam_view(d: &Data, ctx: &Ctx, att: &str) -> Res {
 }
 
 fn students_list(d: &Data, ctx: &Ctx, named: &BTreeMap<String, String>) -> Res {
+    let mut att_by: BTreeMap<&str, Vec<&Attendance>> = BTreeMap::new();
+    for a in &d.attendance {
+        att_by.entry(a.enrollment.as_str()).or_default().push(a);
+    }
+    let mut last_by: BTreeMap<&str, Ts> = BTreeMap::new();
+    for m in &d.missions {
+        let e = last_by.entry(m.enrollment.as_str()).or_insert(m.completed);
+        *e = (*e).max(m.completed);
+    }
     let f = |k: &str| {
         named
             .get(k)
@@ -3495,8 +3519,9 @@ fn students_list(d: &Data, ctx: &Ctx, named: &BTreeMap<String, String>) -> Res {
         .map(|e| {
             let u = d.user(e.user);
             let t = d.training(&e.training);
-            let (total, completed, fin) = d.lessons_progress(e, ctx.now);
-            let last_flight = d.missions.iter().filter(|m| m.enrollment == e.id).map(|m| m.completed).max();
+            let mine = att_by.get(e.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let (total, completed, fin) = d.lessons_progress_in(e, ctx.now, mine);
+            let last_flight = last_by.get(e.id.as_str()).copied();
             json!({
                 "TrainingsUser": {"id": e.id, "training_id": e.training, "user_id": e.user.to_string(),
                     "supervisor_id": e.supervisor.map(|s| s.to_string()), "finished": e.finished,
