@@ -977,7 +977,8 @@ impl World {
             }
 
             // Aircraft bookings.
-            for &a in planes.iter().chain(sims.iter()) {
+            // Simulators first: a session cannot run without an instructor, a flight can go solo.
+            for &a in sims.iter().chain(planes.iter()) {
                 let is_sim = self.aircraft[a as usize].kind == AircraftKind::Simulator;
                 let loc = self.aircraft[a as usize].location;
                 let slots = rng.gen_range(1..=sz.per_day);
