@@ -163,7 +163,9 @@ async fn clock_advance(State(s): State<AppState>, b: Bytes) -> R {
     } else {
         return Err(bad_req("give `seconds` or `duration`"));
     };
+    let before = s.clock.now_ts();
     s.clock.advance(chrono::Duration::seconds(secs));
+    clock_moved(&s, before, s.clock.now_ts());
     ok(clock_json(&s))
 }
 fn parse_secs(d: &str) -> Option<i64> {
@@ -180,9 +182,61 @@ fn parse_secs(d: &str) -> Option<i64> {
 async fn clock_set(State(s): State<AppState>, b: Bytes) -> R {
     let b = body_json(&b)?;
     let t = opt_ts(&b, "now")?.ok_or_else(|| bad_req("give `now`"))?;
+    let before = s.clock.now_ts();
     s.clock
         .set(chrono::DateTime::from_timestamp(t, 0).ok_or_else(|| bad_req("time out of range"))?);
+    clock_moved(&s, before, s.clock.now_ts());
     ok(clock_json(&s))
+}
+
+/// Most events one clock move sends (advancing by months must not flood a receiver).
+pub const MAX_CLOCK_EVENTS: usize = 200;
+
+/// Time passing completes simulator sessions and moves compliance items into due-soon or
+/// overdue: AviationAlley announces those (only when it has webhook endpoints).
+fn clock_moved(s: &AppState, from: Ts, to: Ts) {
+    if to <= from || s.hooks.endpoints(Some(Provider::AviationAlley)).is_empty() {
+        return;
+    }
+    let changes: Vec<Change> = {
+        let w = s.world();
+        let done = w.bookings.iter().filter(|b| {
+            b.end > from
+                && b.end <= to
+                && b.cancelled_at.is_none()
+                && !b.no_show
+                && b.aircraft()
+                    .is_some_and(|a| w.aircraft[a as usize].kind == AircraftKind::Simulator)
+        });
+        let mut v: Vec<Change> = done
+            .map(|b| Change {
+                kind: RecordKind::Booking,
+                id: b.id,
+                action: ChangeAction::Completed,
+            })
+            .collect();
+        v.extend(
+            w.compliance
+                .iter()
+                .filter(|c| {
+                    c.status(from) != c.status(to)
+                        && matches!(
+                            c.status(to),
+                            ComplianceStatus::DueSoon | ComplianceStatus::Overdue
+                        )
+                })
+                .map(|c| Change {
+                    kind: RecordKind::Compliance,
+                    id: c.id,
+                    action: ChangeAction::Updated,
+                }),
+        );
+        v.truncate(MAX_CLOCK_EVENTS);
+        v
+    };
+    for c in changes {
+        providers::aviationalley::on_change(s, c);
+    }
 }
 
 fn faults_json(s: &AppState) -> Value {

@@ -185,11 +185,12 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// Read access to the world (a panicked writer does not make it unusable).
     pub fn world(&self) -> std::sync::RwLockReadGuard<'_, World> {
-        self.0.world.read().expect("world lock")
+        self.0.world.read().unwrap_or_else(|e| e.into_inner())
     }
     pub fn world_mut(&self) -> std::sync::RwLockWriteGuard<'_, World> {
-        self.0.world.write().expect("world lock")
+        self.0.world.write().unwrap_or_else(|e| e.into_inner())
     }
     pub fn base_url(&self, p: Provider) -> String {
         format!("{}{}", self.root_url, p.prefix())
@@ -262,6 +263,50 @@ impl RunningSandbox {
     }
 }
 
+/// Framework rejections (bad path segment, wrong method, ...) come as plain text: wrap them in
+/// the common `{"error": {"code", "message"}}` shape so clients always get JSON errors.
+async fn json_errors(resp: axum::response::Response) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    if status.as_u16() < 400 || is_json {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let code = match status.as_u16() {
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        s if s < 500 => "bad_request",
+        _ => "internal_error",
+    };
+    let msg = String::from_utf8_lossy(&text).into_owned();
+    let msg = if msg.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        msg
+    };
+    let mut out = (
+        status,
+        axum::Json(serde_json::json!({"error": {"code": code, "message": msg}})),
+    )
+        .into_response();
+    for (k, v) in parts.headers.iter() {
+        if k != axum::http::header::CONTENT_TYPE && k != axum::http::header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
 /// Generates the world and starts serving on 127.0.0.1.
 pub async fn start(cfg: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", cfg.port))
@@ -296,7 +341,17 @@ pub async fn start(cfg: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
                 axum::http::StatusCode::NOT_FOUND,
                 axum::Json(serde_json::json!({"error": {"code": "not_found", "message": "No such sandbox path"}})),
             )
-        });
+        })
+        .layer(axum::middleware::map_response(json_errors))
+        // A handler bug must still answer JSON rather than drop the connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            use axum::response::IntoResponse;
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                axum::Json(serde_json::json!({"error": {"code": "internal_error", "message": "Sandbox handler failed"}})),
+            )
+                .into_response()
+        }));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app)

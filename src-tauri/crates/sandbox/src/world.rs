@@ -776,6 +776,21 @@ impl World {
         for _ in 0..sz.students {
             add_person(&mut w, &mut rng, Role::Student);
         }
+        // Staff: every fifth instructor and the last dispatcher work at the satellite centre.
+        for (k, p) in w.ids_with_role(Role::Instructor).into_iter().enumerate() {
+            w.people[p as usize].location = if k % 5 == 4 { 1 } else { 0 };
+        }
+        let disp = w.ids_with_role(Role::Dispatcher);
+        for (k, &p) in disp.iter().enumerate() {
+            w.people[p as usize].location = if k + 1 == disp.len() { 1 } else { 0 };
+        }
+        for p in w
+            .people
+            .iter_mut()
+            .filter(|p| matches!(p.role, Role::Manager | Role::Mechanic))
+        {
+            p.location = 0;
+        }
         // A couple of students have left (inactive) - still present in history.
         let students: Vec<u32> = w.ids_with_role(Role::Student);
         for &s in students.iter().rev().take(2) {
@@ -923,9 +938,49 @@ impl World {
                 continue;
             }
 
+            // Who is busy when today: instructors and students are not double-booked except
+            // where a conflict is planted on purpose (`Booking::conflict`).
+            let mut busy: std::collections::BTreeMap<u32, Vec<(Ts, Ts)>> = Default::default();
+            let is_free =
+                |busy: &std::collections::BTreeMap<u32, Vec<(Ts, Ts)>>, p: u32, s: Ts, e: Ts| {
+                    busy.get(&p)
+                        .is_none_or(|v| v.iter().all(|(a, b)| e <= *a || s >= *b))
+                };
+
+            // Instructor unavailability (no customer, no aircraft) now and then.
+            if rng.gen_ratio(1, 4) {
+                let p = instructors[rng.gen_range(0..instructors.len())];
+                let start = d0 + 12 * HOUR;
+                let booked_at = (start - 7 * DAY).min(now - HOUR);
+                busy.entry(p).or_default().push((start, start + 4 * HOUR));
+                self.push_booking(Booking {
+                    id: 0,
+                    kind: BookingKind::Unavailable,
+                    resource: Resource::None,
+                    student: None,
+                    instructor: Some(p),
+                    originator: p,
+                    start,
+                    end: start + 4 * HOUR,
+                    booked_at,
+                    no_show: false,
+                    cancelled_at: None,
+                    cancelled_by: None,
+                    cancel_reason: None,
+                    notes: "Medical appointment".into(),
+                    flight: None,
+                    conflict: false,
+                    created_at: booked_at,
+                    updated_at: booked_at,
+                    version: 0,
+                });
+            }
+
             // Aircraft bookings.
-            for &a in planes.iter().chain(sims.iter()) {
+            // Simulators first: a session cannot run without an instructor, a flight can go solo.
+            for &a in sims.iter().chain(planes.iter()) {
                 let is_sim = self.aircraft[a as usize].kind == AircraftKind::Simulator;
+                let loc = self.aircraft[a as usize].location;
                 let slots = rng.gen_range(1..=sz.per_day);
                 let mut t = d0 + 8 * HOUR + rng.gen_range(0..2) * HOUR;
                 for _ in 0..slots {
@@ -934,8 +989,28 @@ impl World {
                     } else {
                         rng.gen_range(2..=4) * HOUR / 2
                     };
-                    let (ins, _, _) = on_duty[rng.gen_range(0..on_duty.len())];
-                    let student = students[rng.gen_range(0..students.len())];
+                    let end = t + len;
+                    let free_ins: Vec<u32> = on_duty
+                        .iter()
+                        .filter(|(p, s, e)| {
+                            *s <= t
+                                && end <= *e
+                                && self.people[*p as usize].location == loc
+                                && is_free(&busy, *p, t, end)
+                        })
+                        .map(|x| x.0)
+                        .collect();
+                    // A few tries for a free student of this centre.
+                    let mut student = students[rng.gen_range(0..students.len())];
+                    for _ in 0..12 {
+                        if self.people[student as usize].location == loc
+                            && is_free(&busy, student, t, end)
+                        {
+                            break;
+                        }
+                        student = students[rng.gen_range(0..students.len())];
+                    }
+                    let mut conflict = !is_free(&busy, student, t, end);
                     let kind = if is_sim {
                         BookingKind::Sim
                     } else if rng.gen_ratio(1, 6) {
@@ -945,14 +1020,31 @@ impl World {
                     } else {
                         BookingKind::Dual
                     };
+                    let ins = if !free_ins.is_empty() {
+                        Some(free_ins[rng.gen_range(0..free_ins.len())])
+                    } else if rng.gen_ratio(1, 6) {
+                        // Planted: an instructor booked while busy or off duty.
+                        conflict = true;
+                        Some(on_duty[rng.gen_range(0..on_duty.len())].0)
+                    } else {
+                        None
+                    };
                     let unavailable = !is_sim && rng.gen_ratio(1, 60);
                     let (kind, student, instructor) = if unavailable {
+                        conflict = false;
                         (BookingKind::Maintenance, None, None)
-                    } else if kind == BookingKind::Solo {
-                        (kind, Some(student), None)
+                    } else if kind == BookingKind::Solo || ins.is_none() && !is_sim {
+                        (BookingKind::Solo, Some(student), None)
+                    } else if ins.is_none() {
+                        // No instructor for the simulator: leave the slot empty.
+                        t += len;
+                        continue;
                     } else {
-                        (kind, Some(student), Some(ins))
+                        (kind, Some(student), ins)
                     };
+                    for p in student.into_iter().chain(instructor) {
+                        busy.entry(p).or_default().push((t, end));
+                    }
                     let originator = dispatchers[rng.gen_range(0..dispatchers.len())];
                     let booked_at = (t - rng.gen_range(1..30) * DAY).min(now - HOUR);
                     let bid = self.push_booking(Booking {
@@ -963,7 +1055,7 @@ impl World {
                         instructor,
                         originator,
                         start: t,
-                        end: t + len,
+                        end,
                         booked_at,
                         no_show: false,
                         cancelled_at: None,
@@ -971,7 +1063,7 @@ impl World {
                         cancel_reason: None,
                         notes: NOTES[rng.gen_range(0..NOTES.len())].into(),
                         flight: None,
-                        conflict: false,
+                        conflict,
                         created_at: booked_at,
                         updated_at: booked_at,
                         version: 0,
@@ -997,14 +1089,17 @@ impl World {
                     } else if roll < 9 && student.is_some() {
                         self.bookings[bid as usize].no_show = true;
                     }
-                    // Deliberate conflicts: ~1.5% of bookings get an overlapping twin on the
-                    // same aircraft with another instructor/student.
+                    // Planted: ~1.5% of bookings get an overlapping twin on the same aircraft.
                     if rng.gen_ratio(3, 200) && student.is_some() {
                         let mut twin = self.bookings[bid as usize].clone();
                         twin.start += HOUR / 2;
                         twin.end += HOUR / 2;
                         twin.student = Some(students[rng.gen_range(0..students.len())]);
+                        twin.instructor = None;
+                        twin.kind = BookingKind::Solo;
                         twin.cancelled_at = None;
+                        twin.cancelled_by = None;
+                        twin.cancel_reason = None;
                         twin.no_show = false;
                         twin.conflict = true;
                         twin.notes = "Double booked?".into();
@@ -1014,12 +1109,38 @@ impl World {
                     t += len + rng.gen_range(0..2) * HOUR / 2;
                 }
             }
-            // Ground school in classrooms, one session a day per classroom on weekdays.
+            // Ground school in classrooms, one afternoon session per classroom on weekdays.
             if day.rem_euclid(7) < 5 {
                 for c in 0..self.classrooms.len() as u32 {
-                    let start = d0 + 18 * HOUR;
-                    let (ins, _, _) = on_duty[rng.gen_range(0..on_duty.len())];
-                    let student = students[rng.gen_range(0..students.len())];
+                    let loc = self.classrooms[c as usize].location;
+                    let start = d0 + 14 * HOUR;
+                    let end = start + 2 * HOUR;
+                    let free_ins: Vec<u32> = on_duty
+                        .iter()
+                        .filter(|(p, s, e)| {
+                            *s <= start
+                                && end <= *e
+                                && self.people[*p as usize].location == loc
+                                && is_free(&busy, *p, start, end)
+                        })
+                        .map(|x| x.0)
+                        .collect();
+                    if free_ins.is_empty() {
+                        continue;
+                    }
+                    let ins = free_ins[rng.gen_range(0..free_ins.len())];
+                    let mut student = students[rng.gen_range(0..students.len())];
+                    for _ in 0..12 {
+                        if self.people[student as usize].location == loc
+                            && is_free(&busy, student, start, end)
+                        {
+                            break;
+                        }
+                        student = students[rng.gen_range(0..students.len())];
+                    }
+                    let conflict = !is_free(&busy, student, start, end);
+                    busy.entry(ins).or_default().push((start, end));
+                    busy.entry(student).or_default().push((start, end));
                     let originator = dispatchers[rng.gen_range(0..dispatchers.len())];
                     let booked_at = (start - 14 * DAY).min(now - HOUR);
                     self.push_booking(Booking {
@@ -1030,7 +1151,7 @@ impl World {
                         instructor: Some(ins),
                         originator,
                         start,
-                        end: start + 2 * HOUR,
+                        end,
                         booked_at,
                         no_show: false,
                         cancelled_at: None,
@@ -1038,39 +1159,12 @@ impl World {
                         cancel_reason: None,
                         notes: String::new(),
                         flight: None,
-                        conflict: false,
+                        conflict,
                         created_at: booked_at,
                         updated_at: booked_at,
                         version: 0,
                     });
                 }
-            }
-            // Instructor unavailability (no customer, no aircraft) now and then.
-            if rng.gen_ratio(1, 4) {
-                let p = instructors[rng.gen_range(0..instructors.len())];
-                let start = d0 + 12 * HOUR;
-                let booked_at = (start - 7 * DAY).min(now - HOUR);
-                self.push_booking(Booking {
-                    id: 0,
-                    kind: BookingKind::Unavailable,
-                    resource: Resource::None,
-                    student: None,
-                    instructor: Some(p),
-                    originator: p,
-                    start,
-                    end: start + 4 * HOUR,
-                    booked_at,
-                    no_show: false,
-                    cancelled_at: None,
-                    cancelled_by: None,
-                    cancel_reason: None,
-                    notes: "Medical appointment".into(),
-                    flight: None,
-                    conflict: false,
-                    created_at: booked_at,
-                    updated_at: booked_at,
-                    version: 0,
-                });
             }
         }
 
@@ -1420,4 +1514,103 @@ pub fn rfc3339(t: Ts) -> String {
     chrono::DateTime::from_timestamp(t, 0)
         .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: Ts = 1_772_443_800; // 2026-03-02T09:30:00Z
+
+    #[test]
+    fn deterministic_and_seed_dependent() {
+        let a = serde_json::to_string(&World::generate(Preset::Demo, 42, NOW)).unwrap();
+        let b = serde_json::to_string(&World::generate(Preset::Demo, 42, NOW)).unwrap();
+        let c = serde_json::to_string(&World::generate(Preset::Demo, 43, NOW)).unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn demo_shape() {
+        let w = World::generate(Preset::Demo, 42, NOW);
+        let count = |k| w.aircraft.iter().filter(|a| a.kind == k).count();
+        assert_eq!(count(AircraftKind::Aircraft), 6);
+        assert_eq!(count(AircraftKind::Simulator), 2);
+        assert_eq!(w.classrooms.len(), 3);
+        assert_eq!(w.ids_with_role(Role::Instructor).len(), 8);
+        assert_eq!(w.ids_with_role(Role::Dispatcher).len(), 3);
+        assert_eq!(w.ids_with_role(Role::Student).len(), 40);
+        for (reg, uuid) in AIRBLY_SAMPLE {
+            let a = w.aircraft_by_reg(reg).unwrap();
+            assert_eq!(a.uuid, uuid);
+            assert!(a.device_serial.is_some());
+        }
+        let first = w.bookings.iter().map(|b| b.start).min().unwrap();
+        let last = w.bookings.iter().map(|b| b.start).max().unwrap();
+        assert!(
+            (NOW - 91 * DAY..=NOW - 88 * DAY).contains(&first),
+            "starts ~90 days back"
+        );
+        assert!(
+            (NOW + 57 * DAY..=NOW + 61 * DAY).contains(&last),
+            "runs ~60 days ahead"
+        );
+        // Unique emails and names.
+        let emails: std::collections::BTreeSet<_> = w.people.iter().map(|p| &p.email).collect();
+        assert_eq!(emails.len(), w.people.len());
+        // Both centres have staff, students, an aircraft and a simulator.
+        for loc in [0, 1] {
+            assert!(w
+                .people
+                .iter()
+                .any(|p| p.location == loc && p.role == Role::Instructor));
+            assert!(w
+                .people
+                .iter()
+                .any(|p| p.location == loc && p.role == Role::Student));
+            assert!(w
+                .aircraft
+                .iter()
+                .any(|a| a.location == loc && a.kind == AircraftKind::Simulator));
+        }
+    }
+
+    #[test]
+    fn conflicts_only_where_planted_and_breaches_exist() {
+        let w = World::generate(Preset::Demo, 42, NOW);
+        let live: Vec<&Booking> = w
+            .bookings
+            .iter()
+            .filter(|b| b.cancelled_at.is_none() && !matches!(b.kind, BookingKind::Unavailable))
+            .collect();
+        let planted = live.iter().filter(|b| b.conflict).count();
+        assert!(planted > 5, "{planted} planted conflicts");
+        // Unplanted bookings never double-book a person or an aircraft.
+        let clean: Vec<&&Booking> = live.iter().filter(|b| !b.conflict).collect();
+        for (i, a) in clean.iter().enumerate() {
+            for b in clean.iter().skip(i + 1) {
+                if a.start >= b.end || b.start >= a.end {
+                    continue;
+                }
+                let same_res = a.resource == b.resource && a.resource != Resource::None;
+                let same_ins = a.instructor.is_some() && a.instructor == b.instructor;
+                let same_stu = a.student.is_some() && a.student == b.student;
+                assert!(!same_res && !same_ins && !same_stu, "{a:?}\n{b:?}");
+            }
+        }
+        let long = w
+            .duties
+            .iter()
+            .filter(|d| d.end - d.start > 12 * HOUR)
+            .count();
+        assert!(long > 3, "{long} over-long duty periods");
+        // Some flights are recorded by a device and hand-entered in PilotFlows too.
+        assert!(w.flights.iter().any(|f| f.by_device && f.in_pilotflows));
+        assert!(w.flights.iter().any(|f| f.in_pilotflows && !f.by_device));
+        assert!(w
+            .flights
+            .iter()
+            .any(|f| w.aircraft[f.aircraft as usize].kind == AircraftKind::Simulator));
+    }
 }

@@ -802,3 +802,49 @@ async fn same_seed_and_now_give_identical_bytes() {
         s.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn time_passing_sends_booking_completed() {
+    let sb = sandbox().await;
+    let (url, got) = receiver(200).await;
+    admin_post(
+        &sb,
+        "/webhooks/endpoints",
+        json!({"url": url, "secret": "k"}),
+    )
+    .await;
+    // Simulator sessions ending within the next 6 hours of sandbox time.
+    let all = walk(
+        &sb,
+        "/bookings?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z",
+        200,
+    )
+    .await;
+    let ending: Vec<&Value> = all
+        .iter()
+        .filter(|b| {
+            let e = b["endsAt"].as_str().unwrap();
+            e > "2026-03-02T09:30:00Z"
+                && e <= "2026-03-02T15:30:00Z"
+                && ["SCHEDULED", "IN_PROGRESS"].contains(&b["status"].as_str().unwrap())
+        })
+        .collect();
+    assert!(!ending.is_empty());
+    let centre = common::credential(&sb, AA, "live_full")["center_id"].clone();
+    let r = admin_post(&sb, "/clock/advance", json!({"duration": "6h"})).await;
+    assert_eq!(r.json()["now"], "2026-03-02T15:30:00+00:00");
+    assert!(wait_for(|| got.lock().unwrap().len() >= ending.len()).await);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let got = got.lock().unwrap().clone();
+    let completed: Vec<Value> = got
+        .iter()
+        .map(|(_, b)| serde_json::from_str::<Value>(b).unwrap())
+        .filter(|v| v["type"] == "booking.completed" && v["centerId"] == centre)
+        .collect();
+    assert_eq!(completed.len(), ending.len());
+    for c in &completed {
+        assert_eq!(c["data"]["status"], "COMPLETED");
+        assert!(ending.iter().any(|b| b["id"] == c["data"]["id"]));
+    }
+    sb.shutdown().await;
+}

@@ -553,6 +553,20 @@ async fn churn_and_other_faults() {
     admin_put(
         &sb,
         "/faults",
+        json!({"spec": "fsb:latency=200ms,fsb:slow=30ms,fsb:dialect=documented"}),
+    )
+    .await;
+    let t0 = std::time::Instant::now();
+    let r = fsb(&sb, "/club/bookings").await;
+    assert!(t0.elapsed() >= std::time::Duration::from_millis(200 + 6 * 30));
+    assert_eq!(
+        r.json()["rows"].as_array().unwrap().len(),
+        50,
+        "slow body arrives whole"
+    );
+    admin_put(
+        &sb,
+        "/faults",
         json!({"spec": "fsb:429burst=1,fsb:truncated=1"}),
     )
     .await;

@@ -2088,3 +2088,272 @@ async fn malformed_requests_get_json_errors() {
     assert_eq!(r.status(), 404);
     f.sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn world_changes_reach_flylogs() {
+    let f = Fl::new().await;
+    let s = f.who("student");
+    let n = ok(&f.get("/trainings/missions/unsigned.json", &s).await)["missions"]
+        .as_array()
+        .unwrap()
+        .len();
+    let person: u32 = s.uid.parse::<u32>().unwrap() - 1000;
+    let aircraft: Value =
+        f.c.get(format!("{}/records/aircraft", f.sb.admin_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let plane = aircraft
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "aircraft")
+        .unwrap()["id"]
+        .clone();
+    let people: Value =
+        f.c.get(format!("{}/records/people", f.sb.admin_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let ins = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["role"] == "instructor")
+        .unwrap()["id"]
+        .clone();
+    let now = 1_772_443_800i64;
+    let r = f
+        .c
+        .post(format!("{}/flights", f.sb.admin_url()))
+        .json(&json!({"aircraft": plane, "pic": ins, "student": person, "off_block": now - 7200, "on_block": now - 3600}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let created: Value = r.json().await.unwrap();
+    let fl = if created["uuid"].is_string() {
+        created.clone()
+    } else {
+        created["record"].clone()
+    };
+    let un = ok(&f.get("/trainings/missions/unsigned.json", &s).await).clone();
+    let list = un["missions"].as_array().unwrap();
+    assert_eq!(list.len(), n + 1);
+    assert!(list
+        .iter()
+        .any(|m| m["UserTrainingFlight"]["flight_id"] == fl["uuid"]));
+    let r =
+        f.c.delete(format!("{}/flights/{}", f.sb.admin_url(), fl["id"]))
+            .send()
+            .await
+            .unwrap();
+    assert!(r.status().is_success());
+    let un = ok(&f.get("/trainings/missions/unsigned.json", &s).await).clone();
+    assert_eq!(un["missions"].as_array().unwrap().len(), n);
+    // A new person becomes a user (their course enrolment included).
+    let r =
+        f.c.post(format!("{}/people", f.sb.admin_url()))
+            .json(&json!({"first_name": "Nova", "last_name": "Student", "role": "student"}))
+            .send()
+            .await
+            .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let truth: Value =
+        f.c.get(format!("{}/truth/flylogs", f.sb.admin_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert!(truth["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["name"] == "Nova Student"));
+    f.sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn exam_classes_calendar_filter_and_enrol_options() {
+    let f = Fl::new().await;
+    let s = f.who("student");
+    let i = f.who("instructor");
+    let m = f.who("manager");
+    let t = first_enrollment(&f, &s, |t| t["theory"] == true && t["type"] == "ONSITE").await;
+    let tid = t["training_id"].as_str().unwrap().to_string();
+    let eid = t["enrollment_id"].as_str().unwrap();
+    let v = ok(&f
+        .get(&format!("/trainings/trainings/view/{eid}.json"), &s)
+        .await)
+    .clone();
+    let subj = &v["training"]["Training"]["TrainingSubject"][0];
+    let sid = subj["id"].as_str().unwrap();
+    let xid = subj["TrainingSubjectExam"][0]["id"].as_str().unwrap();
+    let other_sid = v["training"]["Training"]["TrainingSubject"][1]["id"]
+        .as_str()
+        .unwrap();
+    // An exam session; an exam of another subject is refused.
+    let base = [
+        ("training_subject_id", sid),
+        ("training_subject_exam_id", xid),
+        ("start", "2026-03-10 09:00"),
+        ("teacher_id", i.uid.as_str()),
+        ("students", s.uid.as_str()),
+    ];
+    let c = ok(&f
+        .form("/manager/trainings/onsite/class.json", &m, &base)
+        .await)
+    .clone();
+    let cid = c["id"].as_str().unwrap().to_string();
+    let mut bad = base;
+    bad[0] = ("training_subject_id", other_sid);
+    status(
+        &f.form("/manager/trainings/onsite/class.json", &m, &bad)
+            .await,
+        400,
+    );
+    let mut bad = base;
+    bad[3] = ("teacher_id", s.uid.as_str());
+    status(
+        &f.form("/manager/trainings/onsite/class.json", &m, &bad)
+            .await,
+        400,
+    );
+    let cv = ok(&f
+        .get(&format!("/trainings/onsite/class/{cid}.json"), &s)
+        .await)
+    .clone();
+    assert_eq!(cv["class"]["LessonClass"]["training_subject_exam_id"], xid);
+    assert_eq!(
+        cv["class"]["LessonClass"]["training_subject_lesson_id"],
+        "0"
+    );
+    assert_eq!(cv["class"]["TrainingSubjectExam"]["id"], xid);
+    // Calendar: the training filter and the exam type.
+    let q = "start=2026-03-10&end=2026-03-10&timeZone=UTC";
+    let cal = ok(&f
+        .get(
+            &format!("/trainings/trainings/calendar.json?{q}&training={tid}"),
+            &s,
+        )
+        .await)
+    .clone();
+    let ev = cal
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == cid.as_str())
+        .unwrap();
+    assert_eq!(ev["type"], "exam");
+    assert_eq!(ev["start"], "2026-03-10T09:00:00+00:00");
+    let cal = ok(&f
+        .get(
+            &format!("/trainings/trainings/calendar.json?{q}&training=other"),
+            &s,
+        )
+        .await)
+    .clone();
+    assert!(cal.as_array().unwrap().is_empty());
+    status(&f.get("/trainings/trainings/calendar.json?start=2026-03-10&end=2026-03-10&timeZone=not a zone", &s).await, 400);
+    // Enrolment options: a falsy finish_before means no deadline; a bad supervisor is refused.
+    let created = ok(&f
+        .form(
+            "/manager/trainings/trainings/create.json",
+            &m,
+            &[
+                ("name", "Opts"),
+                ("type", "distance"),
+                ("theory", "true"),
+                ("flights", "0"),
+            ],
+        )
+        .await)
+    .clone();
+    assert_eq!(created["Training"]["type"], "DISTANCE");
+    assert_eq!(created["Training"]["theory"], true);
+    assert_eq!(created["Training"]["flights"], false);
+    let nid = created["id"].as_str().unwrap();
+    let p = "/manager/trainings/students/enroll.json";
+    status(
+        &f.form(
+            p,
+            &m,
+            &[
+                ("training_id", nid),
+                ("students[]", &s.uid),
+                ("supervisor_id", "x"),
+            ],
+        )
+        .await,
+        400,
+    );
+    let r = ok(&f
+        .form(
+            p,
+            &m,
+            &[
+                ("training_id", nid),
+                ("students[]", &s.uid),
+                ("finish_before", "0"),
+            ],
+        )
+        .await)
+    .clone();
+    assert_eq!(
+        r["results"][s.uid.as_str()]["TrainingsUser"]["finish_before"],
+        Value::Null
+    );
+    assert_eq!(
+        r["results"][s.uid.as_str()]["TrainingsUser"]["supervisor_id"],
+        Value::Null
+    );
+    f.sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn manifest_instructor_can_sign_a_generated_class() {
+    let f = Fl::new().await;
+    let i = f.who("instructor");
+    let cal = ok(&f
+        .get("/trainings/trainings/calendar.json?start=2026-02-26&end=2026-03-02T09:30:00Z&timeZone=UTC", &i)
+        .await)
+    .clone();
+    let mut signed = false;
+    for e in cal.as_array().unwrap() {
+        let cid = e["id"].as_str().unwrap();
+        let cv = ok(&f
+            .get(&format!("/trainings/onsite/class/{cid}.json"), &i)
+            .await)
+        .clone();
+        if cv["class"]["LessonClass"]["status"] == "open" {
+            assert!(
+                !cv["attendances"].as_array().unwrap().is_empty(),
+                "attendance was taken"
+            );
+            let r = ok(&f
+                .form(
+                    "/trainings/onsite/sign_class.json",
+                    &i,
+                    &[("classId", cid), ("password", &i.password)],
+                )
+                .await)
+            .clone();
+            assert_eq!(r["result"], true);
+            signed = true;
+            break;
+        }
+    }
+    assert!(
+        signed,
+        "the manifest instructor has a past, unsigned class: {cal}"
+    );
+    f.sb.shutdown().await;
+}

@@ -584,6 +584,22 @@ async fn faults_keep_rate_headers_and_envelope() {
         401,
         "token_expired",
     );
+    admin_put(&sb, "/faults", json!({"spec": "pf:slow=30ms"})).await;
+    let t0 = std::time::Instant::now();
+    let r = pf(
+        &sb,
+        "organization_plan",
+        "/organizations/{org}/members?page[size]=100",
+    )
+    .await;
+    assert!(t0.elapsed().as_millis() >= 6 * 30);
+    let v = r.json();
+    assert_eq!(
+        v["data"].as_array().unwrap().len() as u64,
+        v["meta"]["total"].as_u64().unwrap(),
+        "slow body arrives whole"
+    );
+    assert!(r.header("x-ratelimit-limit").is_some());
     admin_put(
         &sb,
         "/faults",

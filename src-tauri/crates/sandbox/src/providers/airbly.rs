@@ -1053,7 +1053,12 @@ pub fn on_change(state: &AppState, change: Change) {
     if state.hooks.endpoints(Some(Provider::Airbly)).is_empty() {
         return;
     }
-    let mut h = state.providers.airbly.hook.lock().expect("airbly hook");
+    let mut h = state
+        .providers
+        .airbly
+        .hook
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     h.pending.push(change);
     if h.scheduled {
         return;
@@ -1074,7 +1079,7 @@ pub fn on_change(state: &AppState, change: Change) {
             .airbly
             .hook
             .lock()
-            .expect("airbly hook")
+            .unwrap_or_else(|e| e.into_inner())
             .scheduled = false;
     }
 }
@@ -1087,7 +1092,12 @@ pub fn push_now(state: &AppState) -> Vec<u64> {
 
 fn push(state: &AppState, everything: bool) -> Vec<u64> {
     let log = state.hooks.log();
-    let mut h = state.providers.airbly.hook.lock().expect("airbly hook");
+    let mut h = state
+        .providers
+        .airbly
+        .hook
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     h.scheduled = false;
     let delivered = |ids: &Vec<u64>| log.iter().any(|d| ids.contains(&d.id) && d.delivered);
     let last_ok = h

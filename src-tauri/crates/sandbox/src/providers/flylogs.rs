@@ -23,7 +23,7 @@ use axum::Router;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde_json::{json, Map, Value};
 
-use super::{Change, Credential};
+use super::{Change, Credential, RecordKind};
 use crate::world::{splitmix, uuid_for, AircraftKind, BookingKind, Role, Ts, World, DAY};
 use crate::AppState;
 
@@ -34,6 +34,8 @@ pub const MY_TRAININGS_PER_PAGE: usize = 30;
 pub const MANAGER_TRAININGS_PER_PAGE: usize = 50;
 /// Session tokens expire after this much inactivity.
 pub const SESSION_IDLE: Ts = 14 * DAY;
+/// Generated classes that ended within this long before "now" are still unsigned.
+const UNSIGNED_CLASS_WINDOW: Ts = 4 * DAY;
 /// The dedicated API user (not a world person).
 pub const API_USER_ID: u32 = 999;
 
@@ -376,7 +378,7 @@ fn picks(w: &World) -> Picks {
         .copied()
         .find(|s| *s != student)
         .unwrap_or(student);
-    // The teacher of the latest past ground class not yet signed (within 2 days).
+    // The teacher of the latest past ground class not yet signed.
     let instructor = w
         .bookings
         .iter()
@@ -384,12 +386,12 @@ fn picks(w: &World) -> Picks {
             b.kind == BookingKind::Ground
                 && b.cancelled_at.is_none()
                 && b.end <= now
-                && b.start > now - 2 * DAY
+                && b.start > now - UNSIGNED_CLASS_WINDOW
                 && b.student.is_some_and(|s| {
                     w.people[s as usize]
                         .course
                         .and_then(|c| w.courses.get(c as usize))
-                        .is_some_and(|c| c.theory)
+                        .is_some_and(|c| c.theory && c.flights)
                 })
         })
         .max_by_key(|b| (b.start, b.id))
@@ -650,9 +652,17 @@ impl Data {
             }
             if c.flights {
                 for k in 0..c.flight_lessons {
-                    let sim = c.id == 1 && k % 2 == 0;
+                    let sim = if c.id == 1 { k % 2 == 0 } else { k % 5 == 4 };
                     let name = if sim {
-                        format!("Simulator session {}: instrument procedures", k / 2 + 1)
+                        format!(
+                            "Simulator session {}: {}",
+                            k + 1,
+                            if c.id == 1 {
+                                "instrument procedures"
+                            } else {
+                                "procedures trainer"
+                            }
+                        )
                     } else {
                         format!(
                             "Mission {}: {}",
@@ -885,7 +895,8 @@ impl Data {
                 .map(|l| l.id.clone())
                 .collect();
             let lesson = lessons[(b.id as usize / subjects.len()) % lessons.len()].clone();
-            let signed = (b.end + 3600 < now - 2 * DAY).then_some((b.end + 3600, uid_of(t)));
+            let signed =
+                (b.end + 3600 < now - UNSIGNED_CLASS_WINDOW).then_some((b.end + 3600, uid_of(t)));
             let cid = uuid_for(NS_CLASS, b.id, seed);
             let location = match b.resource {
                 crate::world::Resource::Classroom(r) => loc_ids.get(r as usize).cloned(),
@@ -1081,6 +1092,118 @@ impl Data {
         }
     }
 
+    fn sync_person(&mut self, w: &World, id: u32) {
+        let Some(p) = w.person(id) else { return };
+        let uid = uid_of(p.id);
+        if let Some(u) = self.users.iter_mut().find(|u| u.uid == uid) {
+            u.name = p.first_name.clone();
+            u.surname = p.last_name.clone();
+            u.email = p.email.clone();
+            u.active = p.active;
+            return;
+        }
+        let (g, gn) = group_of(p.role, false);
+        self.users.push(User {
+            uid,
+            person: Some(p.id),
+            name: p.first_name.clone(),
+            surname: p.last_name.clone(),
+            email: p.email.clone(),
+            group_id: g,
+            group_name: gn,
+            password: password(self.seed, uid),
+            api_key: api_key(self.seed, uid),
+            two_factor: None,
+            api_user: false,
+            active: p.active,
+        });
+        if let (Role::Student, Some(c)) = (p.role, p.course) {
+            let tid = uuid_for(NS_TRAINING, c, self.seed);
+            if self.training(&tid).is_some() {
+                self.enrollments.push(Enrollment {
+                    id: uuid_for(NS_ENROLL, p.id * 10, self.seed),
+                    training: tid,
+                    user: uid,
+                    supervisor: None,
+                    created: p.created_at,
+                    modified: p.created_at,
+                    finish_before: None,
+                    finished: false,
+                    finish_date: None,
+                    notes: None,
+                });
+            }
+            if let Some(g) = self.pilot_groups.get_mut(c as usize) {
+                g.members.push(uid);
+            }
+        }
+    }
+
+    fn sync_flight(&mut self, w: &World, id: u32) {
+        let Some(f) = w.flights.get(id as usize) else {
+            return;
+        };
+        let mid = uuid_for(NS_MISSION, f.id, self.seed);
+        if f.deleted {
+            self.missions.retain(|m| m.id != mid);
+            return;
+        }
+        if let Some(m) = self.missions.iter_mut().find(|m| m.id == mid) {
+            m.completed = f.on_block;
+            m.time = f.engine_seconds();
+            return;
+        }
+        let s = match f.student {
+            Some(s) => s,
+            None if w.person(f.pic).is_some_and(|p| p.role == Role::Student) => f.pic,
+            None => return,
+        };
+        let Some(c) = w.person(s).and_then(|p| p.course) else {
+            return;
+        };
+        let tid = uuid_for(NS_TRAINING, c, self.seed);
+        let Some(e) = self
+            .enrollments
+            .iter()
+            .find(|e| e.user == uid_of(s) && e.training == tid)
+        else {
+            return;
+        };
+        let Some(ac) = w.aircraft.get(f.aircraft as usize) else {
+            return;
+        };
+        let sim = ac.kind == AircraftKind::Simulator;
+        let mut templates: Vec<&TFlight> = self
+            .tflights
+            .iter()
+            .filter(|t| t.training == tid && t.simulator == sim)
+            .collect();
+        if templates.is_empty() {
+            templates = self.tflights.iter().filter(|t| t.training == tid).collect();
+        }
+        if templates.is_empty() {
+            return;
+        }
+        let done = self
+            .missions
+            .iter()
+            .filter(|m| m.enrollment == e.id)
+            .count();
+        let m = Mission {
+            id: mid,
+            enrollment: e.id.clone(),
+            tflight: templates[done % templates.len()].id.clone(),
+            user: uid_of(s),
+            flight_uuid: f.uuid.clone(),
+            aircraft: ac.registration.clone(),
+            simulator: sim,
+            completed: f.on_block,
+            time: f.engine_seconds(),
+            signed: None,
+        };
+        self.missions.push(m);
+    }
+
     fn next_id(&mut self) -> String {
         self.counter += 1;
         uuid_for(NS_NEW, self.counter, self.seed)
@@ -1141,6 +1264,21 @@ impl Data {
 
     /// Theory progress of an enrolment (seed rules).
     fn lessons_progress(&self, e: &Enrollment, now: Ts) -> (usize, usize, bool) {
+        let mine: Vec<&Attendance> = self
+            .attendance
+            .iter()
+            .filter(|a| a.enrollment == e.id)
+            .collect();
+        self.lessons_progress_in(e, now, &mine)
+    }
+
+    /// Theory progress, given the enrolment's own attendance rows.
+    fn lessons_progress_in(
+        &self,
+        e: &Enrollment,
+        now: Ts,
+        mine: &[&Attendance],
+    ) -> (usize, usize, bool) {
         let Some(t) = self.training(&e.training) else {
             return (0, 0, false);
         };
@@ -1156,9 +1294,8 @@ impl Data {
             let read = mandatory
                 .iter()
                 .filter(|l| {
-                    self.attendance.iter().any(|a| {
-                        a.enrollment == e.id && a.lesson.as_deref() == Some(&l.id) && a.value
-                    })
+                    mine.iter()
+                        .any(|a| a.lesson.as_deref() == Some(&l.id) && a.value)
                 })
                 .count();
             let passed = exams
@@ -1172,19 +1309,20 @@ impl Data {
             (mandatory.len() + exams.len(), read + passed)
         } else {
             // Class attendance on past classes.
+            let attended: BTreeSet<&str> = mine
+                .iter()
+                .filter(|a| {
+                    a.value
+                        && a.class
+                            .as_deref()
+                            .and_then(|c| self.class(c))
+                            .is_some_and(|c| c.datetime <= now)
+                })
+                .filter_map(|a| a.lesson.as_deref())
+                .collect();
             let done = mandatory
                 .iter()
-                .filter(|l| {
-                    self.attendance.iter().any(|a| {
-                        a.enrollment == e.id
-                            && a.lesson.as_deref() == Some(&l.id)
-                            && a.value
-                            && a.class
-                                .as_deref()
-                                .and_then(|c| self.class(c))
-                                .is_some_and(|c| c.datetime <= now)
-                    })
-                })
+                .filter(|l| attended.contains(l.id.as_str()))
                 .count();
             (mandatory.len(), done)
         };
@@ -1469,7 +1607,12 @@ async fn dispatch(
             json: None,
         }
     };
-    let mut guard = state.providers.flylogs.data.lock().expect("flylogs lock");
+    let mut guard = state
+        .providers
+        .flylogs
+        .data
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if guard.is_none() {
         let w = state.world();
         *guard = Some(Data::generate(&w));
@@ -3320,6 +3463,15 @@ fn exam_view(d: &Data, ctx: &Ctx, att: &str) -> Res {
 }
 
 fn students_list(d: &Data, ctx: &Ctx, named: &BTreeMap<String, String>) -> Res {
+    let mut att_by: BTreeMap<&str, Vec<&Attendance>> = BTreeMap::new();
+    for a in &d.attendance {
+        att_by.entry(a.enrollment.as_str()).or_default().push(a);
+    }
+    let mut last_by: BTreeMap<&str, Ts> = BTreeMap::new();
+    for m in &d.missions {
+        let e = last_by.entry(m.enrollment.as_str()).or_insert(m.completed);
+        *e = (*e).max(m.completed);
+    }
     let f = |k: &str| {
         named
             .get(k)
@@ -3367,8 +3519,9 @@ fn students_list(d: &Data, ctx: &Ctx, named: &BTreeMap<String, String>) -> Res {
         .map(|e| {
             let u = d.user(e.user);
             let t = d.training(&e.training);
-            let (total, completed, fin) = d.lessons_progress(e, ctx.now);
-            let last_flight = d.missions.iter().filter(|m| m.enrollment == e.id).map(|m| m.completed).max();
+            let mine = att_by.get(e.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let (total, completed, fin) = d.lessons_progress_in(e, ctx.now, mine);
+            let last_flight = last_by.get(e.id.as_str()).copied();
             json!({
                 "TrainingsUser": {"id": e.id, "training_id": e.training, "user_id": e.user.to_string(),
                     "supervisor_id": e.supervisor.map(|s| s.to_string()), "finished": e.finished,
@@ -3827,7 +3980,23 @@ pub fn credentials(world: &World) -> Vec<Credential> {
     ]
 }
 
-pub fn on_change(_state: &AppState, _change: Change) {}
+/// Keeps people and flights in step with the world once the trainings data exists (before
+/// that, the first request derives everything from the current world anyway).
+pub fn on_change(state: &AppState, change: Change) {
+    let mut guard = state
+        .providers
+        .flylogs
+        .data
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let Some(d) = guard.as_mut() else { return };
+    let w = state.world();
+    match change.kind {
+        RecordKind::Person => d.sync_person(&w, change.id),
+        RecordKind::Flight => d.sync_flight(&w, change.id),
+        _ => {}
+    }
+}
 
 /// Flylogs documents no webhooks.
 pub fn trigger(_state: &AppState, _event: &str, _id: Option<u32>) -> Result<Vec<u64>, String> {
@@ -3835,7 +4004,12 @@ pub fn trigger(_state: &AppState, _event: &str, _id: Option<u32>) -> Result<Vec<
 }
 
 pub fn truth(state: &AppState) -> Value {
-    let mut guard = state.providers.flylogs.data.lock().expect("flylogs lock");
+    let mut guard = state
+        .providers
+        .flylogs
+        .data
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if guard.is_none() {
         let w = state.world();
         *guard = Some(Data::generate(&w));
