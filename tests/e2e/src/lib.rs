@@ -54,6 +54,8 @@ impl AppSession {
             "tauri:options".into(),
             serde_json::json!({ "application": app.to_string_lossy() }),
         );
+        // Already installed by an earlier session in this process: that is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = ClientBuilder::rustls()?
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{DRIVER_PORT}"))
