@@ -8,6 +8,7 @@ use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::Layer as _;
 use tracing_subscriber::{fmt, EnvFilter, Registry};
 
 /// The folder inside the data directory that holds the logs.
@@ -54,5 +55,3 @@ pub fn init(data_dir: &Path, to_stderr: bool) -> std::io::Result<LogGuard> {
     subscriber.try_init().map_err(std::io::Error::other)?;
     Ok(guard)
 }
-
-use tracing_subscriber::Layer as _;
