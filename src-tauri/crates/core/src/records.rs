@@ -257,6 +257,11 @@ macro_rules! kinds {
                 match self { $( RecordData::$variant(_) => Kind::$variant ),+ }
             }
 
+            /// An empty record of `kind` (its fields name the store's columns).
+            pub fn empty(kind: Kind) -> RecordData {
+                match kind { $( Kind::$variant => RecordData::$variant($ty::default()) ),+ }
+            }
+
             /// The normalized fields as one JSON object (the store's columns).
             pub fn fields(&self) -> serde_json::Map<String, serde_json::Value> {
                 let value = match self {
