@@ -3,6 +3,8 @@
 
 pub mod preferences;
 pub mod provider;
+pub mod records;
 
 pub use preferences::{Preferences, PreferencesError, Theme, UserRole};
 pub use provider::{Provider, UnknownProvider};
+pub use records::{Kind, Record, RecordData, UnknownKind};

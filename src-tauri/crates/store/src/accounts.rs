@@ -124,3 +124,51 @@ fn account_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Account> {
             })?,
     })
 }
+
+/// An account's standing beyond its definition: disconnected (data kept, no secret, no
+/// syncs) or waiting for a new credential after the provider rejected it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AccountHealth {
+    pub disconnected_at: Option<DateTime<Utc>>,
+    pub needs_credential: bool,
+}
+
+impl Store {
+    /// The account's standing.
+    pub async fn account_health(&self, account_id: i64) -> Result<AccountHealth> {
+        let row =
+            sqlx::query("SELECT disconnected_at, needs_credential FROM accounts WHERE id = ?1")
+                .bind(account_id)
+                .fetch_one(self.pool())
+                .await
+                .context("reading an account's standing")?;
+        Ok(AccountHealth {
+            disconnected_at: row
+                .try_get("disconnected_at")
+                .context("reading an account's standing")?,
+            needs_credential: row.get::<i64, _>("needs_credential") != 0,
+        })
+    }
+
+    /// Marks that the provider rejected the account's credential (or that a new one came).
+    pub async fn set_needs_credential(&self, account_id: i64, needs: bool) -> Result<()> {
+        sqlx::query("UPDATE accounts SET needs_credential = ?2 WHERE id = ?1")
+            .bind(account_id)
+            .bind(needs)
+            .execute(self.pool())
+            .await
+            .context("saving an account's standing")?;
+        Ok(())
+    }
+
+    /// Marks the account disconnected (keeping its cache) or connected again.
+    pub async fn set_disconnected(&self, account_id: i64, disconnected: bool) -> Result<()> {
+        sqlx::query("UPDATE accounts SET disconnected_at = ?2 WHERE id = ?1")
+            .bind(account_id)
+            .bind(disconnected.then(Utc::now))
+            .execute(self.pool())
+            .await
+            .context("saving an account's standing")?;
+        Ok(())
+    }
+}

@@ -7,7 +7,9 @@
 mod accounts;
 mod error;
 mod open;
+mod records;
 
-pub use accounts::{Account, NewAccount};
+pub use accounts::{Account, AccountHealth, NewAccount};
 pub use error::{Result, StoreError};
 pub use open::{Store, DB_FILE_NAME};
+pub use records::{Counts, PageOutcome, PageWrite, PassEnd, SyncState};

@@ -1,0 +1,495 @@
+//! The normalized caches: one table per [`Kind`], rows keyed by (account, source_id), the
+//! provider's raw JSON beside the normalized columns, and the per-resource sync state.
+//!
+//! A page of records and the resource's new position are written in one transaction
+//! ([`Store::write_page`]), so a process killed between pages resumes from the last page
+//! written and upserts make a re-read page harmless.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
+use flightdesk_core::{Kind, Record, RecordData};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments, Row};
+
+use crate::error::{QueryContext, Result, StoreError};
+use crate::Store;
+
+/// What one page (or one run of a resource) changed in the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Records not cached before.
+    pub new: u64,
+    /// Cached records whose content changed (cancellations included).
+    pub updated: u64,
+    /// Records deleted at the provider, by tombstone or by absence from a full pass.
+    pub removed: u64,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        self.new += o.new;
+        self.updated += o.updated;
+        self.removed += o.removed;
+    }
+}
+
+/// Where one resource of one account stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SyncState {
+    pub account_id: i64,
+    pub resource: String,
+    /// The connector's position (opaque JSON text); `None` reads from the start.
+    pub position: Option<String>,
+    /// The current (or last) pass number.
+    pub pass: i64,
+    /// A pass is under way (a previous run stopped in its middle).
+    pub in_pass: bool,
+    pub pass_started_at: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub last_error_code: Option<String>,
+    pub last_counts: Option<Counts>,
+}
+
+/// How the pass stands after a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PassEnd<'a> {
+    /// More pages follow.
+    Continues,
+    /// The pass is complete.
+    Completes,
+    /// The pass is complete and listed the whole resource: rows of the resource not seen
+    /// in it are marked removed, except (with `keep_starting_before`) rows starting before
+    /// that instant.
+    CompletesSnapshot {
+        kinds: &'a [Kind],
+        keep_starting_before: Option<DateTime<Utc>>,
+    },
+    /// The data moved under the read: a new pass starts from the page's position.
+    Restarts,
+}
+
+/// One page to write.
+#[derive(Debug, Clone)]
+pub struct PageWrite<'a> {
+    pub account_id: i64,
+    pub resource: &'a str,
+    /// The pass the page belongs to (from [`Store::begin_pass`]).
+    pub pass: i64,
+    pub records: &'a [Record],
+    /// The resource's position after this page.
+    pub position: Option<&'a str>,
+    pub end: PassEnd<'a>,
+}
+
+/// What [`Store::write_page`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageOutcome {
+    pub counts: Counts,
+    /// The pass the next page belongs to (a restart starts a new one).
+    pub pass: i64,
+}
+
+/// The prepared SQL of one kind's table.
+struct KindSql {
+    columns: Vec<&'static str>,
+    upsert: String,
+    touch: String,
+    export: String,
+    export_raw: String,
+}
+
+fn kind_sql(kind: Kind) -> &'static KindSql {
+    static CACHE: OnceLock<HashMap<Kind, KindSql>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Kind::ALL.iter().map(|&k| (k, build_kind_sql(k))).collect());
+    &cache[&kind]
+}
+
+fn build_kind_sql(kind: Kind) -> KindSql {
+    let table = kind.as_str();
+    let fields = RecordData::empty(kind).fields();
+    // Column names are leaked once per kind so the cached SQL can be 'static.
+    let columns: Vec<&'static str> = fields
+        .keys()
+        .map(|k| &*Box::leak(k.clone().into_boxed_str()))
+        .collect();
+    let bools: Vec<&str> = fields
+        .iter()
+        .filter(|(_, v)| v.is_boolean())
+        .map(|(k, _)| k.as_str())
+        .collect();
+    let bool_like = ["passed", "on_duty"];
+    let names = columns.join(", ");
+    let holders = (0..columns.len() + 6)
+        .map(|i| format!("?{}", i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let updates = columns
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let upsert = format!(
+        "INSERT INTO {table} (account_id, source_id, resource, raw, removed, seen_pass, {names}, \
+           version, first_seen_at, changed_at) \
+         VALUES ({holders}, 1, ?{now}, ?{now}) \
+         ON CONFLICT(account_id, source_id) DO UPDATE SET {updates}, resource = excluded.resource, \
+           raw = excluded.raw, removed = excluded.removed, seen_pass = excluded.seen_pass, \
+           version = {table}.version + 1, changed_at = excluded.changed_at \
+         WHERE {table}.raw IS NOT excluded.raw OR {table}.removed IS NOT excluded.removed \
+         RETURNING version",
+        now = columns.len() + 7,
+    );
+    let touch = format!(
+        "UPDATE {table} SET seen_pass = ?3, resource = ?4 WHERE account_id = ?1 AND source_id = ?2"
+    );
+    let mut pairs = vec![
+        "'source', a.provider".to_string(),
+        "'account', a.name".to_string(),
+        "'source_id', t.source_id".to_string(),
+    ];
+    for c in &columns {
+        if bools.contains(c) {
+            pairs.push(format!(
+                "'{c}', json(CASE WHEN t.{c} THEN 'true' ELSE 'false' END)"
+            ));
+        } else if bool_like.contains(c) {
+            pairs.push(format!(
+                "'{c}', json(CASE WHEN t.{c} IS NULL THEN 'null' WHEN t.{c} THEN 'true' ELSE 'false' END)"
+            ));
+        } else {
+            pairs.push(format!("'{c}', t.{c}"));
+        }
+    }
+    let select = |extra: &str| {
+        format!(
+            "SELECT json_object({}{extra}) FROM {table} t JOIN accounts a ON a.id = t.account_id \
+             WHERE t.removed = 0 ORDER BY a.name, t.source_id",
+            pairs.join(", ")
+        )
+    };
+    KindSql {
+        columns,
+        upsert,
+        touch,
+        export: select(""),
+        export_raw: select(", 'raw', json(t.raw)"),
+    }
+}
+
+fn bind_value(args: &mut SqliteArguments<'_>, value: &Value) {
+    let _ = match value {
+        Value::Null => args.add(None::<String>),
+        Value::Bool(b) => args.add(*b as i64),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => args.add(i),
+            None => args.add(n.as_f64().unwrap_or_default()),
+        },
+        Value::String(s) => args.add(s.clone()),
+        other => args.add(other.to_string()),
+    };
+}
+
+impl Store {
+    /// The sync state of one resource, if it was ever synced.
+    pub async fn sync_state(&self, account_id: i64, resource: &str) -> Result<Option<SyncState>> {
+        let row = sqlx::query("SELECT * FROM sync_state WHERE account_id = ?1 AND resource = ?2")
+            .bind(account_id)
+            .bind(resource)
+            .fetch_optional(self.pool())
+            .await
+            .context("reading sync state")?;
+        row.as_ref().map(state_from_row).transpose()
+    }
+
+    /// Every resource's sync state of an account, by resource name.
+    pub async fn sync_states(&self, account_id: i64) -> Result<Vec<SyncState>> {
+        let rows = sqlx::query("SELECT * FROM sync_state WHERE account_id = ?1 ORDER BY resource")
+            .bind(account_id)
+            .fetch_all(self.pool())
+            .await
+            .context("reading sync states")?;
+        rows.iter().map(state_from_row).collect()
+    }
+
+    /// Starts (or resumes) a pass over a resource and returns its state. A pass left in
+    /// the middle by a killed process is resumed from its stored position; otherwise a new
+    /// pass is numbered. `from_start` (a `--full` sync) forgets the position first.
+    pub async fn begin_pass(
+        &self,
+        account_id: i64,
+        resource: &str,
+        from_start: bool,
+    ) -> Result<SyncState> {
+        let now = Utc::now();
+        let mut tx = self.pool().begin().await.context("starting a pass")?;
+        sqlx::query(
+            "INSERT INTO sync_state (account_id, resource) VALUES (?1, ?2)
+             ON CONFLICT(account_id, resource) DO NOTHING",
+        )
+        .bind(account_id)
+        .bind(resource)
+        .execute(&mut *tx)
+        .await
+        .context("starting a pass")?;
+        if from_start {
+            sqlx::query(
+                "UPDATE sync_state SET position = NULL, in_pass = 0
+                 WHERE account_id = ?1 AND resource = ?2",
+            )
+            .bind(account_id)
+            .bind(resource)
+            .execute(&mut *tx)
+            .await
+            .context("starting a pass")?;
+        }
+        sqlx::query(
+            "UPDATE sync_state SET
+               pass = CASE WHEN in_pass THEN pass ELSE pass + 1 END,
+               pass_started_at = CASE WHEN in_pass THEN pass_started_at ELSE ?3 END,
+               in_pass = 1, last_attempt_at = ?3
+             WHERE account_id = ?1 AND resource = ?2",
+        )
+        .bind(account_id)
+        .bind(resource)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .context("starting a pass")?;
+        tx.commit().await.context("starting a pass")?;
+        Ok(self
+            .sync_state(account_id, resource)
+            .await?
+            .expect("the row was just written"))
+    }
+
+    /// Writes one page: upserts its records, applies the pass end, and stores the new
+    /// position, all in one transaction.
+    pub async fn write_page(&self, page: &PageWrite<'_>) -> Result<PageOutcome> {
+        let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let mut counts = Counts::default();
+        let mut tx = self.pool().begin().await.context("writing a page")?;
+        for record in page.records {
+            let kind = record.kind();
+            let sql = kind_sql(kind);
+            let raw = record.raw.to_string();
+            let mut args = SqliteArguments::default();
+            let _ = args.add(page.account_id);
+            let _ = args.add(record.source_id.clone());
+            let _ = args.add(page.resource.to_string());
+            let _ = args.add(raw);
+            let _ = args.add(record.removed as i64);
+            let _ = args.add(page.pass);
+            let fields = record.data.fields();
+            for column in &sql.columns {
+                bind_value(&mut args, fields.get(*column).unwrap_or(&Value::Null));
+            }
+            let _ = args.add(now.clone());
+            let version: Option<i64> = sqlx::query_scalar_with(&sql.upsert, args)
+                .fetch_optional(&mut *tx)
+                .await
+                .context("upserting a record")?;
+            match version {
+                Some(1) if !record.removed => counts.new += 1,
+                Some(1) => {} // a tombstone for a record never cached
+                Some(_) if record.removed => counts.removed += 1,
+                Some(_) => counts.updated += 1,
+                None => {
+                    sqlx::query(&sql.touch)
+                        .bind(page.account_id)
+                        .bind(&record.source_id)
+                        .bind(page.pass)
+                        .bind(page.resource)
+                        .execute(&mut *tx)
+                        .await
+                        .context("marking a record as seen")?;
+                }
+            }
+        }
+        let mut pass = page.pass;
+        if let PassEnd::CompletesSnapshot {
+            kinds,
+            keep_starting_before,
+        } = &page.end
+        {
+            for kind in kinds.iter() {
+                let has_start = kind_sql(*kind).columns.contains(&"starts_at");
+                let keep = match (keep_starting_before, has_start) {
+                    (Some(_), true) => " AND (starts_at IS NULL OR starts_at >= ?5)",
+                    _ => "",
+                };
+                let sql = format!(
+                    "UPDATE {t} SET removed = 1, version = version + 1, changed_at = ?4
+                     WHERE account_id = ?1 AND resource = ?2 AND seen_pass < ?3 AND removed = 0{keep}",
+                    t = kind.as_str()
+                );
+                let mut query = sqlx::query(&sql)
+                    .bind(page.account_id)
+                    .bind(page.resource)
+                    .bind(page.pass)
+                    .bind(&now);
+                if let Some(before) = keep_starting_before {
+                    query = query.bind(before.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+                }
+                let done = query
+                    .execute(&mut *tx)
+                    .await
+                    .context("marking unseen records removed")?;
+                counts.removed += done.rows_affected();
+            }
+        }
+        let in_pass = match page.end {
+            PassEnd::Continues => true,
+            PassEnd::Restarts => {
+                pass += 1;
+                true
+            }
+            PassEnd::Completes | PassEnd::CompletesSnapshot { .. } => false,
+        };
+        sqlx::query(
+            "UPDATE sync_state SET position = ?3, in_pass = ?4, pass = ?5,
+               pass_started_at = CASE WHEN ?5 = pass THEN pass_started_at ELSE ?6 END
+             WHERE account_id = ?1 AND resource = ?2",
+        )
+        .bind(page.account_id)
+        .bind(page.resource)
+        .bind(page.position)
+        .bind(in_pass)
+        .bind(pass)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await
+        .context("saving the sync position")?;
+        tx.commit().await.context("committing a page")?;
+        Ok(PageOutcome { counts, pass })
+    }
+
+    /// Records how a resource's run ended: success with its counts, or an error (code and
+    /// message). A success clears the previous error.
+    pub async fn finish_resource(
+        &self,
+        account_id: i64,
+        resource: &str,
+        counts: Counts,
+        error: Option<(&str, &str)>,
+    ) -> Result<()> {
+        let now = Utc::now();
+        let counts = serde_json::to_string(&counts).expect("counts serialize");
+        sqlx::query(
+            "INSERT INTO sync_state (account_id, resource) VALUES (?1, ?2)
+             ON CONFLICT(account_id, resource) DO NOTHING",
+        )
+        .bind(account_id)
+        .bind(resource)
+        .execute(self.pool())
+        .await
+        .context("saving a sync result")?;
+        sqlx::query(
+            "UPDATE sync_state SET last_attempt_at = ?3, last_counts = ?4,
+               last_success_at = CASE WHEN ?5 IS NULL THEN ?3 ELSE last_success_at END,
+               last_error_code = ?5, last_error = ?6
+             WHERE account_id = ?1 AND resource = ?2",
+        )
+        .bind(account_id)
+        .bind(resource)
+        .bind(now)
+        .bind(counts)
+        .bind(error.map(|e| e.0))
+        .bind(error.map(|e| e.1))
+        .execute(self.pool())
+        .await
+        .context("saving a sync result")?;
+        Ok(())
+    }
+
+    /// Live (not removed) cached records per kind of one account.
+    pub async fn record_counts(&self, account_id: i64) -> Result<BTreeMap<Kind, i64>> {
+        let mut out = BTreeMap::new();
+        for kind in Kind::ALL {
+            let n: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM {} WHERE account_id = ?1 AND removed = 0",
+                kind.as_str()
+            ))
+            .bind(account_id)
+            .fetch_one(self.pool())
+            .await
+            .context("counting records")?;
+            if n > 0 {
+                out.insert(*kind, n);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every live cached record of `kind`, as export objects: `source`, `account`,
+    /// `source_id`, the normalized fields, and `raw` when asked (see docs/export.md).
+    pub async fn export_kind(&self, kind: Kind, with_raw: bool) -> Result<Vec<Value>> {
+        let sql = kind_sql(kind);
+        let text = if with_raw {
+            &sql.export_raw
+        } else {
+            &sql.export
+        };
+        let rows: Vec<String> = sqlx::query_scalar(text)
+            .fetch_all(self.pool())
+            .await
+            .context("exporting records")?;
+        rows.iter()
+            .map(|r| {
+                serde_json::from_str(r).map_err(|source| StoreError::Json {
+                    what: "an exported record",
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    /// Deletes every cached record and sync state of an account (keeps the account).
+    pub async fn purge_account_data(&self, account_id: i64) -> Result<()> {
+        let mut tx = self.pool().begin().await.context("purging an account")?;
+        for kind in Kind::ALL {
+            sqlx::query(&format!(
+                "DELETE FROM {} WHERE account_id = ?1",
+                kind.as_str()
+            ))
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .context("purging an account")?;
+        }
+        sqlx::query("DELETE FROM sync_state WHERE account_id = ?1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .context("purging an account")?;
+        tx.commit().await.context("purging an account")
+    }
+}
+
+fn state_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<SyncState> {
+    let get_time = |name: &'static str| -> Result<Option<DateTime<Utc>>> {
+        row.try_get(name).map_err(|source| StoreError::Query {
+            context: "reading sync state times",
+            source,
+        })
+    };
+    let counts: Option<String> = row.get("last_counts");
+    Ok(SyncState {
+        account_id: row.get("account_id"),
+        resource: row.get("resource"),
+        position: row.get("position"),
+        pass: row.get("pass"),
+        in_pass: row.get::<i64, _>("in_pass") != 0,
+        pass_started_at: get_time("pass_started_at")?,
+        last_success_at: get_time("last_success_at")?,
+        last_attempt_at: get_time("last_attempt_at")?,
+        last_error: row.get("last_error"),
+        last_error_code: row.get("last_error_code"),
+        last_counts: counts.and_then(|c| serde_json::from_str(&c).ok()),
+    })
+}

@@ -1,0 +1,173 @@
+//! Page writes: idempotent upserts, counts, snapshot removal, positions in the same
+//! transaction, export shape.
+
+use chrono::{DateTime, Utc};
+use flightdesk_core::records::{Booking, Person};
+use flightdesk_core::{Kind, Provider, Record};
+use flightdesk_secrets::Secret;
+use flightdesk_store::{Counts, NewAccount, PageWrite, PassEnd, Store, DB_FILE_NAME};
+use serde_json::json;
+
+const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+async fn store_with_account(dir: &tempfile::TempDir) -> (Store, i64) {
+    let store = Store::open(&dir.path().join(DB_FILE_NAME), &Secret::new(KEY))
+        .await
+        .unwrap();
+    let account = store
+        .upsert_account(&NewAccount {
+            provider: Provider::FlightSchoolBooking,
+            name: "school".into(),
+            base_url: "http://127.0.0.1:9".into(),
+            options: Default::default(),
+        })
+        .await
+        .unwrap();
+    (store, account.id)
+}
+
+fn person(id: &str, name: &str) -> Record {
+    Record::new(
+        id,
+        Person {
+            name: Some(name.into()),
+            ..Default::default()
+        },
+        json!({"id": id, "name": name, "extra": {"kept": true}}),
+    )
+}
+
+fn booking(id: &str, starts: &str) -> Record {
+    let starts_at: DateTime<Utc> = starts.parse().unwrap();
+    Record::new(
+        id,
+        Booking {
+            starts_at: Some(starts_at),
+            ..Default::default()
+        },
+        json!({"id": id, "start": starts}),
+    )
+}
+
+fn page<'a>(account_id: i64, pass: i64, records: &'a [Record], end: PassEnd<'a>) -> PageWrite<'a> {
+    PageWrite {
+        account_id,
+        resource: "r",
+        pass,
+        records,
+        position: Some("{\"page\":1}"),
+        end,
+    }
+}
+
+#[tokio::test]
+async fn a_page_written_twice_counts_once_and_keeps_one_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, id) = store_with_account(&dir).await;
+    let state = store.begin_pass(id, "r", false).await.unwrap();
+    assert_eq!(state.pass, 1);
+    let records = vec![person("1", "Ana"), person("2", "Ben")];
+    let first = store
+        .write_page(&page(id, 1, &records, PassEnd::Continues))
+        .await
+        .unwrap();
+    assert_eq!(
+        first.counts,
+        Counts {
+            new: 2,
+            updated: 0,
+            removed: 0
+        }
+    );
+    let again = store
+        .write_page(&page(id, 1, &records, PassEnd::Continues))
+        .await
+        .unwrap();
+    assert_eq!(again.counts, Counts::default());
+    let changed = vec![person("1", "Ana B")];
+    let third = store
+        .write_page(&page(id, 1, &changed, PassEnd::Completes))
+        .await
+        .unwrap();
+    assert_eq!(third.counts.updated, 1);
+    let state = store.sync_state(id, "r").await.unwrap().unwrap();
+    assert_eq!(state.position.as_deref(), Some("{\"page\":1}"));
+    assert!(!state.in_pass);
+    let exported = store.export_kind(Kind::People, true).await.unwrap();
+    assert_eq!(exported.len(), 2);
+    assert_eq!(exported[0]["source"], "flightschoolbooking");
+    assert_eq!(exported[0]["account"], "school");
+    assert_eq!(exported[0]["source_id"], "1");
+    assert_eq!(exported[0]["name"], "Ana B");
+    assert_eq!(exported[0]["raw"]["extra"]["kept"], true);
+}
+
+#[tokio::test]
+async fn a_completed_snapshot_removes_unseen_rows_but_keeps_the_past() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, id) = store_with_account(&dir).await;
+    store.begin_pass(id, "r", false).await.unwrap();
+    let all = vec![
+        booking("past", "2020-01-01T10:00:00Z"),
+        booking("gone", "2099-01-01T10:00:00Z"),
+        booking("stays", "2099-01-02T10:00:00Z"),
+    ];
+    store
+        .write_page(&page(id, 1, &all, PassEnd::Completes))
+        .await
+        .unwrap();
+    let second = store.begin_pass(id, "r", false).await.unwrap();
+    assert_eq!(second.pass, 2);
+    let seen = vec![booking("stays", "2099-01-02T10:00:00Z")];
+    let out = store
+        .write_page(&page(
+            id,
+            2,
+            &seen,
+            PassEnd::CompletesSnapshot {
+                kinds: &[Kind::Bookings],
+                keep_starting_before: Some(Utc::now()),
+            },
+        ))
+        .await
+        .unwrap();
+    assert_eq!(out.counts.removed, 1);
+    let ids: Vec<String> = store
+        .export_kind(Kind::Bookings, false)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r["source_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["past", "stays"]);
+    assert_eq!(store.record_counts(id).await.unwrap()[&Kind::Bookings], 2);
+}
+
+#[tokio::test]
+async fn tombstones_remove_and_a_killed_pass_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, id) = store_with_account(&dir).await;
+    store.begin_pass(id, "r", false).await.unwrap();
+    store
+        .write_page(&page(id, 1, &[person("1", "Ana")], PassEnd::Continues))
+        .await
+        .unwrap();
+    // The process dies here; the next run resumes the same pass.
+    let resumed = store.begin_pass(id, "r", false).await.unwrap();
+    assert_eq!((resumed.pass, resumed.in_pass), (1, true));
+    assert_eq!(resumed.position.as_deref(), Some("{\"page\":1}"));
+    let gone = vec![person("1", "Ana").removed()];
+    let out = store
+        .write_page(&page(id, 1, &gone, PassEnd::Completes))
+        .await
+        .unwrap();
+    assert_eq!(out.counts.removed, 1);
+    assert!(store
+        .export_kind(Kind::People, false)
+        .await
+        .unwrap()
+        .is_empty());
+    // --full forgets the position and starts a new pass.
+    let full = store.begin_pass(id, "r", true).await.unwrap();
+    assert_eq!((full.pass, full.position), (2, None));
+}
