@@ -235,11 +235,18 @@ fn training_record(t: &Value) -> Option<Record> {
 }
 
 fn enrolment_record(row_training: &Value, me: Option<&str>) -> Option<Record> {
-    let id = wire::id(row_training, &["enrollment_id", "trainings_user_id"])?;
+    // A `/trainings.json` row carries `enrollment_id`; a `TrainingsUser` its own `id`.
+    let id = wire::id(row_training, &["enrollment_id", "trainings_user_id"]).or_else(|| {
+        row_training
+            .get("user_id")
+            .and_then(|_| wire::id(row_training, &["id"]))
+    })?;
     let finished = wire::boolean(row_training, &["finished"]);
     let data = Enrolment {
         person_id: wire::id(row_training, &["user_id"]).or_else(|| me.map(str::to_string)),
-        training_id: wire::id(row_training, &["training_id", "id"]),
+        training_id: wire::id(row_training, &["training_id"]).or_else(|| {
+            wire::id(row_training, &["id"]).filter(|_| row_training.get("enrollment_id").is_some())
+        }),
         class_id: None,
         status: finished.map(|f| if f { "finished" } else { "active" }.to_string()),
         enrolled_on: wire::date(row_training, &["enrollment", "created"]),
@@ -436,6 +443,10 @@ struct Pos {
     subjects: Vec<(String, String, Option<String>)>,
     /// Class ids delivered in this pass (the calendar adds only the others).
     classes: Vec<String>,
+    /// The acting user's own enrolments (their subject views hold attendance and attempts).
+    own: Vec<String>,
+    /// Managers: every training of the company (from the catalogue).
+    catalog: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -449,6 +460,7 @@ enum Step {
     Catalog {
         page: usize,
     },
+    Students,
     Views,
     Subjects,
     Unsigned,
@@ -538,6 +550,7 @@ impl Connector for Flylogs {
                     if let Some(e) = enrolment_record(t, pos.me.as_deref()) {
                         pos.enrolments
                             .push((e.source_id.clone(), wire::id(t, &["training_id", "id"])));
+                        pos.own.push(e.source_id.clone());
                         records.push(e);
                     }
                 }
@@ -572,18 +585,53 @@ impl Connector for Flylogs {
                     Ok(body) => {
                         let rows = wire::list(body.get("trainings"));
                         for row in &rows {
-                            records.extend(training_record(row.get("Training").unwrap_or(row)));
+                            if let Some(r) = training_record(row.get("Training").unwrap_or(row)) {
+                                pos.catalog.push(r.source_id.clone());
+                                records.push(r);
+                            }
                         }
                         pos.step =
                             if has_next_page(&body, page, rows.len(), MANAGER_TRAININGS_PER_PAGE) {
                                 Step::Catalog { page: page + 1 }
                             } else {
-                                Step::Views
+                                Step::Students
                             };
                     }
                     Err(ConnectorError::Forbidden { .. }) => pos.step = Step::Views,
                     Err(e) => return Err(e),
                 }
+            }
+            Step::Students => {
+                // Managers: every enrolment of the company (all filters empty).
+                let path = "/manager/trainings/students/list/training:/finished:/group:/pilot_group:/username:.json";
+                if let Some(body) = skip_missing(self.get(path, &[]).await)? {
+                    for row in wire::list(body.get("students")) {
+                        let Some(u) = row.get("TrainingsUser") else {
+                            continue;
+                        };
+                        if let Some(e) = enrolment_record(u, None) {
+                            let known = pos.enrolments.iter().any(|(id, _)| *id == e.source_id)
+                                || pos.own.contains(&e.source_id);
+                            if !known {
+                                pos.enrolments
+                                    .push((e.source_id.clone(), wire::id(u, &["training_id"])));
+                            }
+                            records.push(e);
+                        }
+                    }
+                }
+                // Trainings nobody is enrolled in: their syllabus from the training view.
+                let covered: Vec<String> = pos
+                    .enrolments
+                    .iter()
+                    .filter_map(|(_, t)| t.clone())
+                    .collect();
+                for t in std::mem::take(&mut pos.catalog) {
+                    if !covered.contains(&t) {
+                        pos.enrolments.push((t.clone(), Some(t)));
+                    }
+                }
+                pos.step = Step::Views;
             }
             Step::Views => {
                 if pos.enrolments.is_empty() {
@@ -711,7 +759,9 @@ impl Flylogs {
                 for x in exams_of(&s) {
                     out.extend(exam_record(&x, Some(&sid), tid));
                 }
-                pos.subjects.push((enr.to_string(), sid, training.clone()));
+                if pos.own.iter().any(|o| o == enr) {
+                    pos.subjects.push((enr.to_string(), sid, training.clone()));
+                }
             }
         }
         for m in wire::list(

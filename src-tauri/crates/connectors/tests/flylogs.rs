@@ -179,6 +179,28 @@ async fn a_manager_sees_every_training_in_pages_of_50() {
         .collect();
     assert!(ids(&cache, Kind::Trainings).is_superset(&all));
     assert_eq!(ids(&cache, Kind::Trainings).len(), all.len());
+    // Every enrolment of the company, and every student's flight missions.
+    let enrolments = ids(&cache, Kind::Enrolments)
+        .into_iter()
+        .filter(|i| !i.starts_with("attendance:"))
+        .count();
+    assert_eq!(enrolments as u64, t["enrollments"].as_u64().unwrap());
+    assert_eq!(
+        ids(&cache, Kind::Missions).len() as u64,
+        t["missions"].as_u64().unwrap()
+    );
+    assert_eq!(
+        ids(&cache, Kind::Classes).len() as u64,
+        t["classes"].as_u64().unwrap()
+    );
+    assert_eq!(
+        ids(&cache, Kind::Subjects).len() as u64,
+        t["subjects"].as_u64().unwrap()
+    );
+    assert_eq!(
+        ids(&cache, Kind::Lessons).len() as u64,
+        t["lessons"].as_u64().unwrap()
+    );
     sb.shutdown().await;
 }
 
