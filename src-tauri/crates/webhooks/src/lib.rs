@@ -123,7 +123,7 @@ pub struct WebhookEvent {
     pub provider: Provider,
     /// The account name.
     pub account: String,
-    /// Resource names as the connectors use them (`bookings`, `flight_logs`, ...).
+    /// Connector resource names (`sync_state` keys) to sync: `bookings`, `assets`, ...
     pub resources: Vec<String>,
     /// The provider's event name (`booking.created`, `webhookAssetList`).
     pub event: String,
@@ -131,14 +131,14 @@ pub struct WebhookEvent {
     pub ids: Vec<String>,
 }
 
-/// Which resources an AviationAlley event touches.
+/// Which AviationAlley connector resources an event touches.
 pub fn aviationalley_resources(event: &str) -> Vec<String> {
     let family = event.split('.').next().unwrap_or(event);
     let r: &[&str] = match family {
         "booking" => &["bookings"],
         "workorder" => &["work_orders"],
         "invoice" => &["invoices"],
-        "trainee" => &["people"],
+        "trainee" => &["trainees"],
         "compliance" => &["compliance_items"],
         // Not cached by FlightDesk: still reported, the engine ignores unknown resources.
         "bidding" => &["bidding"],
@@ -148,8 +148,9 @@ pub fn aviationalley_resources(event: &str) -> Vec<String> {
     r.iter().map(|s| s.to_string()).collect()
 }
 
-/// The resources an Airbly push touches (the Airbly connector's resources).
-pub const AIRBLY_RESOURCES: [&str; 2] = ["aircraft", "flight_logs"];
+/// The resources an Airbly push touches: the Airbly connector's one resource, which holds
+/// both aircraft and their logs.
+pub const AIRBLY_RESOURCES: [&str; 1] = ["assets"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebhookError {

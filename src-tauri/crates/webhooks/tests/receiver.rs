@@ -243,7 +243,7 @@ async fn airbly_push_from_the_sandbox_is_confirmed() {
     assert_eq!(ev.provider, Provider::Airbly);
     assert_eq!(ev.account, "airbly-school");
     assert_eq!(ev.event, "webhookAssetList");
-    assert_eq!(ev.resources, ["aircraft", "flight_logs"]);
+    assert_eq!(ev.resources, ["assets"]);
     assert!(!ev.ids.is_empty());
     // The sandbox only counts it delivered when the confirmation is right.
     let d = deliveries(&sb).await;
