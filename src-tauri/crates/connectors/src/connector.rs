@@ -155,6 +155,11 @@ pub trait Connector: Send + Sync {
 
     /// Reads one page of `resource` from `position`.
     async fn fetch_page(&self, resource: &str, position: &Position) -> Result<Page>;
+
+    /// HTTP requests sent so far (retries included), for summaries and benchmarks.
+    fn requests_sent(&self) -> u64 {
+        0
+    }
 }
 
 /// The error for a resource name the connector does not offer.

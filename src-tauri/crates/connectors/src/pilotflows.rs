@@ -1,28 +1,120 @@
-//! PilotFlows API v1: organisation-scoped JSON:API-style resources, `page[number]` and
-//! `page[size]`, `links.next`, `filter[updated_since]`, hourly `X-RateLimit-*` windows.
+//! PilotFlows API v1 as the sandbox documents it: organisation-scoped resources under
+//! `/organizations/{org}/…`, JSON:API-style `{data: [{id, type, attributes}], meta, links}`
+//! pages with `page[number]` (1-based) and `page[size]` (≤ 100), `links.next` null on the
+//! last page, `filter[updated_since]` for changes, and hourly `X-RateLimit-*` windows
+//! (paced by [`crate::http::Http`]).
+//!
+//! Members, aircraft, invoices and calendar events are incremental: after the first pass
+//! each sync asks only for what changed since the newest `updated_at` seen, one request
+//! when nothing did. Flight logs can be deleted and the API reports no tombstones, so they
+//! are re-listed whole each pass (a snapshot), which is how deletions become visible.
+
 use std::sync::Arc;
 
-use flightdesk_core::{Kind, Provider};
+use flightdesk_core::records::{Aircraft, Booking, FlightLog, Invoice, Person};
+use flightdesk_core::{Kind, Provider, Record, RecordData};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::sync::OnceCell;
 
+use crate::wire::{self, date, id, instant, integer, number, status, string};
 use crate::{
-    unknown_resource, AccountConfig, Connector, ConnectorError, Http, Page, Position, Resource,
-    Result, SyncMode, Verified,
+    unknown_resource, AccountConfig, Connector, ConnectorError, Http, Next, Page, Position,
+    Resource, Result, SyncMode, Verified,
 };
 
 /// The documented production base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.pilotflows.com/v1";
 
+/// Rows per request: the sandbox's maximum.
+const PAGE_SIZE: u32 = 100;
+
 /// The PilotFlows connector of one account.
 pub struct PilotFlows {
-    #[allow(dead_code)] // used once the connector is filled in
     account: AccountConfig,
-    #[allow(dead_code)]
     http: Arc<Http>,
+    organization: OnceCell<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Pos {
+    /// Next page number (1-based).
+    page: u32,
+    /// The filter of this pass (`updated_at` watermark of the last completed pass).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    since: Option<String>,
+    /// The newest `updated_at` seen so far in this pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    newest: Option<String>,
 }
 
 impl PilotFlows {
     pub fn new(account: AccountConfig, http: Arc<Http>) -> Self {
-        Self { account, http }
+        let organization = OnceCell::new();
+        if let Some(org) = account
+            .option("organization")
+            .or_else(|| account.option("organisation"))
+        {
+            let _ = organization.set(org);
+        }
+        Self {
+            account,
+            http,
+            organization,
+        }
+    }
+
+    async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value> {
+        let url = format!("{}/{path}", self.account.base());
+        let token = self.account.credential.expose().to_string();
+        let answer = self
+            .http
+            .send_json(&format!("listing pilotflows {path}"), |c| {
+                c.get(&url).query(query).bearer_auth(&token)
+            })
+            .await?;
+        if let Some(err) = answer.body.get("error").filter(|e| !e.is_null()) {
+            let code = string(err, &["code"]);
+            let message = string(err, &["message"]).unwrap_or_else(|| err.to_string());
+            return Err(match code.as_deref() {
+                Some("unauthorized" | "invalid_api_key" | "token_expired") => {
+                    ConnectorError::Unauthorized { message }
+                }
+                Some("forbidden") => ConnectorError::Forbidden { message },
+                _ => ConnectorError::Api {
+                    code,
+                    message,
+                    retryable: false,
+                },
+            });
+        }
+        Ok(answer.body)
+    }
+
+    /// The organisation: the account's option, else the only one the key sees.
+    async fn organization(&self) -> Result<&str> {
+        self.organization
+            .get_or_try_init(|| async {
+                let body = self.get("organizations", &[]).await?;
+                let orgs = wire::list(body.get("data"));
+                match orgs.as_slice() {
+                    [one] => id(one, &["id"])
+                        .ok_or_else(|| ConnectorError::malformed("listing organizations", "no id")),
+                    [] => Err(ConnectorError::Config(
+                        "the key sees no organisation".into(),
+                    )),
+                    many => Err(ConnectorError::Config(format!(
+                        "the key sees {} organisations; choose one with --set organization=ID ({})",
+                        many.len(),
+                        many.iter()
+                            .filter_map(|o| id(o, &["id"]))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))),
+                }
+            })
+            .await
+            .map(String::as_str)
     }
 }
 
@@ -33,42 +125,225 @@ impl Connector for PilotFlows {
     }
 
     fn resources(&self) -> Vec<Resource> {
+        let r = |name, kinds, mode| Resource { name, kinds, mode };
         vec![
-            Resource {
-                name: "members",
-                kinds: &[Kind::People],
-                mode: SyncMode::Incremental,
-            },
-            Resource {
-                name: "aircraft",
-                kinds: &[Kind::Aircraft],
-                mode: SyncMode::Incremental,
-            },
-            Resource {
-                name: "flight_logs",
-                kinds: &[Kind::FlightLogs],
-                mode: SyncMode::Incremental,
-            },
-            Resource {
-                name: "invoices",
-                kinds: &[Kind::Invoices],
-                mode: SyncMode::Incremental,
-            },
-            Resource {
-                name: "calendar_events",
-                kinds: &[Kind::Bookings],
-                mode: SyncMode::Incremental,
-            },
+            r("members", &[Kind::People], SyncMode::Incremental),
+            r("aircraft", &[Kind::Aircraft], SyncMode::Incremental),
+            r(
+                "flight_logs",
+                &[Kind::FlightLogs],
+                SyncMode::Snapshot { keep_past: false },
+            ),
+            r("invoices", &[Kind::Invoices], SyncMode::Incremental),
+            r("calendar_events", &[Kind::Bookings], SyncMode::Incremental),
         ]
     }
 
-    async fn verify(&self) -> Result<Verified> {
-        Err(ConnectorError::Config(
-            "PilotFlows is not implemented yet".into(),
-        ))
+    fn requests_sent(&self) -> u64 {
+        self.http.requests_sent()
     }
 
-    async fn fetch_page(&self, resource: &str, _position: &Position) -> Result<Page> {
-        Err(unknown_resource(self.provider(), resource))
+    async fn verify(&self) -> Result<Verified> {
+        let body = self.get("organizations", &[]).await?;
+        let orgs = wire::list(body.get("data"));
+        let mut discovered = serde_json::Map::new();
+        let summary = match orgs.as_slice() {
+            [one] => {
+                let org = id(one, &["id"]).unwrap_or_default();
+                let name = one
+                    .get("attributes")
+                    .and_then(|a| string(a, &["name"]))
+                    .unwrap_or_default();
+                if self.account.option("organization").is_none() {
+                    discovered.insert("organization".into(), Value::String(org.clone()));
+                }
+                format!("organisation {name} ({org})")
+            }
+            many => format!("{} organisations visible", many.len()),
+        };
+        Ok(Verified {
+            summary,
+            discovered,
+        })
     }
+
+    async fn fetch_page(&self, resource: &str, position: &Position) -> Result<Page> {
+        let map: fn(&str, &Value) -> RecordData = match resource {
+            "members" => map_member,
+            "aircraft" => map_aircraft,
+            "flight_logs" => map_flight_log,
+            "invoices" => map_invoice,
+            "calendar_events" => map_event,
+            other => return Err(unknown_resource(self.provider(), other)),
+        };
+        let snapshot = resource == "flight_logs";
+        let org = self.organization().await?.to_string();
+        let mut pos: Pos = position.decode().unwrap_or_default();
+        pos.page = pos.page.max(1);
+        let mut query = vec![
+            ("page[number]", pos.page.to_string()),
+            ("page[size]", PAGE_SIZE.to_string()),
+        ];
+        if let (Some(since), false) = (&pos.since, snapshot) {
+            query.push(("filter[updated_since]", since.clone()));
+        }
+        let body = self
+            .get(&format!("organizations/{org}/{resource}"), &query)
+            .await?;
+        let rows = wire::list(body.get("data"));
+        let mut records = Vec::with_capacity(rows.len());
+        for row in rows {
+            let source_id = id(&row, &["id"]).ok_or_else(|| {
+                ConnectorError::malformed(
+                    format!("reading pilotflows {resource}"),
+                    "a row without an id",
+                )
+            })?;
+            let empty = Value::Object(Default::default());
+            let attributes = row.get("attributes").unwrap_or(&empty);
+            if let Some(updated) = instant(attributes, &["updated_at", "updatedAt"]) {
+                let updated = updated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                if pos.newest.as_ref().is_none_or(|n| *n < updated) {
+                    pos.newest = Some(updated);
+                }
+            }
+            let removed = attributes.get("deleted_at").is_some_and(|d| !d.is_null())
+                || attributes.get("deleted").and_then(Value::as_bool) == Some(true);
+            let record = Record::new(source_id.clone(), map(&source_id, attributes), row);
+            records.push(if removed { record.removed() } else { record });
+        }
+        let next_link = body
+            .get("links")
+            .and_then(|l| l.get("next"))
+            .is_some_and(|n| !n.is_null() && n.as_str() != Some(""));
+        let next = if next_link && !records.is_empty() {
+            Next::More(Position::of(&Pos {
+                page: pos.page + 1,
+                since: pos.since,
+                newest: pos.newest,
+            }))
+        } else if snapshot {
+            Next::Done(Position::start())
+        } else {
+            // The newest change seen becomes the next pass's filter (server clock, so
+            // the laptop's clock cannot skew it); the filter is inclusive, so a record
+            // changed within that second is read again, never missed.
+            Next::Done(Position::of(&Pos {
+                page: 1,
+                since: pos.newest.clone().or(pos.since),
+                newest: None,
+            }))
+        };
+        Ok(Page { records, next })
+    }
+}
+
+fn name_of(a: &Value) -> Option<String> {
+    string(a, &["name", "full_name"]).or_else(|| {
+        let parts: Vec<String> = [&["first_name"][..], &["last_name"]]
+            .iter()
+            .filter_map(|n| string(a, n))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    })
+}
+
+fn map_member(_: &str, a: &Value) -> RecordData {
+    Person {
+        name: name_of(a),
+        email: string(a, &["email"]),
+        role: status(a, &["role"]),
+        status: status(a, &["status"]),
+        location_id: id(a, &["home_base", "base"]),
+    }
+    .into()
+}
+
+fn map_aircraft(_: &str, a: &Value) -> RecordData {
+    let make_model = [string(a, &["make"]), string(a, &["model"])]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Aircraft {
+        registration: string(a, &["registration", "tail_number"]),
+        name: (!make_model.is_empty()).then_some(make_model),
+        model: string(a, &["model"]),
+        category: status(a, &["category"]),
+        status: status(a, &["status"]),
+        location_id: string(a, &["home_base"]),
+    }
+    .into()
+}
+
+fn map_flight_log(_: &str, a: &Value) -> RecordData {
+    let departure = string(a, &["departure", "from"]);
+    let arrival = string(a, &["arrival", "to"]);
+    let route = string(a, &["route"]).or_else(|| match (&departure, &arrival) {
+        (Some(d), Some(r)) => Some(format!("{d}-{r}")),
+        _ => None,
+    });
+    FlightLog {
+        date: date(a, &["date"]),
+        starts_at: instant(a, &["off_block", "departure_time", "started_at"]),
+        ends_at: instant(a, &["on_block", "arrival_time", "ended_at"]),
+        pilot_id: id(a, &["pilot_id"]),
+        pilot_name: string(a, &["pilot_name"]),
+        instructor_id: None,
+        instructor_name: None,
+        aircraft_id: id(a, &["aircraft_id"]),
+        aircraft_registration: string(a, &["aircraft", "aircraft_registration"]),
+        departure,
+        arrival,
+        route,
+        duration_hours: number(a, &["duration", "total_time"]),
+        landings: integer(a, &["landings"]),
+        usage: number(a, &["hobbs", "tach"]),
+        remarks: string(a, &["remarks"]),
+        status: status(a, &["flight_type"]),
+    }
+    .into()
+}
+
+fn map_invoice(_: &str, a: &Value) -> RecordData {
+    Invoice {
+        number: string(a, &["number"]),
+        person_id: id(a, &["member_id"]),
+        status: status(a, &["status"]),
+        amount: number(a, &["total", "amount"]),
+        currency: string(a, &["currency"]),
+        issued_on: date(a, &["issued_on", "issued_at"]),
+        due_on: date(a, &["due_on", "due_at"]),
+        paid_at: instant(a, &["paid_at"]),
+    }
+    .into()
+}
+
+fn map_event(_: &str, a: &Value) -> RecordData {
+    let category = status(a, &["category"]);
+    let st = status(a, &["status"]);
+    Booking {
+        starts_at: instant(a, &["starts_at", "start"]),
+        ends_at: instant(a, &["ends_at", "end"]),
+        resource_kind: category.clone().map(|c| match c.as_str() {
+            "flight" | "maintenance" => "aircraft".to_string(),
+            "ground_school" => "room".to_string(),
+            "unavailable" => "none".to_string(),
+            other => other.to_string(),
+        }),
+        resource_id: id(a, &["aircraft_id", "resource_id"]),
+        resource_name: string(a, &["title"]),
+        instructor_id: id(a, &["instructor_id"]),
+        instructor_name: string(a, &["instructor_name"]),
+        person_id: id(a, &["member_id", "student_id"]),
+        person_name: string(a, &["member_name", "student_name"]),
+        unavailability: category.as_deref() == Some("unavailable"),
+        cancelled: st.as_deref() == Some("cancelled"),
+        status: st,
+        cancelled_at: instant(a, &["cancelled_at"]),
+        booked_at: instant(a, &["created_at"]),
+        location_id: None,
+        notes: string(a, &["notes", "description"]),
+    }
+    .into()
 }

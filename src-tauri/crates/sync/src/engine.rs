@@ -1,0 +1,416 @@
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use flightdesk_connectors::{
+    AccountConfig, ClientOptions, Connector, ConnectorError, Next, Position, Resource, SyncMode,
+};
+use flightdesk_core::Provider;
+use flightdesk_store::{Account, Counts, PageWrite, PassEnd, StoreError};
+use flightdesk_workspace::{SyncLock, Workspace, WorkspaceError};
+use serde::Serialize;
+
+/// How many times a pass may start over because the data moved under it (Flight School
+/// Booking's `change_id`) before the resource fails for this run.
+const MAX_RESTARTS: u32 = 5;
+
+/// What to sync and how.
+#[derive(Debug, Clone, Default)]
+pub struct SyncOptions {
+    /// Only accounts of this provider.
+    pub provider: Option<Provider>,
+    /// Only the account with this name.
+    pub account: Option<String>,
+    /// Forget every position and re-read everything.
+    pub full: bool,
+    /// HTTP timeouts, retries and waits.
+    pub client: ClientOptions,
+    pub lock: LockPolicy,
+}
+
+/// What to do when another process is syncing the same data directory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LockPolicy {
+    /// Wait for it to finish (a [`ProgressEvent::Waiting`] says so first).
+    #[default]
+    Wait,
+    /// Fail at once with [`SyncError::Busy`].
+    FailFast,
+}
+
+/// How one resource's run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Read to the end; the cache is current.
+    Synced,
+    /// A change token said nothing changed.
+    Unchanged,
+    /// The credential may not read this resource (403): reported, not a failure.
+    NotPermitted,
+    /// The provider rejected the credential (401) or none is stored: the account needs a
+    /// new key.
+    NeedsCredential,
+    /// Anything else: the resource resumes from its last written page next time.
+    Failed,
+}
+
+impl Outcome {
+    /// Whether the run counts as a failure (exit 1 in the CLI).
+    pub fn is_failure(self) -> bool {
+        matches!(self, Outcome::Failed | Outcome::NeedsCredential)
+    }
+}
+
+/// The end of one resource's run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResourceSummary {
+    pub account: String,
+    pub provider: Provider,
+    pub resource: String,
+    pub outcome: Outcome,
+    #[serde(flatten)]
+    pub counts: Counts,
+    pub pages: u64,
+    /// Machine code of the error (`forbidden`, `unauthorized`, `server_error`, ...).
+    pub error_code: Option<String>,
+    /// The error for people; never contains a credential.
+    pub error: Option<String>,
+}
+
+/// Everything a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SyncReport {
+    pub resources: Vec<ResourceSummary>,
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    pub started_at: Option<DateTime<Utc>>,
+    pub elapsed_ms: u64,
+}
+
+impl SyncReport {
+    /// Whether any resource failed.
+    pub fn failed(&self) -> bool {
+        self.resources.iter().any(|r| r.outcome.is_failure())
+    }
+
+    /// Totals over every resource.
+    pub fn totals(&self) -> Counts {
+        let mut total = Counts::default();
+        for r in &self.resources {
+            total += r.counts;
+        }
+        total
+    }
+}
+
+/// Progress for the UI or a progress bar.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ProgressEvent {
+    /// Another process holds the sync lock; this one waits.
+    Waiting { holder: String },
+    /// A resource starts (or resumes a pass left unfinished).
+    ResourceStarted {
+        account: String,
+        provider: Provider,
+        resource: String,
+        resumed: bool,
+    },
+    /// A page was written. `counts` are cumulative for the resource in this run.
+    PageWritten {
+        account: String,
+        resource: String,
+        records: usize,
+        pages: u64,
+        counts: Counts,
+    },
+    /// The resource's run ended.
+    ResourceFinished(ResourceSummary),
+}
+
+/// Why a sync could not run at all (per-resource failures are in the report instead).
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a sync is already running on this data directory (process {holder})")]
+    Busy { holder: String },
+    #[error("no connected account matches{}", .0.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default())]
+    NoAccounts(Option<String>),
+}
+
+/// Syncs every selected account, holding the data directory's sync lock throughout.
+pub async fn sync(
+    workspace: &Workspace,
+    options: &SyncOptions,
+    progress: &(dyn Fn(&ProgressEvent) + Send + Sync),
+) -> Result<SyncReport, SyncError> {
+    let _lock = take_lock(workspace, options.lock, progress).await?;
+    let started = Instant::now();
+    let mut report = SyncReport {
+        started_at: Some(Utc::now()),
+        ..Default::default()
+    };
+    let mut accounts = Vec::new();
+    for account in workspace.store().accounts().await? {
+        if options.provider.is_some_and(|p| p != account.provider) {
+            continue;
+        }
+        if options.account.as_ref().is_some_and(|n| n != &account.name) {
+            continue;
+        }
+        let health = workspace.store().account_health(account.id).await?;
+        if health.disconnected_at.is_some() {
+            continue;
+        }
+        accounts.push(account);
+    }
+    if accounts.is_empty() {
+        return Err(SyncError::NoAccounts(options.account.clone()));
+    }
+    for account in &accounts {
+        let (summaries, requests) = sync_account(workspace, account, options, progress).await?;
+        report.resources.extend(summaries);
+        report.requests += requests;
+    }
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+async fn take_lock(
+    workspace: &Workspace,
+    policy: LockPolicy,
+    progress: &(dyn Fn(&ProgressEvent) + Send + Sync),
+) -> Result<SyncLock, SyncError> {
+    match SyncLock::try_acquire(workspace.data_dir()) {
+        Ok(lock) => Ok(lock),
+        Err(WorkspaceError::SyncRunning { holder }) => {
+            if policy == LockPolicy::FailFast {
+                return Err(SyncError::Busy { holder });
+            }
+            progress(&ProgressEvent::Waiting { holder });
+            let dir = workspace.data_dir().to_path_buf();
+            tokio::task::spawn_blocking(move || SyncLock::acquire_blocking(&dir))
+                .await
+                .expect("the lock waiter does not panic")
+                .map_err(SyncError::from)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Syncs one account (the caller holds the sync lock). Returns the resource summaries
+/// and the number of HTTP requests sent.
+pub async fn sync_account(
+    workspace: &Workspace,
+    account: &Account,
+    options: &SyncOptions,
+    progress: &(dyn Fn(&ProgressEvent) + Send + Sync),
+) -> Result<(Vec<ResourceSummary>, u64), SyncError> {
+    let store = workspace.store();
+    let credential = workspace.credential(account)?;
+    let summary = |resource: &str, outcome, error: Option<&ConnectorError>| ResourceSummary {
+        account: account.name.clone(),
+        provider: account.provider,
+        resource: resource.to_string(),
+        outcome,
+        counts: Counts::default(),
+        pages: 0,
+        error_code: error.map(|e| e.code().to_string()),
+        error: error.map(|e| e.to_string()),
+    };
+    let Some(credential) = credential else {
+        let e = ConnectorError::Unauthorized {
+            message: "no credential is stored for this account".into(),
+        };
+        let s = summary("*", Outcome::NeedsCredential, Some(&e));
+        progress(&ProgressEvent::ResourceFinished(s.clone()));
+        return Ok((vec![s], 0));
+    };
+    let config = AccountConfig {
+        name: account.name.clone(),
+        base_url: account.base_url.clone(),
+        credential,
+        options: account.options.clone(),
+    };
+    let connector =
+        match flightdesk_connectors::connect(account.provider, config, options.client.clone()) {
+            Ok(c) => c,
+            Err(e) => {
+                let s = summary("*", Outcome::Failed, Some(&e));
+                progress(&ProgressEvent::ResourceFinished(s.clone()));
+                return Ok((vec![s], 0));
+            }
+        };
+    let mut summaries = Vec::new();
+    let mut unauthorized: Option<ConnectorError> = None;
+    let mut any_ok = false;
+    for resource in connector.resources() {
+        if let Some(e) = &unauthorized {
+            let s = summary(resource.name, Outcome::NeedsCredential, Some(e));
+            store
+                .finish_resource(
+                    account.id,
+                    resource.name,
+                    s.counts,
+                    Some((e.code(), &e.to_string())),
+                )
+                .await?;
+            progress(&ProgressEvent::ResourceFinished(s.clone()));
+            summaries.push(s);
+            continue;
+        }
+        let s = sync_resource(
+            workspace,
+            account,
+            connector.as_ref(),
+            &resource,
+            options.full,
+            progress,
+        )
+        .await?;
+        if s.outcome == Outcome::NeedsCredential {
+            unauthorized = Some(ConnectorError::Unauthorized {
+                message: s.error.clone().unwrap_or_default(),
+            });
+        } else if !s.outcome.is_failure() {
+            any_ok = true;
+        }
+        progress(&ProgressEvent::ResourceFinished(s.clone()));
+        summaries.push(s);
+    }
+    if unauthorized.is_some() {
+        store.set_needs_credential(account.id, true).await?;
+    } else if any_ok {
+        store.set_needs_credential(account.id, false).await?;
+    }
+    let requests = connector.requests_sent();
+    Ok((summaries, requests))
+}
+
+async fn sync_resource(
+    workspace: &Workspace,
+    account: &Account,
+    connector: &dyn Connector,
+    resource: &Resource,
+    full: bool,
+    progress: &(dyn Fn(&ProgressEvent) + Send + Sync),
+) -> Result<ResourceSummary, SyncError> {
+    let store = workspace.store();
+    let state = store.begin_pass(account.id, resource.name, full).await?;
+    progress(&ProgressEvent::ResourceStarted {
+        account: account.name.clone(),
+        provider: account.provider,
+        resource: resource.name.to_string(),
+        resumed: state.position.is_some() && state.in_pass && state.last_counts.is_some(),
+    });
+    let mut pass = state.pass;
+    let mut pass_started = state.pass_started_at.unwrap_or_else(Utc::now);
+    let mut position = Position::from_text(state.position.as_deref());
+    let mut counts = Counts::default();
+    let mut pages = 0u64;
+    let mut restarts = 0u32;
+    let mut unchanged = false;
+    let failure: Option<ConnectorError> = loop {
+        let page = match connector.fetch_page(resource.name, &position).await {
+            Ok(page) => page,
+            Err(e) => break Some(e),
+        };
+        let (end, next, finished) = match page.next {
+            Next::More(p) => (PassEnd::Continues, p, false),
+            Next::Done(p) => {
+                let end = match resource.mode {
+                    SyncMode::Snapshot { keep_past } => PassEnd::CompletesSnapshot {
+                        kinds: resource.kinds,
+                        keep_starting_before: keep_past.then_some(pass_started),
+                    },
+                    SyncMode::Incremental => PassEnd::Completes,
+                };
+                (end, p, true)
+            }
+            Next::Restart(p) => (PassEnd::Restarts, p, false),
+            Next::Unchanged => {
+                unchanged = true;
+                (PassEnd::Completes, position.clone(), true)
+            }
+        };
+        let restarting = end == PassEnd::Restarts;
+        let text = next.to_text();
+        let outcome = store
+            .write_page(&PageWrite {
+                account_id: account.id,
+                resource: resource.name,
+                pass,
+                records: &page.records,
+                position: text.as_deref(),
+                end,
+            })
+            .await?;
+        pass = outcome.pass;
+        counts += outcome.counts;
+        pages += 1;
+        progress(&ProgressEvent::PageWritten {
+            account: account.name.clone(),
+            resource: resource.name.to_string(),
+            records: page.records.len(),
+            pages,
+            counts,
+        });
+        if finished {
+            break None;
+        }
+        if restarting {
+            restarts += 1;
+            pass_started = Utc::now();
+            tracing::info!(account = %account.name, resource = resource.name, "the data moved during the read; starting the pass over");
+            if restarts > MAX_RESTARTS {
+                break Some(ConnectorError::Api {
+                    code: Some("kept_changing".into()),
+                    message: format!(
+                        "the data changed during every one of {restarts} attempts to read it"
+                    ),
+                    retryable: true,
+                });
+            }
+        }
+        position = next;
+    };
+    let (outcome, error) = match &failure {
+        None if unchanged && counts == Counts::default() => (Outcome::Unchanged, None),
+        None => (Outcome::Synced, None),
+        Some(e) => {
+            let outcome = match e.root() {
+                ConnectorError::Unauthorized { .. } => Outcome::NeedsCredential,
+                ConnectorError::Forbidden { .. } => Outcome::NotPermitted,
+                _ => Outcome::Failed,
+            };
+            (outcome, Some(e))
+        }
+    };
+    if let Some(e) = error {
+        tracing::warn!(account = %account.name, resource = resource.name, error = %e, "resource not synced");
+    }
+    store
+        .finish_resource(
+            account.id,
+            resource.name,
+            counts,
+            error
+                .map(|e| (e.code(), e.to_string()))
+                .as_ref()
+                .map(|(c, m)| (*c, m.as_str())),
+        )
+        .await?;
+    Ok(ResourceSummary {
+        account: account.name.clone(),
+        provider: account.provider,
+        resource: resource.name.to_string(),
+        outcome,
+        counts,
+        pages,
+        error_code: error.map(|e| e.code().to_string()),
+        error: error.map(|e| e.to_string()),
+    })
+}

@@ -1,0 +1,16 @@
+//! The sync engine: for each account and each resource its connector offers, read pages
+//! from the persisted position, write each page and the new position in one transaction,
+//! and report progress and a per-resource summary.
+//!
+//! The app shell and the CLI call [`sync`] with a [`SyncOptions`] and a progress callback;
+//! the callback receives [`ProgressEvent`]s (forward them to the UI or draw a progress
+//! bar). One sync at a time runs per data directory ([`flightdesk_workspace::SyncLock`]).
+
+mod engine;
+
+pub use engine::{
+    sync, sync_account, LockPolicy, Outcome, ProgressEvent, ResourceSummary, SyncError,
+    SyncOptions, SyncReport,
+};
+pub use flightdesk_connectors::ClientOptions;
+pub use flightdesk_store::Counts;

@@ -1,0 +1,165 @@
+//! AviationAlley over real HTTP against the in-process sandbox.
+
+mod common;
+
+use common::{ids, world, World};
+use flightdesk_core::{Kind, Provider};
+use flightdesk_sync::Outcome;
+use serde_json::json;
+
+const AA: Provider = Provider::AviationAlley;
+
+/// (endpoint in the truth dump, kind, id field)
+const RESOURCES: [(&str, Kind, &str); 7] = [
+    ("trainees", Kind::People, "id"),
+    ("bookings", Kind::Bookings, "id"),
+    ("work-orders", Kind::WorkOrders, "id"),
+    ("invoices", Kind::Invoices, "id"),
+    ("compliance-items", Kind::ComplianceItems, "id"),
+    ("flight-log", Kind::FlightLogs, "id"),
+    ("crew", Kind::CrewDuty, "userId"),
+];
+
+async fn assert_cache_equals_truth(w: &World, account: &str, role: &str) {
+    let centre = w.credential_fact(AA, role, "center_id");
+    let truth = w.truth(AA).await;
+    let centre = &truth["centers"][centre.as_str().unwrap()];
+    for (endpoint, kind, field) in RESOURCES {
+        let want = ids(&centre[endpoint], field);
+        assert!(!want.is_empty(), "the sandbox serves {endpoint}");
+        assert_eq!(w.cached_ids(kind, account).await, want, "{endpoint}");
+    }
+}
+
+#[tokio::test]
+async fn first_sync_caches_every_resource_and_a_second_changes_nothing() {
+    let w = world("").await;
+    w.connect(AA, "centre", "live_full", json!({})).await;
+    let report = w.sync(false).await;
+    assert!(!report.failed(), "{report:#?}");
+    assert_eq!(report.resources.len(), 7);
+    assert!(report
+        .resources
+        .iter()
+        .all(|r| r.outcome == Outcome::Synced));
+    assert!(report.totals().new > 100, "{:?}", report.totals());
+    assert_cache_equals_truth(&w, "centre", "live_full").await;
+
+    // Keyset paging: flight-log has more rows than one page of 200.
+    let fl = report
+        .resources
+        .iter()
+        .find(|r| r.resource == "flight-log")
+        .unwrap();
+    assert!(fl.pages >= 2, "{fl:?}");
+
+    let again = w.sync(false).await;
+    let t = again.totals();
+    assert_eq!((t.new, t.removed), (0, 0), "{again:#?}");
+    for r in again.resources.iter().filter(|r| r.resource != "crew") {
+        assert_eq!(r.counts.updated, 0, "{r:?}");
+    }
+    assert_cache_equals_truth(&w, "centre", "live_full").await;
+
+    // Normalized fields and the raw record travel together.
+    let bookings = w.cached(Kind::Bookings).await;
+    let b = &bookings[0];
+    assert_eq!(b["source"], "aviationalley");
+    assert!(b["starts_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(b["raw"]["id"], b["source_id"]);
+}
+
+#[tokio::test]
+async fn changes_at_the_provider_reach_the_cache() {
+    let w = world("").await;
+    w.connect(AA, "centre", "live_full", json!({})).await;
+    w.sync(false).await;
+    w.admin(
+        reqwest::Method::POST,
+        "/people",
+        json!({"first_name": "Nova", "last_name": "Quill", "role": "student", "location": 0}),
+    )
+    .await;
+    let report = w.sync(false).await;
+    let trainees = report
+        .resources
+        .iter()
+        .find(|r| r.resource == "trainees")
+        .unwrap();
+    assert_eq!(trainees.counts.new, 1, "{trainees:?}");
+    assert_cache_equals_truth(&w, "centre", "live_full").await;
+}
+
+#[tokio::test]
+async fn a_missing_scope_is_reported_not_failed() {
+    let w = world("").await;
+    let roles: Vec<String> = w.sandbox.manifest()["aviationalley"]["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["scopes"].as_array().unwrap().len() < 7)
+        .map(|c| c["role"].as_str().unwrap().to_string())
+        .collect();
+    let role = roles
+        .first()
+        .expect("the sandbox has a key with fewer scopes");
+    w.connect(AA, "narrow", role, json!({})).await;
+    let report = w.sync(false).await;
+    assert!(!report.failed(), "{report:#?}");
+    let not_permitted: Vec<_> = report
+        .resources
+        .iter()
+        .filter(|r| r.outcome == Outcome::NotPermitted)
+        .collect();
+    assert!(!not_permitted.is_empty(), "{report:#?}");
+    assert!(report
+        .resources
+        .iter()
+        .any(|r| r.outcome == Outcome::Synced));
+}
+
+#[tokio::test]
+async fn an_expired_key_marks_the_account_and_fails_the_sync() {
+    let w = world("aa:expired=true").await;
+    let account = w.connect(AA, "centre", "live_full", json!({})).await;
+    let report = w.sync(false).await;
+    assert!(report.failed());
+    assert!(report
+        .resources
+        .iter()
+        .all(|r| r.outcome == Outcome::NeedsCredential));
+    let health = w
+        .workspace
+        .store()
+        .account_health(account.id)
+        .await
+        .unwrap();
+    assert!(health.needs_credential);
+    let token = w.token(AA, "live_full");
+    assert!(
+        !format!("{report:?}").contains(&token),
+        "no token in errors"
+    );
+}
+
+#[tokio::test]
+async fn every_transient_fault_leaves_the_cache_equal_to_the_truth() {
+    for faults in [
+        "aa:5xx=0.3",
+        "aa:truncated=0.3",
+        "aa:malformed=0.3",
+        "aa:429burst=3",
+        "aa:latency=20ms,aa:slow=2ms",
+    ] {
+        let w = world(faults).await;
+        w.connect(AA, "centre", "live_full", json!({})).await;
+        let report = w.sync(false).await;
+        assert!(!report.failed(), "{faults}: {report:#?}");
+        assert_cache_equals_truth(&w, "centre", "live_full").await;
+        // And an incremental run under the same faults changes nothing.
+        let again = w.sync(false).await;
+        assert!(!again.failed(), "{faults}: {again:#?}");
+        assert_eq!(again.totals().new, 0, "{faults}");
+        assert_cache_equals_truth(&w, "centre", "live_full").await;
+    }
+}

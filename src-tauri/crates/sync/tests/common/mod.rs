@@ -1,0 +1,192 @@
+//! Test worlds: an in-process sandbox on a random loopback port and a throwaway workspace
+//! with an in-memory keyring.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use flightdesk_core::{Kind, Provider};
+use flightdesk_sandbox::{start, FaultSpec, RunningSandbox, SandboxConfig};
+use flightdesk_secrets::{MemoryStore, Secret};
+use flightdesk_store::{Account, NewAccount};
+use flightdesk_sync::{ClientOptions, ProgressEvent, SyncOptions, SyncReport};
+use flightdesk_workspace::{SecretsBackend, Workspace};
+use serde_json::Value;
+
+pub const NOW: &str = "2026-03-02T09:30:00Z";
+
+pub struct World {
+    pub sandbox: RunningSandbox,
+    pub workspace: Workspace,
+    pub dir: tempfile::TempDir,
+    pub http: reqwest::Client,
+}
+
+pub fn sandbox_provider(p: Provider) -> flightdesk_sandbox::Provider {
+    p.as_str().parse().unwrap()
+}
+
+pub async fn world(faults: &str) -> World {
+    let sandbox = start(SandboxConfig {
+        now: Some(NOW.parse().unwrap()),
+        faults: FaultSpec::parse(faults).unwrap(),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let workspace = Workspace::open(
+        dir.path(),
+        SecretsBackend::Memory(Arc::new(MemoryStore::new())),
+    )
+    .await
+    .unwrap();
+    World {
+        sandbox,
+        workspace,
+        dir,
+        http: reqwest::Client::new(),
+    }
+}
+
+impl World {
+    pub fn token(&self, p: Provider, role: &str) -> String {
+        let m = self.sandbox.manifest();
+        m[p.as_str()]["credentials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["role"] == role)
+            .unwrap_or_else(|| panic!("no credential {role} for {p}"))["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub fn credential_fact(&self, p: Provider, role: &str, fact: &str) -> Value {
+        let m = self.sandbox.manifest();
+        m[p.as_str()]["credentials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["role"] == role)
+            .unwrap()[fact]
+            .clone()
+    }
+
+    /// Connects an account of `p` with the sandbox credential of `role`.
+    pub async fn connect(&self, p: Provider, name: &str, role: &str, options: Value) -> Account {
+        let account = self
+            .workspace
+            .store()
+            .upsert_account(&NewAccount {
+                provider: p,
+                name: name.into(),
+                base_url: self.sandbox.base_url(sandbox_provider(p)),
+                options: options.as_object().cloned().unwrap_or_default(),
+            })
+            .await
+            .unwrap();
+        self.workspace
+            .set_credential(&account, &Secret::new(self.token(p, role)))
+            .unwrap();
+        account
+    }
+
+    pub async fn sync(&self, full: bool) -> SyncReport {
+        self.sync_with(SyncOptions {
+            full,
+            client: ClientOptions::fast(),
+            ..Default::default()
+        })
+        .await
+    }
+
+    pub async fn sync_with(&self, options: SyncOptions) -> SyncReport {
+        let events = Mutex::new(Vec::new());
+        let report = flightdesk_sync::sync(&self.workspace, &options, &|e: &ProgressEvent| {
+            events.lock().unwrap().push(e.clone())
+        })
+        .await
+        .unwrap();
+        assert!(
+            !events.lock().unwrap().is_empty(),
+            "progress events were sent"
+        );
+        report
+    }
+
+    pub async fn set_faults(&self, spec: &str) {
+        let r = self
+            .http
+            .put(format!("{}/faults", self.sandbox.admin_url()))
+            .json(&serde_json::json!({ "spec": spec }))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    }
+
+    pub async fn admin(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let r = self
+            .http
+            .request(method, format!("{}{path}", self.sandbox.admin_url()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let v: Value = r.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{path}: {status} {v}");
+        v
+    }
+
+    pub async fn truth(&self, p: Provider) -> Value {
+        self.http
+            .get(format!("{}/truth/{}", self.sandbox.admin_url(), p.as_str()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// The source ids of the live cached records of `kind` for `account`.
+    pub async fn cached_ids(&self, kind: Kind, account: &str) -> BTreeSet<String> {
+        let rows = self
+            .workspace
+            .store()
+            .export_kind(kind, false)
+            .await
+            .unwrap();
+        let ids: Vec<String> = rows
+            .iter()
+            .filter(|r| r["account"] == account)
+            .map(|r| r["source_id"].as_str().unwrap().to_string())
+            .collect();
+        let set: BTreeSet<String> = ids.iter().cloned().collect();
+        assert_eq!(set.len(), ids.len(), "no duplicates in {kind}");
+        set
+    }
+
+    pub async fn cached(&self, kind: Kind) -> Vec<Value> {
+        self.workspace
+            .store()
+            .export_kind(kind, true)
+            .await
+            .unwrap()
+    }
+}
+
+/// The ids of a list of JSON objects.
+pub fn ids(list: &Value, field: &str) -> BTreeSet<String> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|r| match &r[field] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect()
+}

@@ -1,0 +1,118 @@
+//! Flight School Booking over real HTTP against the in-process sandbox.
+
+mod common;
+
+use common::{ids, world, World};
+use flightdesk_core::{Kind, Provider};
+use flightdesk_sync::Outcome;
+use serde_json::json;
+
+const FSB: Provider = Provider::FlightSchoolBooking;
+
+const LISTS: [(&str, &str, Kind); 5] = [
+    ("bookings", "bookings", Kind::Bookings),
+    ("booked-out", "booked-out", Kind::FlightLogs),
+    ("training", "training", Kind::Missions),
+    ("billing", "billing-transactions", Kind::Invoices),
+    ("people", "people", Kind::People),
+];
+
+async fn assert_cache_equals_truth(w: &World) {
+    let truth = w.truth(FSB).await;
+    for (_, list, kind) in LISTS {
+        let want = ids(&truth[list]["rows"], "id");
+        assert_eq!(w.cached_ids(kind, "school").await, want, "{list}");
+    }
+}
+
+#[tokio::test]
+async fn first_sync_pages_through_and_an_unchanged_change_id_costs_one_request() {
+    let w = world("").await;
+    w.connect(FSB, "school", "all_areas", json!({})).await;
+    let report = w.sync(false).await;
+    assert!(!report.failed(), "{report:#?}");
+    assert_cache_equals_truth(&w).await;
+    let bookings = report
+        .resources
+        .iter()
+        .find(|r| r.resource == "bookings")
+        .unwrap();
+    assert!(bookings.pages >= 2, "pages of 50: {bookings:?}");
+
+    let again = w.sync(false).await;
+    assert!(!again.failed());
+    for r in &again.resources {
+        assert_eq!((r.outcome, r.pages), (Outcome::Unchanged, 1), "{r:?}");
+    }
+    assert!(again.requests <= 5, "{}", again.requests);
+}
+
+#[tokio::test]
+async fn every_dialect_is_read() {
+    for dialect in ["documented", "example", "mixed"] {
+        let w = world(&format!("fsb:dialect={dialect}")).await;
+        w.connect(FSB, "school", "all_areas", json!({})).await;
+        let report = w.sync(false).await;
+        assert!(!report.failed(), "{dialect}: {report:#?}");
+        assert_cache_equals_truth(&w).await;
+        let b = &w.cached(Kind::Bookings).await[0];
+        assert!(b["starts_at"].as_str().is_some(), "{dialect}: {b}");
+    }
+}
+
+#[tokio::test]
+async fn a_change_id_moving_mid_read_restarts_and_nothing_is_lost() {
+    let w = world("fsb:churn=0.3").await;
+    w.connect(FSB, "school", "all_areas", json!({})).await;
+    let report = w.sync(false).await;
+    // Churn can outlast the bounded restarts; what matters is the cache afterwards.
+    w.set_faults("").await;
+    let settle = w.sync(false).await;
+    assert!(!settle.failed(), "{report:#?}\n{settle:#?}");
+    assert_cache_equals_truth(&w).await;
+}
+
+#[tokio::test]
+async fn bookings_moving_into_the_past_are_kept() {
+    let w = world("").await;
+    w.connect(FSB, "school", "all_areas", json!({})).await;
+    w.sync(false).await;
+    let before = w.cached_ids(Kind::Bookings, "school").await;
+    w.admin(
+        reqwest::Method::POST,
+        "/clock/advance",
+        json!({"seconds": 3 * 86_400}),
+    )
+    .await;
+    let report = w.sync(false).await;
+    assert!(!report.failed(), "{report:#?}");
+    let after = w.cached_ids(Kind::Bookings, "school").await;
+    let truth = ids(&w.truth(FSB).await["bookings"]["rows"], "id");
+    assert!(
+        truth.len() < before.len() + truth.len(),
+        "some bookings left the list"
+    );
+    assert!(after.is_superset(&before), "past bookings are kept");
+    assert!(after.is_superset(&truth));
+}
+
+#[tokio::test]
+async fn faults_and_areas() {
+    for faults in ["fsb:5xx=0.3", "fsb:truncated=0.3", "fsb:429burst=3"] {
+        let w = world(faults).await;
+        w.connect(FSB, "school", "all_areas", json!({})).await;
+        let report = w.sync(false).await;
+        assert!(!report.failed(), "{faults}: {report:#?}");
+        assert_cache_equals_truth(&w).await;
+    }
+    let w = world("").await;
+    w.connect(FSB, "school", "no_billing", json!({})).await;
+    let report = w.sync(false).await;
+    assert!(!report.failed(), "{report:#?}");
+    let billing = report
+        .resources
+        .iter()
+        .find(|r| r.resource == "billing")
+        .unwrap();
+    assert_eq!(billing.outcome, Outcome::NotPermitted);
+}

@@ -1,0 +1,126 @@
+//! PilotFlows over real HTTP against the in-process sandbox.
+
+mod common;
+
+use common::{ids, world, World};
+use flightdesk_core::{Kind, Provider};
+use flightdesk_sync::Outcome;
+use serde_json::json;
+
+const PF: Provider = Provider::PilotFlows;
+
+const RESOURCES: [(&str, Kind); 5] = [
+    ("members", Kind::People),
+    ("aircraft", Kind::Aircraft),
+    ("flight_logs", Kind::FlightLogs),
+    ("invoices", Kind::Invoices),
+    ("calendar_events", Kind::Bookings),
+];
+
+async fn assert_cache_equals_truth(w: &World, account: &str, role: &str) {
+    let org = w.credential_fact(PF, role, "organization_id");
+    let truth = w.truth(PF).await;
+    let org = &truth["organizations"][org.as_str().unwrap()];
+    for (resource, kind) in RESOURCES {
+        let want = ids(&org[resource], "id");
+        assert!(!want.is_empty(), "the sandbox serves {resource}");
+        assert_eq!(w.cached_ids(kind, account).await, want, "{resource}");
+    }
+}
+
+#[tokio::test]
+async fn first_sync_then_one_request_per_incremental_resource() {
+    let w = world("").await;
+    w.connect(PF, "main", "organization_plan", json!({})).await;
+    let report = w.sync(false).await;
+    assert!(!report.failed(), "{report:#?}");
+    assert!(report
+        .resources
+        .iter()
+        .all(|r| r.outcome == Outcome::Synced));
+    assert_cache_equals_truth(&w, "main", "organization_plan").await;
+    let pages: u64 = report.resources.iter().map(|r| r.pages).sum();
+    assert!(pages > 5, "paging through links.next: {report:#?}");
+
+    let again = w.sync(false).await;
+    assert!(!again.failed());
+    assert_eq!(again.totals().new, 0);
+    for r in &again.resources {
+        if r.resource != "flight_logs" {
+            assert_eq!(r.pages, 1, "the updated_since filter: {r:?}");
+        }
+    }
+    assert_cache_equals_truth(&w, "main", "organization_plan").await;
+}
+
+#[tokio::test]
+async fn new_flight_logs_and_deletions_reach_the_cache() {
+    let w = world("").await;
+    let account = w.connect(PF, "main", "organization_plan", json!({})).await;
+    w.sync(false).await;
+    // Delete one flight log through the API itself.
+    let truth = w.truth(PF).await;
+    let org = w.credential_fact(PF, "organization_plan", "organization_id");
+    let org = org.as_str().unwrap();
+    let victim = truth["organizations"][org]["flight_logs"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = w.token(PF, "organization_plan");
+    let r = w
+        .http
+        .delete(format!(
+            "{}/organizations/{org}/flight_logs/{victim}",
+            account.base_url
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    let report = w.sync(false).await;
+    let fl = report
+        .resources
+        .iter()
+        .find(|r| r.resource == "flight_logs")
+        .unwrap();
+    assert_eq!(fl.counts.removed, 1, "{fl:?}");
+    assert_cache_equals_truth(&w, "main", "organization_plan").await;
+}
+
+#[tokio::test]
+async fn rate_limits_and_transient_faults_leave_the_cache_equal_to_the_truth() {
+    for faults in [
+        "pf:429burst=4",
+        "pf:5xx=0.3",
+        "pf:truncated=0.25",
+        "pf:malformed=0.25",
+    ] {
+        let w = world(faults).await;
+        w.connect(PF, "club", "standard_plan", json!({})).await;
+        let report = w.sync(false).await;
+        assert!(!report.failed(), "{faults}: {report:#?}");
+        assert_cache_equals_truth(&w, "club", "standard_plan").await;
+    }
+}
+
+#[tokio::test]
+async fn an_expired_key_needs_a_new_credential() {
+    let w = world("pf:expired=true").await;
+    w.connect(
+        PF,
+        "main",
+        "organization_plan",
+        json!({"organization": "101"}),
+    )
+    .await;
+    let report = w.sync(false).await;
+    assert!(report.failed());
+    assert!(
+        report
+            .resources
+            .iter()
+            .all(|r| r.outcome == Outcome::NeedsCredential),
+        "{report:#?}"
+    );
+}
