@@ -1,32 +1,486 @@
-//! Flylogs trainings API. // helper D: fill this in.
+//! Flylogs trainings: enrolments, trainings, subjects, lessons, exams and attempts, classes
+//! (sessions), attendance and flight missions with their debriefing-signature state.
 //!
-//! To do (helper D): pages of 30 and 50, the API key or an email + password login
-//! (`options.email`), older and newer model names (`LessonClass` became `Session`, ...),
-//! trainings, enrolments, subjects, lessons, exams and attempts, classes, missions.
+//! **Auth.** An API key (`flk_...`) sent as `Authorization: Bearer`, or, when the account has
+//! the option `email`, the credential is that user's password and the connector logs in with
+//! `POST /login.json` (email, password, and the option `code` when the account has 2FA). The
+//! session token lives only in memory for one sync; a 401 on a session token logs in once
+//! more (tokens expire after 14 idle days, and a login elsewhere invalidates them).
+//!
+//! **One resource, `trainings`, read in steps** (Flylogs offers no change filter, so every
+//! pass reads everything the user can see and the engine removes what a completed pass did
+//! not see):
+//!
+//! 1. `GET /users/view.json`: who the key acts as (manager or not).
+//! 2. `GET /trainings.json/page:N`, pages of 30: enrolments (and their trainings), upcoming
+//!    classes (`myClasses`).
+//! 3. Managers only: `GET /manager/trainings.json/page:N`, pages of 50: every training. A 403
+//!    here is not an error: that part is skipped.
+//! 4. Per enrolment, `GET /trainings/trainings/view/{enrolment}.json`: subjects, lessons,
+//!    exams, flight missions (`performedFlightTrainings`) with their signature state.
+//! 5. Per (enrolment, subject), `GET /trainings/subjects/view/{enrolment}/{subject}.json`:
+//!    attendance and exam attempts.
+//! 6. `GET /trainings/missions/unsigned.json`: missions awaiting the user's signature.
+//! 7. `GET /trainings/trainings/calendar.json` in yearly windows (two years back, one ahead):
+//!    classes not already seen.
+//!
+//! A 403 or 404 on a per-item request (an enrolment the user may no longer open) skips that
+//! item; a 401 stops the sync (the key needs replacing).
+//!
+//! **Model names.** The seed's revision names `LessonClass`, `TrainingSubjectLesson`,
+//! `TrainingSubjectExam` and `TrainingSubjectAttendance`; the v2 documents rename them
+//! `Session`, `Lesson`, `Exam` and `ActivityProgress`/`SessionStudent`, and list a subject's
+//! lessons and exams as `TrainingActivity[]`. Both are read.
+//!
+//! **Mapping.** Attendance rows are enrolment records with a `class_id` (source id
+//! `attendance:<id>`, status `attended` or `absent`); exam attempts are exam records with
+//! source id `attempt:<id>`.
+
 use std::sync::Arc;
 
-use flightdesk_core::{Kind, Provider};
+use chrono::{Duration, Utc};
+use flightdesk_core::records::{
+    Enrolment, Exam, Lesson, Mission, Subject, Training, TrainingClass,
+};
+use flightdesk_core::{Kind, Provider, Record};
+use flightdesk_secrets::Secret;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use tokio::sync::Mutex;
 
+use crate::wire;
 use crate::{
-    unknown_resource, AccountConfig, Connector, ConnectorError, Http, Page, Position, Resource,
-    Result, SyncMode, Verified,
+    unknown_resource, AccountConfig, Connector, ConnectorError, Http, Next, Page, Position,
+    Resource, Result, SyncMode, Verified,
 };
 
 /// The seed names no production base URL; `connect` requires `--base-url`.
 pub const DEFAULT_BASE_URL: Option<&str> = None;
+/// The one resource.
+pub const RESOURCE: &str = "trainings";
+/// Page sizes the seed documents.
+pub const MY_TRAININGS_PER_PAGE: usize = 30;
+pub const MANAGER_TRAININGS_PER_PAGE: usize = 50;
+/// Managers have `user_group_id <= 135`.
+pub const MANAGER_MAX_GROUP: i64 = 135;
 
 /// The flylogs connector of one account.
 pub struct Flylogs {
-    #[allow(dead_code)] // used once the connector is filled in
     account: AccountConfig,
-    #[allow(dead_code)]
     http: Arc<Http>,
+    /// The bearer token in use: the API key, or a session token from a login.
+    token: Mutex<Option<Secret>>,
 }
 
 impl Flylogs {
     pub fn new(account: AccountConfig, http: Arc<Http>) -> Self {
-        Self { account, http }
+        Self {
+            account,
+            http,
+            token: Mutex::new(None),
+        }
     }
+
+    fn login_email(&self) -> Option<String> {
+        self.account.option("email").filter(|e| !e.is_empty())
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{}", self.account.base(), path.trim_start_matches('/'))
+    }
+
+    /// `POST /login.json`: a session token for the account's email and password.
+    pub async fn login(&self) -> Result<Secret> {
+        let email = self.login_email().unwrap_or_default();
+        let mut body = json!({"email": email, "password": self.account.credential.expose()});
+        if let Some(code) = self
+            .account
+            .option("code")
+            .or_else(|| self.account.option("two_factor_code"))
+        {
+            body["code"] = Value::String(code);
+        }
+        let url = self.url("/login.json");
+        let answer = self
+            .http
+            .send_json("logging in to flylogs", |c| c.post(&url).json(&body))
+            .await?;
+        // The older document wraps the answer in `response`; read a flat one too.
+        let r = answer
+            .body
+            .get("response")
+            .cloned()
+            .unwrap_or(answer.body.clone());
+        let ok = wire::boolean(&r, &["result"]) == Some(true);
+        match wire::string(&r, &["token"]) {
+            Some(t) if ok => Ok(Secret::new(t)),
+            _ => {
+                let two = wire::string(&r, &["two_factor"]).unwrap_or_default();
+                let message = if !two.is_empty() && two != "OFF" {
+                    format!(
+                        "Flylogs asks for a two-factor code ({two}); connect again with \
+                         --set code=<the code>"
+                    )
+                } else {
+                    wire::string(&r, &["message"]).unwrap_or_else(|| "login refused".into())
+                };
+                Err(ConnectorError::Unauthorized { message })
+            }
+        }
+    }
+
+    async fn bearer(&self, fresh: bool) -> Result<Secret> {
+        let mut guard = self.token.lock().await;
+        if let (Some(t), false) = (guard.as_ref(), fresh) {
+            return Ok(t.clone());
+        }
+        let t = if self.login_email().is_some() {
+            self.login().await?
+        } else {
+            self.account.credential.clone()
+        };
+        *guard = Some(t.clone());
+        Ok(t)
+    }
+
+    /// A GET with the bearer token; a session token rejected with 401 is renewed once.
+    pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value> {
+        let url = self.url(path);
+        let context = format!(
+            "reading flylogs {}",
+            path.split(['?', ':']).next().unwrap_or(path)
+        );
+        let mut fresh = false;
+        loop {
+            let token = self.bearer(fresh).await?;
+            let result = self
+                .http
+                .send_json(&context, |c| {
+                    c.get(&url).bearer_auth(token.expose()).query(query)
+                })
+                .await;
+            match result {
+                Err(ConnectorError::Unauthorized { .. })
+                    if !fresh && self.login_email().is_some() =>
+                {
+                    fresh = true;
+                }
+                Err(e) => return Err(e),
+                Ok(a) => return Ok(a.body),
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tolerant model access: older and newer names.
+
+/// The first of `names` that is an object in `v`.
+fn model<'a>(v: &'a Value, names: &[&str]) -> Option<&'a Value> {
+    names
+        .iter()
+        .filter_map(|n| v.get(*n))
+        .find(|x| x.is_object())
+}
+
+const CLASS: &[&str] = &["LessonClass", "Session", "TrainingSession"];
+const LESSON: &[&str] = &["TrainingSubjectLesson", "Lesson"];
+const EXAM: &[&str] = &["TrainingSubjectExam", "Exam"];
+const ATTENDANCE: &[&str] = &[
+    "TrainingSubjectAttendance",
+    "ActivityProgress",
+    "SessionStudent",
+];
+
+fn person_name(v: Option<&Value>) -> Option<String> {
+    let v = v?;
+    let d = v.get("UserDetail").unwrap_or(v);
+    match (
+        wire::string(d, &["name", "first_name"]),
+        wire::string(d, &["surname", "last_name"]),
+    ) {
+        (Some(a), Some(b)) => Some(format!("{a} {b}")),
+        (a, b) => a.or(b),
+    }
+}
+
+fn training_record(t: &Value) -> Option<Record> {
+    let id = wire::id(t, &["training_id", "id"])?;
+    let active = wire::boolean(t, &["active"]);
+    let data = Training {
+        name: wire::string(t, &["name"]),
+        person_id: None,
+        status: active.map(|a| if a { "active" } else { "inactive" }.to_string()),
+        starts_on: wire::date(t, &["start"]),
+        ends_on: wire::date(t, &["end"]),
+    };
+    let mut raw = t.clone();
+    if let Value::Object(o) = &mut raw {
+        // Per-enrolment fields belong to the enrolment record, not the training.
+        for k in [
+            "enrollment_id",
+            "enrollment",
+            "supervisor_id",
+            "finished",
+            "finish_date",
+            "Lessons",
+            "FlightProgress",
+            "Progress",
+            "flight_phase",
+        ] {
+            o.remove(k);
+        }
+    }
+    Some(Record::new(id, data, raw))
+}
+
+fn enrolment_record(row_training: &Value, me: Option<&str>) -> Option<Record> {
+    // A `/trainings.json` row carries `enrollment_id`; a `TrainingsUser` its own `id`.
+    let id = wire::id(row_training, &["enrollment_id", "trainings_user_id"]).or_else(|| {
+        row_training
+            .get("user_id")
+            .and_then(|_| wire::id(row_training, &["id"]))
+    })?;
+    let finished = wire::boolean(row_training, &["finished"]);
+    let data = Enrolment {
+        person_id: wire::id(row_training, &["user_id"]).or_else(|| me.map(str::to_string)),
+        training_id: wire::id(row_training, &["training_id"]).or_else(|| {
+            wire::id(row_training, &["id"]).filter(|_| row_training.get("enrollment_id").is_some())
+        }),
+        class_id: None,
+        status: finished.map(|f| if f { "finished" } else { "active" }.to_string()),
+        enrolled_on: wire::date(row_training, &["enrollment", "created"]),
+    };
+    Some(Record::new(id, data, row_training.clone()))
+}
+
+/// A class from a `myClasses` row, a class view, or a calendar event.
+fn class_record(row: &Value) -> Option<Record> {
+    let c = model(row, CLASS).unwrap_or(row);
+    let id = wire::id(c, &["id"])?;
+    let starts = wire::instant(c, &["datetime", "start"]);
+    let minutes = wire::integer(c, &["minutes", "duration_minutes"]);
+    let ends = wire::instant(c, &["end"]).or_else(|| Some(starts? + Duration::minutes(minutes?)));
+    let lesson = model(row, LESSON);
+    let activity = model(row, &["TrainingActivity"]);
+    let teacher = row.get("Teacher");
+    let data = TrainingClass {
+        name: lesson
+            .and_then(|l| wire::string(l, &["name"]))
+            .or_else(|| model(row, EXAM).and_then(|x| wire::string(x, &["name"])))
+            .or_else(|| wire::string(row, &["title", "activity"])),
+        starts_at: starts,
+        ends_at: ends,
+        training_id: wire::id(row, &["training_id"]),
+        lesson_id: wire::id(c, &["training_subject_lesson_id", "lesson_id"])
+            .or_else(|| activity.and_then(|a| wire::id(a, &["lesson_id"]))),
+        instructor_id: wire::id(c, &["teacher_id"])
+            .or_else(|| teacher.and_then(|t| wire::id(t, &["id"]))),
+        instructor_name: person_name(teacher),
+        location_id: wire::id(c, &["location_id"]),
+        status: wire::status(c, &["status"]).or_else(|| wire::status(row, &["type"])),
+        capacity: None,
+    };
+    Some(Record::new(id, data, row.clone()))
+}
+
+fn subject_record(s: &Value, training: Option<&str>) -> Option<Record> {
+    let id = wire::id(s, &["id"])?;
+    let data = Subject {
+        name: wire::string(s, &["name"]),
+        code: wire::string(s, &["code"]),
+        training_id: wire::id(s, &["training_id"]).or_else(|| training.map(str::to_string)),
+    };
+    let mut raw = s.clone();
+    if let Value::Object(o) = &mut raw {
+        for k in LESSON
+            .iter()
+            .chain(EXAM)
+            .chain(["Progress", "TrainingActivity"].iter())
+        {
+            o.remove(*k);
+        }
+    }
+    Some(Record::new(id, data, raw))
+}
+
+fn lesson_record(l: &Value, subject: Option<&str>, training: Option<&str>) -> Option<Record> {
+    let id = wire::id(l, &["id"])?;
+    let data = Lesson {
+        name: wire::string(l, &["name"]),
+        subject_id: wire::id(l, &["training_subject_id"]).or_else(|| subject.map(str::to_string)),
+        training_id: training.map(str::to_string),
+        category: Some("ground".into()),
+    };
+    let mut raw = l.clone();
+    if let Value::Object(o) = &mut raw {
+        for k in ATTENDANCE {
+            o.remove(*k);
+        }
+        o.remove("Sessions");
+    }
+    Some(Record::new(id, data, raw))
+}
+
+fn exam_record(x: &Value, subject: Option<&str>, training: Option<&str>) -> Option<Record> {
+    let id = wire::id(x, &["id"])?;
+    let data = Exam {
+        name: wire::string(x, &["name"]),
+        person_id: None,
+        subject_id: wire::id(x, &["training_subject_id"]).or_else(|| subject.map(str::to_string)),
+        training_id: training.map(str::to_string),
+        taken_at: None,
+        attempt: None,
+        score: None,
+        passed: None,
+        status: wire::status(x, &["type"]),
+    };
+    let mut raw = x.clone();
+    if let Value::Object(o) = &mut raw {
+        o.remove("ExamAttempt");
+    }
+    Some(Record::new(id, data, raw))
+}
+
+fn attempt_record(
+    a: &Value,
+    exam: &Value,
+    subject: Option<&str>,
+    training: Option<&str>,
+    n: i64,
+) -> Option<Record> {
+    let id = wire::id(a, &["id"])?;
+    let data = Exam {
+        name: wire::string(exam, &["name"]),
+        person_id: wire::id(a, &["user_id"]),
+        subject_id: wire::id(exam, &["training_subject_id"])
+            .or_else(|| subject.map(str::to_string)),
+        training_id: training.map(str::to_string),
+        taken_at: wire::instant(a, &["start", "created"]),
+        attempt: Some(n),
+        score: wire::number(a, &["score"]),
+        passed: wire::boolean(a, &["passed"]),
+        status: wire::status(a, &["status"]),
+    };
+    let mut raw = a.clone();
+    if let Value::Object(o) = &mut raw {
+        o.entry("exam_id")
+            .or_insert(Value::String(wire::id(exam, &["id"]).unwrap_or_default()));
+    }
+    Some(Record::new(format!("attempt:{id}"), data, raw))
+}
+
+fn attendance_record(a: &Value, person: Option<&str>, training: Option<&str>) -> Option<Record> {
+    let id = wire::id(a, &["id"])?;
+    let class = wire::id(
+        a,
+        &[
+            "lesson_class_id",
+            "session_id",
+            "training_session_id",
+            "class_id",
+        ],
+    )
+    .or_else(|| model(a, CLASS).and_then(|c| wire::id(c, &["id"])));
+    let value = wire::boolean(a, &["value", "attended"]);
+    let data = Enrolment {
+        person_id: wire::id(a, &["user_id"]).or_else(|| person.map(str::to_string)),
+        training_id: training.map(str::to_string),
+        class_id: class,
+        status: value.map(|v| if v { "attended" } else { "absent" }.to_string()),
+        enrolled_on: wire::date(a, &["created"]),
+    };
+    Some(Record::new(format!("attendance:{id}"), data, a.clone()))
+}
+
+fn mission_record(row: &Value, person: Option<&str>, training: Option<&str>) -> Option<Record> {
+    let m = model(row, &["UserTrainingFlight", "Mission"]).unwrap_or(row);
+    let tf = model(row, &["TrainingFlight"]);
+    let id = wire::id(m, &["id"])?;
+    let signed_at = wire::instant(m, &["debriefing_signature", "signed_at", "signature"]);
+    let signed = signed_at.is_some() || wire::boolean(m, &["signed"]) == Some(true);
+    let completed = wire::instant(m, &["completed"]);
+    let minutes = wire::integer(m, &["time"]);
+    let data = Mission {
+        name: tf.and_then(|t| wire::string(t, &["name"])),
+        person_id: wire::id(m, &["user_id"]).or_else(|| person.map(str::to_string)),
+        instructor_id: None,
+        aircraft_id: wire::string(m, &["aircraft"]),
+        lesson_id: wire::id(m, &["training_flight_id"]),
+        training_id: tf
+            .and_then(|t| t.get("Training"))
+            .and_then(|t| wire::id(t, &["id"]))
+            .or_else(|| training.map(str::to_string)),
+        starts_at: completed
+            .zip(minutes)
+            .map(|(c, m)| c - Duration::minutes(m)),
+        ends_at: completed,
+        status: Some(
+            if completed.is_some() {
+                "completed"
+            } else {
+                "planned"
+            }
+            .into(),
+        ),
+        signature_state: Some(if signed { "signed" } else { "unsigned" }.into()),
+    };
+    Some(Record::new(id, data, row.clone()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Position.
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Pos {
+    step: Step,
+    /// The acting user's id and whether they are a manager.
+    me: Option<String>,
+    manager: bool,
+    /// Enrolments still to open: (enrolment, training).
+    enrolments: Vec<(String, Option<String>)>,
+    /// Subjects still to open: (enrolment, subject, training).
+    subjects: Vec<(String, String, Option<String>)>,
+    /// Class ids delivered in this pass (the calendar adds only the others).
+    classes: Vec<String>,
+    /// The acting user's own enrolments (their subject views hold attendance and attempts).
+    own: Vec<String>,
+    /// Managers: every training of the company (from the catalogue).
+    catalog: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+enum Step {
+    #[default]
+    Me,
+    Mine {
+        page: usize,
+    },
+    Catalog {
+        page: usize,
+    },
+    Students,
+    Views,
+    Subjects,
+    Unsigned,
+    Calendar {
+        window: usize,
+    },
+}
+
+/// Calendar windows: yearly, from two years back to one year ahead.
+const CALENDAR_WINDOWS: usize = 3;
+
+fn has_next_page(body: &Value, page: usize, got: usize, per_page: usize) -> bool {
+    let p = body.get("paginate").cloned().unwrap_or(Value::Null);
+    if let Some(b) = wire::boolean(&p, &["nextPage"]) {
+        return b;
+    }
+    if let Some(n) = wire::integer(&p, &["pageCount"]) {
+        return (page as i64) < n;
+    }
+    got >= per_page
 }
 
 #[async_trait::async_trait]
@@ -37,19 +491,402 @@ impl Connector for Flylogs {
 
     fn resources(&self) -> Vec<Resource> {
         vec![Resource {
-            name: "trainings",
-            kinds: &[Kind::Trainings, Kind::Enrolments],
-            mode: SyncMode::Incremental,
+            name: RESOURCE,
+            kinds: &[
+                Kind::Trainings,
+                Kind::Enrolments,
+                Kind::Subjects,
+                Kind::Lessons,
+                Kind::Exams,
+                Kind::Missions,
+                Kind::Classes,
+            ],
+            mode: SyncMode::Snapshot { keep_past: false },
         }]
     }
 
     async fn verify(&self) -> Result<Verified> {
-        Err(ConnectorError::Config(
-            "flylogs is not implemented yet".into(),
-        ))
+        let v = self.get("/users/view.json", &[]).await?;
+        let user = v.get("User").cloned().unwrap_or(Value::Null);
+        let group = v.get("UserGroup").cloned().unwrap_or(Value::Null);
+        let mut discovered = Map::new();
+        if let Some(id) = wire::id(&user, &["id"]) {
+            discovered.insert("user_id".into(), Value::String(id));
+        }
+        Ok(Verified {
+            summary: format!(
+                "{} ({})",
+                person_name(v.get("UserDetail").map(|_| &v)).unwrap_or_else(|| "user".into()),
+                wire::string(&group, &["name"]).unwrap_or_else(|| "?".into())
+            ),
+            discovered,
+        })
     }
 
-    async fn fetch_page(&self, resource: &str, _position: &Position) -> Result<Page> {
-        Err(unknown_resource(self.provider(), resource))
+    async fn fetch_page(&self, resource: &str, position: &Position) -> Result<Page> {
+        if resource != RESOURCE {
+            return Err(unknown_resource(self.provider(), resource));
+        }
+        let mut pos: Pos = position.decode().unwrap_or_default();
+        let mut records = vec![];
+        match pos.step.clone() {
+            Step::Me => {
+                let v = self.get("/users/view.json", &[]).await?;
+                let user = v.get("User").cloned().unwrap_or(Value::Null);
+                pos.me = wire::id(&user, &["id"]);
+                let group = wire::integer(&user, &["user_group_id"])
+                    .or_else(|| v.get("UserGroup").and_then(|g| wire::integer(g, &["id"])));
+                pos.manager = group.is_some_and(|g| g <= MANAGER_MAX_GROUP);
+                pos.step = Step::Mine { page: 1 };
+            }
+            Step::Mine { page } => {
+                let body = self
+                    .get(&format!("/trainings/page:{page}.json"), &[])
+                    .await?;
+                let rows = wire::list(body.get("trainings"));
+                for row in &rows {
+                    let t = row.get("Training").unwrap_or(row);
+                    records.extend(training_record(t));
+                    if let Some(e) = enrolment_record(t, pos.me.as_deref()) {
+                        pos.enrolments
+                            .push((e.source_id.clone(), wire::id(t, &["training_id", "id"])));
+                        pos.own.push(e.source_id.clone());
+                        records.push(e);
+                    }
+                }
+                // Subjects the user teaches (instructors are rarely enrolled in them).
+                for t in wire::list(body.get("teacher")) {
+                    let training = t.get("Training").and_then(|x| wire::id(x, &["id"]));
+                    if let Some(s) = t.get("TrainingSubject") {
+                        records.extend(subject_record(s, training.as_deref()));
+                    }
+                }
+                for c in wire::list(body.get("myClasses")) {
+                    if let Some(r) = class_record(&c) {
+                        if !pos.classes.contains(&r.source_id) {
+                            pos.classes.push(r.source_id.clone());
+                            records.push(r);
+                        }
+                    }
+                }
+                pos.step = if has_next_page(&body, page, rows.len(), MY_TRAININGS_PER_PAGE) {
+                    Step::Mine { page: page + 1 }
+                } else if pos.manager {
+                    Step::Catalog { page: 1 }
+                } else {
+                    Step::Views
+                };
+            }
+            Step::Catalog { page } => {
+                match self
+                    .get(&format!("/manager/trainings/page:{page}.json"), &[])
+                    .await
+                {
+                    Ok(body) => {
+                        let rows = wire::list(body.get("trainings"));
+                        for row in &rows {
+                            if let Some(r) = training_record(row.get("Training").unwrap_or(row)) {
+                                pos.catalog.push(r.source_id.clone());
+                                records.push(r);
+                            }
+                        }
+                        pos.step =
+                            if has_next_page(&body, page, rows.len(), MANAGER_TRAININGS_PER_PAGE) {
+                                Step::Catalog { page: page + 1 }
+                            } else {
+                                Step::Students
+                            };
+                    }
+                    Err(ConnectorError::Forbidden { .. }) => pos.step = Step::Views,
+                    Err(e) => return Err(e),
+                }
+            }
+            Step::Students => {
+                // Managers: every enrolment of the company (all filters empty).
+                let path = "/manager/trainings/students/list/training:/finished:/group:/pilot_group:/username:.json";
+                if let Some(body) = skip_missing(self.get(path, &[]).await)? {
+                    for row in wire::list(body.get("students")) {
+                        let Some(u) = row.get("TrainingsUser") else {
+                            continue;
+                        };
+                        if let Some(e) = enrolment_record(u, None) {
+                            let known = pos.enrolments.iter().any(|(id, _)| *id == e.source_id)
+                                || pos.own.contains(&e.source_id);
+                            if !known {
+                                pos.enrolments
+                                    .push((e.source_id.clone(), wire::id(u, &["training_id"])));
+                            }
+                            records.push(e);
+                        }
+                    }
+                }
+                // Trainings nobody is enrolled in: their syllabus from the training view.
+                let covered: Vec<String> = pos
+                    .enrolments
+                    .iter()
+                    .filter_map(|(_, t)| t.clone())
+                    .collect();
+                for t in std::mem::take(&mut pos.catalog) {
+                    if !covered.contains(&t) {
+                        pos.enrolments.push((t.clone(), Some(t)));
+                    }
+                }
+                pos.step = Step::Views;
+            }
+            Step::Views => {
+                if pos.enrolments.is_empty() {
+                    pos.step = Step::Unsigned;
+                } else {
+                    let (enr, training) = pos.enrolments.remove(0);
+                    if let Some(body) = skip_missing(
+                        self.get(&format!("/trainings/trainings/view/{enr}.json"), &[])
+                            .await,
+                    )? {
+                        self.read_view(&body, &enr, training.as_deref(), &mut pos, &mut records);
+                    }
+                    if pos.enrolments.is_empty() {
+                        pos.step = Step::Subjects;
+                    }
+                }
+            }
+            Step::Subjects => {
+                if pos.subjects.is_empty() {
+                    pos.step = Step::Unsigned;
+                } else {
+                    let (enr, sub, training) = pos.subjects.remove(0);
+                    if let Some(body) = skip_missing(
+                        self.get(&format!("/trainings/subjects/view/{enr}/{sub}.json"), &[])
+                            .await,
+                    )? {
+                        read_subject(
+                            &body,
+                            &sub,
+                            training.as_deref(),
+                            pos.me.as_deref(),
+                            &mut records,
+                        );
+                    }
+                    if pos.subjects.is_empty() {
+                        pos.step = Step::Unsigned;
+                    }
+                }
+            }
+            Step::Unsigned => {
+                if let Some(body) =
+                    skip_missing(self.get("/trainings/missions/unsigned.json", &[]).await)?
+                {
+                    for m in wire::list(body.get("missions").or(Some(&body))) {
+                        records.extend(mission_record(&m, pos.me.as_deref(), None));
+                    }
+                }
+                pos.step = Step::Calendar { window: 0 };
+            }
+            Step::Calendar { window } => {
+                let today = Utc::now().date_naive();
+                let start = today - Duration::days(730) + Duration::days(365 * window as i64);
+                let end = start + Duration::days(364);
+                let q = [
+                    ("start", start.to_string()),
+                    ("end", end.to_string()),
+                    ("timeZone", "UTC".to_string()),
+                ];
+                if let Some(body) =
+                    skip_missing(self.get("/trainings/trainings/calendar.json", &q).await)?
+                {
+                    for ev in wire::list(body.get("events").or(Some(&body))) {
+                        if let Some(r) = class_record(&ev) {
+                            if !pos.classes.contains(&r.source_id) {
+                                pos.classes.push(r.source_id.clone());
+                                records.push(r);
+                            }
+                        }
+                    }
+                }
+                if window + 1 >= CALENDAR_WINDOWS {
+                    return Ok(Page {
+                        records,
+                        next: Next::Done(Position::of(&Pos::default())),
+                    });
+                }
+                pos.step = Step::Calendar { window: window + 1 };
+            }
+        }
+        Ok(Page {
+            records,
+            next: Next::More(Position::of(&pos)),
+        })
+    }
+}
+
+/// A 403 or 404 on one item skips it; other errors fail the page.
+fn skip_missing(r: Result<Value>) -> Result<Option<Value>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(ConnectorError::Forbidden { message }) => {
+            tracing::info!(%message, "flylogs item not permitted; skipped");
+            Ok(None)
+        }
+        Err(ConnectorError::Client { status: 404, .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+impl Flylogs {
+    /// A training view: subjects, lessons, exams and flight missions of one enrolment.
+    fn read_view(
+        &self,
+        body: &Value,
+        enr: &str,
+        training: Option<&str>,
+        pos: &mut Pos,
+        out: &mut Vec<Record>,
+    ) {
+        let root = body.get("training").unwrap_or(body);
+        let t = root.get("Training").cloned().unwrap_or(Value::Null);
+        let training = wire::id(&t, &["id"]).or_else(|| training.map(str::to_string));
+        let tid = training.as_deref();
+        let person = root
+            .get("TrainingsUser")
+            .and_then(|u| wire::id(u, &["user_id"]))
+            .or_else(|| pos.me.clone());
+        for s in wire::list(t.get("TrainingSubject").or_else(|| t.get("Subject"))) {
+            if let Some(r) = subject_record(&s, tid) {
+                let sid = r.source_id.clone();
+                out.push(r);
+                for l in lessons_of(&s) {
+                    out.extend(lesson_record(&l, Some(&sid), tid));
+                }
+                for x in exams_of(&s) {
+                    out.extend(exam_record(&x, Some(&sid), tid));
+                }
+                if pos.own.iter().any(|o| o == enr) {
+                    pos.subjects.push((enr.to_string(), sid, training.clone()));
+                }
+            }
+        }
+        for m in wire::list(
+            body.get("performedFlightTrainings")
+                .or_else(|| root.get("performedFlightTrainings")),
+        ) {
+            out.extend(mission_record(&m, person.as_deref(), tid));
+        }
+    }
+}
+
+/// A subject's lessons: `TrainingSubjectLesson[]`, `Lesson[]`, or the LESSON activities.
+fn lessons_of(s: &Value) -> Vec<Value> {
+    let mut v = wire::list(s.get("TrainingSubjectLesson").or_else(|| s.get("Lesson")));
+    for a in wire::list(s.get("TrainingActivity")) {
+        if let Some(l) = a.get("Lesson").filter(|l| l.is_object()) {
+            let mut l = l.clone();
+            for k in ["ActivityProgress", "Sessions"] {
+                if let Some(x) = a.get(k) {
+                    l[k] = x.clone();
+                }
+            }
+            v.push(l);
+        }
+    }
+    v
+}
+
+/// A subject's exams: `TrainingSubjectExam[]`, `Exam[]`, or the EXAM activities.
+fn exams_of(s: &Value) -> Vec<Value> {
+    let mut v = wire::list(s.get("TrainingSubjectExam").or_else(|| s.get("Exam")));
+    for a in wire::list(s.get("TrainingActivity")) {
+        if let Some(x) = a.get("Exam").filter(|x| x.is_object()) {
+            v.push(x.clone());
+        }
+    }
+    v
+}
+
+/// A student's subject view: attendance per lesson, attempts per exam.
+fn read_subject(
+    body: &Value,
+    sub: &str,
+    training: Option<&str>,
+    me: Option<&str>,
+    out: &mut Vec<Record>,
+) {
+    let s = body.get("subject").unwrap_or(body);
+    let person = body
+        .get("enrollment")
+        .and_then(|e| e.get("TrainingsUser"))
+        .and_then(|u| wire::id(u, &["user_id"]))
+        .or_else(|| me.map(str::to_string));
+    for l in lessons_of(s) {
+        for key in ATTENDANCE {
+            for a in wire::list(l.get(*key)) {
+                out.extend(attendance_record(&a, person.as_deref(), training));
+            }
+        }
+    }
+    for x in exams_of(s) {
+        let mut attempts = wire::list(x.get("ExamAttempt"));
+        attempts.sort_by_key(|a| wire::instant(a, &["start", "created"]));
+        for (i, a) in attempts.iter().enumerate() {
+            out.extend(attempt_record(a, &x, Some(sub), training, i as i64 + 1));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_in_old_and_new_shapes() {
+        let old = json!({"LessonClass": {"id": "c1", "datetime": "2026-03-01 09:00:00", "minutes": "120",
+                          "teacher_id": "1002", "status": "scheduled", "training_subject_lesson_id": "l1"},
+                         "TrainingSubjectLesson": {"name": "Meteo 1"},
+                         "Teacher": {"id": "1002", "UserDetail": {"name": "Ann", "surname": "Lee"}}});
+        let new = json!({"Session": {"id": "300", "training_activity_id": "act-50", "datetime": "2025-03-15 09:00:00",
+                          "status": "scheduled", "teacher_id": "101", "minutes": "120"},
+                         "TrainingActivity": {"id": "act-50", "kind": "LESSON", "lesson_id": "50"},
+                         "Lesson": {"name": "Cloud Formation"}});
+        let a = class_record(&old).unwrap().data.fields();
+        assert_eq!(a["name"], "Meteo 1");
+        assert_eq!(a["ends_at"], "2026-03-01T11:00:00Z");
+        assert_eq!(a["instructor_name"], "Ann Lee");
+        let b = class_record(&new).unwrap().data.fields();
+        assert_eq!(b["name"], "Cloud Formation");
+        assert_eq!(b["lesson_id"], "50");
+    }
+
+    #[test]
+    fn v2_activities_yield_lessons_exams_attendance_attempts() {
+        let body = json!({"subject": {"TrainingSubject": {"id": "20"}, "TrainingActivity": [
+            {"TrainingActivity": {"kind": "LESSON"}, "Lesson": {"id": "50", "name": "Clouds"},
+             "ActivityProgress": [{"id": "ap-1", "value": 1, "session_id": "s-1"}]},
+            {"TrainingActivity": {"kind": "EXAM"}, "Exam": {"id": "e1", "name": "Gate",
+             "ExamAttempt": [{"id": "att-2", "start": 1741420000, "passed": true, "score": 80, "status": "FINISHED"}]}}
+        ]}});
+        let mut out = vec![];
+        read_subject(&body, "20", Some("10"), Some("900"), &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].source_id, "attendance:ap-1");
+        assert_eq!(out[0].data.fields()["class_id"], "s-1");
+        assert_eq!(out[0].data.fields()["status"], "attended");
+        assert_eq!(out[1].source_id, "attempt:att-2");
+        assert_eq!(out[1].data.fields()["passed"], true);
+    }
+
+    #[test]
+    fn missions_carry_signature_state() {
+        let row = json!({"UserTrainingFlight": {"id": "m1", "completed": "2026-02-01 10:00:00", "time": "60",
+                          "debriefing_signature": null, "aircraft": "N1"}, "TrainingFlight": {"name": "Circuits"}});
+        let f = mission_record(&row, Some("1003"), Some("t"))
+            .unwrap()
+            .data
+            .fields();
+        assert_eq!(f["signature_state"], "unsigned");
+        assert_eq!(f["starts_at"], "2026-02-01T09:00:00Z");
+        let mut signed = row.clone();
+        signed["UserTrainingFlight"]["debriefing_signature"] = json!("2026-02-02 10:00:00");
+        assert_eq!(
+            mission_record(&signed, None, None).unwrap().data.fields()["signature_state"],
+            "signed"
+        );
     }
 }

@@ -1,0 +1,475 @@
+//! The Airbly connector over real HTTP against the in-process sandbox: first and incremental
+//! passes, the per-asset log windows, every applicable fault, and the auth failures. After
+//! each scenario the records equal the sandbox's truth (`/_sandbox/truth/airbly`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use flightdesk_connectors::airbly::Airbly;
+use flightdesk_connectors::{
+    AccountConfig, ClientOptions, Connector, ConnectorError, Http, Kind, Next, Position, Record,
+};
+use flightdesk_sandbox::{start, FaultSpec, Provider, RunningSandbox, SandboxConfig};
+use flightdesk_secrets::Secret;
+use serde_json::{json, Value};
+
+const NOW: &str = "2026-03-02T09:30:00Z";
+const SCHOOL_GROUP: &str = "00000001-4444-1100-0000-000000000002";
+
+async fn sandbox(faults: &str) -> RunningSandbox {
+    start(SandboxConfig {
+        now: Some(NOW.parse().unwrap()),
+        faults: FaultSpec::parse(faults).unwrap(),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn group_key(sb: &RunningSandbox, role: &str) -> String {
+    sb.manifest()["airbly"]["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["role"] == role)
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+struct Client {
+    airbly: Airbly,
+    http: Arc<Http>,
+}
+
+fn client_with(sb: &RunningSandbox, key: &str, options: Value) -> Client {
+    let http = Arc::new(Http::new(ClientOptions::fast()).unwrap());
+    let account = AccountConfig {
+        name: "airbly-test".into(),
+        base_url: sb.base_url(Provider::Airbly),
+        credential: Secret::new(key),
+        options: options.as_object().cloned().unwrap_or_default(),
+    };
+    Client {
+        airbly: Airbly::new(account, http.clone()),
+        http,
+    }
+}
+
+fn client(sb: &RunningSandbox, options: Value) -> Client {
+    client_with(sb, &group_key(sb, "group"), options)
+}
+
+/// The cache as the store would hold it: (kind, source id) → record; removals delete.
+#[derive(Default)]
+struct Cache {
+    rows: BTreeMap<(Kind, String), Record>,
+    pages: usize,
+    largest_page: usize,
+}
+
+impl Cache {
+    fn apply(&mut self, records: Vec<Record>) {
+        self.pages += 1;
+        self.largest_page = self.largest_page.max(records.len());
+        for r in records {
+            let k = (r.kind(), r.source_id.clone());
+            if r.removed {
+                self.rows.remove(&k);
+            } else {
+                self.rows.insert(k, r);
+            }
+        }
+    }
+    fn ids(&self, kind: Kind) -> BTreeSet<String> {
+        self.rows
+            .keys()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, id)| id.clone())
+            .collect()
+    }
+}
+
+/// Runs one pass from `pos` to its end; returns the position to keep.
+async fn pass(
+    c: &Client,
+    mut pos: Position,
+    cache: &mut Cache,
+) -> Result<Position, ConnectorError> {
+    loop {
+        let page = c.airbly.fetch_page("assets", &pos).await?;
+        cache.apply(page.records);
+        match page.next {
+            Next::More(p) => pos = p,
+            Next::Done(p) => return Ok(p),
+            other => panic!("airbly never asks for {other:?}"),
+        }
+    }
+}
+
+/// What the sandbox serves the school group: asset uuids, live log uuids, struck log uuids.
+async fn truth(sb: &RunningSandbox) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+    let v: Value = reqwest::get(format!("{}/truth/airbly", sb.admin_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let g = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["uuid"] == SCHOOL_GROUP)
+        .unwrap()
+        .clone();
+    let (mut assets, mut logs, mut struck) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    for a in g["assets"].as_array().unwrap() {
+        assets.insert(a["uuid"].as_str().unwrap().to_ascii_lowercase());
+        for l in a["logs"].as_array().unwrap() {
+            let u = l["uuid"].as_str().unwrap().to_ascii_lowercase();
+            if l["status"] == "striked" {
+                struck.insert(u);
+            } else {
+                logs.insert(u);
+            }
+        }
+    }
+    (assets, logs, struck)
+}
+
+async fn assert_equals_truth(sb: &RunningSandbox, cache: &Cache) {
+    let (assets, logs, struck) = truth(sb).await;
+    assert_eq!(cache.ids(Kind::Aircraft), assets, "aircraft");
+    let got = cache.ids(Kind::FlightLogs);
+    assert_eq!(got.len(), logs.len(), "flight-log count");
+    assert_eq!(got, logs, "flight logs");
+    assert!(got.is_disjoint(&struck));
+}
+
+async fn admin(sb: &RunningSandbox, method: reqwest::Method, path: &str, body: Value) -> Value {
+    let r = reqwest::Client::new()
+        .request(method, format!("{}/{path}", sb.admin_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{path}: {}", r.status());
+    r.json().await.unwrap()
+}
+
+async fn advance(sb: &RunningSandbox, seconds: i64) {
+    admin(
+        sb,
+        reqwest::Method::POST,
+        "clock/advance",
+        json!({ "seconds": seconds }),
+    )
+    .await;
+}
+
+async fn set_faults(sb: &RunningSandbox, spec: &str) {
+    admin(sb, reqwest::Method::PUT, "faults", json!({ "spec": spec })).await;
+}
+
+#[tokio::test]
+async fn first_sync_reads_every_log_in_bounded_windows() {
+    let sb = sandbox("").await;
+    let c = client(&sb, json!({"page_logs": 7}));
+    let mut cache = Cache::default();
+    pass(&c, Position::start(), &mut cache).await.unwrap();
+    assert_equals_truth(&sb, &cache).await;
+    // Beyond the documented default of 10 newest logs per asset.
+    let mut per_asset: BTreeMap<String, usize> = BTreeMap::new();
+    for ((k, _), r) in &cache.rows {
+        if *k == Kind::FlightLogs {
+            *per_asset
+                .entry(r.data.fields()["aircraft_id"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
+    assert!(per_asset.values().any(|n| *n > 10), "{per_asset:?}");
+    // Each request carried at most one window of 7 logs (plus the asset listing).
+    assert!(
+        cache.largest_page <= per_asset.len().max(7),
+        "{}",
+        cache.largest_page
+    );
+    let expected: usize = 1 + per_asset.values().map(|n| n / 7 + 1).sum::<usize>();
+    assert!(
+        c.http.requests_sent() as usize <= expected + 1,
+        "{} requests for {per_asset:?}",
+        c.http.requests_sent()
+    );
+    // Normalized rows keep the raw JSON, points included.
+    let with_points = cache
+        .rows
+        .values()
+        .filter(|r| r.kind() == Kind::FlightLogs)
+        .filter(|r| r.raw["points"].as_array().is_some_and(|p| !p.is_empty()))
+        .count();
+    assert!(with_points > 0);
+    let maint = cache
+        .rows
+        .values()
+        .filter(|r| r.kind() == Kind::FlightLogs && r.data.fields()["status"] == "maintenance")
+        .count();
+    assert!(maint > 0, "maintenance logs are cached too");
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn default_window_and_get_requests_agree() {
+    let sb = sandbox("").await;
+    let mut a = Cache::default();
+    pass(&client(&sb, json!({})), Position::start(), &mut a)
+        .await
+        .unwrap();
+    let mut b = Cache::default();
+    pass(
+        &client(&sb, json!({"method": "get", "page_logs": "3"})),
+        Position::start(),
+        &mut b,
+    )
+    .await
+    .unwrap();
+    assert_eq!(a.rows, b.rows);
+    assert_equals_truth(&sb, &a).await;
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn incremental_sync_reads_only_changes() {
+    let sb = sandbox("").await;
+    let c = client(&sb, json!({"page_logs": 20}));
+    let mut cache = Cache::default();
+    let pos = pass(&c, Position::start(), &mut cache).await.unwrap();
+
+    // Nothing changed: one request, nothing delivered. (The sandbox's clock is pinned; when
+    // it moves, logs whose recorded edit lies ahead of it change with it.)
+    let before = c.http.requests_sent();
+    let pages_before = cache.pages;
+    let pos = pass(&c, pos, &mut cache).await.unwrap();
+    assert_eq!(c.http.requests_sent() - before, 1);
+    assert_eq!(cache.pages - pages_before, 1);
+    assert_equals_truth(&sb, &cache).await;
+
+    // An edit, a deletion and a new flight on tracked aircraft.
+    let flights: Vec<Value> = reqwest::get(format!("{}/records/flights", sb.admin_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (assets, logs, _) = truth(&sb).await;
+    let tracked: Vec<&Value> = flights
+        .iter()
+        .filter(|f| f["by_device"] == true && f["deleted"] == false)
+        .filter(|f| logs.contains(&f["uuid"].as_str().unwrap().to_ascii_lowercase()))
+        .collect();
+    assert!(tracked.len() > 3 && !assets.is_empty());
+    let edited = tracked[0].clone();
+    let deleted = tracked[1].clone();
+    advance(&sb, 10).await;
+    admin(
+        &sb,
+        reqwest::Method::PATCH,
+        &format!("flights/{}", edited["id"]),
+        json!({"landings": 7}),
+    )
+    .await;
+    admin(
+        &sb,
+        reqwest::Method::DELETE,
+        &format!("flights/{}", deleted["id"]),
+        json!({}),
+    )
+    .await;
+    let now = chrono::DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .timestamp()
+        + 20;
+    let created = admin(
+        &sb,
+        reqwest::Method::POST,
+        "flights",
+        json!({"aircraft": edited["aircraft"], "pic": edited["pic"],
+               "off_block": now - 7200, "on_block": now - 3600}),
+    )
+    .await;
+    advance(&sb, 10).await;
+    let before = c.http.requests_sent();
+    let pos = pass(&c, pos, &mut cache).await.unwrap();
+    let used = c.http.requests_sent() - before;
+    assert!(
+        used <= 4,
+        "{used} requests for three changes on at most two aircraft"
+    );
+    assert_equals_truth(&sb, &cache).await;
+    let key = |f: &Value| {
+        (
+            Kind::FlightLogs,
+            f["uuid"].as_str().unwrap().to_ascii_lowercase(),
+        )
+    };
+    assert_eq!(cache.rows[&key(&edited)].data.fields()["landings"], 7);
+    assert!(!cache.rows.contains_key(&key(&deleted)));
+    let new_uuid = created["uuid"]
+        .as_str()
+        .or(created["record"]["uuid"].as_str())
+        .map(|s| s.to_ascii_lowercase());
+    if let Some(u) = new_uuid {
+        assert!(cache.rows.contains_key(&(Kind::FlightLogs, u)));
+    }
+
+    // And quiet again.
+    let before = c.http.requests_sent();
+    pass(&c, pos, &mut cache).await.unwrap();
+    assert_eq!(c.http.requests_sent() - before, 1);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_pass_interrupted_anywhere_resumes_without_loss_or_duplicates() {
+    let sb = sandbox("").await;
+    let (_, logs, _) = truth(&sb).await;
+    // Stop after k pages (as if the process were killed), then resume from the last
+    // persisted position with a fresh connector.
+    for k in [1usize, 2, 5] {
+        let c = client(&sb, json!({"page_logs": 9}));
+        let mut cache = Cache::default();
+        let mut pos = Position::start();
+        let mut delivered = 0usize;
+        for _ in 0..k {
+            let page = c.airbly.fetch_page("assets", &pos).await.unwrap();
+            delivered += page.records.len();
+            cache.apply(page.records);
+            match page.next {
+                Next::More(p) => pos = p,
+                Next::Done(_) => break,
+                _ => unreachable!(),
+            }
+        }
+        let again = client(&sb, json!({"page_logs": 9}));
+        pass(&again, pos, &mut cache).await.unwrap();
+        assert_equals_truth(&sb, &cache).await;
+        assert!(delivered <= logs.len() + 20);
+    }
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn transient_faults_lose_and_duplicate_nothing() {
+    for spec in [
+        "airbly:5xx=0.3",
+        "airbly:truncated=0.3",
+        "airbly:malformed=0.3",
+        "airbly:429burst=3",
+        "airbly:slow=2ms",
+        "airbly:latency=20ms",
+    ] {
+        let sb = sandbox(spec).await;
+        let c = client(&sb, json!({"page_logs": 15}));
+        let mut cache = Cache::default();
+        let pos = pass(&c, Position::start(), &mut cache)
+            .await
+            .unwrap_or_else(|e| panic!("{spec}: {e}"));
+        assert_equals_truth(&sb, &cache).await;
+        // Incremental under the same fault.
+        advance(&sb, 10).await;
+        pass(&c, pos, &mut cache)
+            .await
+            .unwrap_or_else(|e| panic!("{spec} (incremental): {e}"));
+        assert_equals_truth(&sb, &cache).await;
+        sb.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn maintenance_is_a_retryable_error_and_the_pass_resumes_after_it() {
+    let sb = sandbox("").await;
+    let c = client(&sb, json!({"page_logs": 10}));
+    let mut cache = Cache::default();
+    // Two pages in, the server goes into maintenance.
+    let mut pos = Position::start();
+    for _ in 0..2 {
+        let page = c.airbly.fetch_page("assets", &pos).await.unwrap();
+        cache.apply(page.records);
+        if let Next::More(p) = page.next {
+            pos = p;
+        }
+    }
+    set_faults(&sb, "airbly:maintenance=1").await;
+    let err = c.airbly.fetch_page("assets", &pos).await.unwrap_err();
+    assert!(
+        matches!(
+            err.root(),
+            ConnectorError::Api {
+                retryable: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("maintenance"), "{err}");
+    let v = c.airbly.verify().await.unwrap_err();
+    assert!(matches!(v.root(), ConnectorError::Api { .. }));
+    set_faults(&sb, "").await;
+    pass(&c, pos, &mut cache).await.unwrap();
+    assert_equals_truth(&sb, &cache).await;
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_bad_or_expired_key_is_unauthorized() {
+    let sb = sandbox("").await;
+    let wrong = client_with(&sb, "NotTheKeyNotTheKeyNotTheKey123", json!({}));
+    let e = wrong
+        .airbly
+        .fetch_page("assets", &Position::start())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ConnectorError::Unauthorized { .. }), "{e:?}");
+    assert!(!e.to_string().contains("NotTheKey"), "{e}");
+    let empty = client_with(&sb, "", json!({}));
+    assert!(matches!(
+        empty.airbly.verify().await.unwrap_err(),
+        ConnectorError::Unauthorized { .. }
+    ));
+    set_faults(&sb, "airbly:expired=1").await;
+    let c = client(&sb, json!({}));
+    let e = c.airbly.verify().await.unwrap_err();
+    assert!(matches!(e, ConnectorError::Unauthorized { .. }), "{e:?}");
+    assert_eq!(e.code(), "unauthorized");
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn verify_discovers_the_group_and_the_sample_group_works() {
+    let sb = sandbox("").await;
+    let v = client(&sb, json!({})).airbly.verify().await.unwrap();
+    assert_eq!(v.discovered["group_uuid"], SCHOOL_GROUP);
+    assert!(v.summary.contains(SCHOOL_GROUP), "{}", v.summary);
+    let sample = client_with(&sb, "9C4NSsnLig3zlgzPHqLkXwHPtKv7OC", json!({}));
+    let mut cache = Cache::default();
+    pass(&sample, Position::start(), &mut cache).await.unwrap();
+    let regs: BTreeSet<String> = cache
+        .rows
+        .values()
+        .filter(|r| r.kind() == Kind::Aircraft)
+        .map(|r| {
+            r.data.fields()["registration"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        regs,
+        ["N44API", "N88API"].iter().map(|s| s.to_string()).collect()
+    );
+    assert!(cache.ids(Kind::FlightLogs).len() > 2);
+    let _ = Duration::ZERO;
+    sb.shutdown().await;
+}
