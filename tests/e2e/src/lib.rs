@@ -197,6 +197,18 @@ fn app_binary() -> Result<PathBuf> {
     Ok(path)
 }
 
+/// The `flightdesk` CLI built beside the app, for preparing workspaces.
+pub fn cli_binary() -> Result<PathBuf> {
+    let cli = app_binary()?.with_file_name("flightdesk");
+    if !cli.exists() {
+        bail!(
+            "the flightdesk CLI is not built beside the app ({})",
+            cli.display()
+        );
+    }
+    Ok(cli)
+}
+
 fn driver_binary() -> PathBuf {
     std::env::var_os("TAURI_DRIVER")
         .map(PathBuf::from)

@@ -115,3 +115,39 @@ async fn without_a_keyring_the_window_explains_instead_of_crashing() -> Result<(
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
+async fn the_demo_workspace_is_labelled_and_lists_its_accounts() -> Result<()> {
+    // `flightdesk demo` prepares the workspace: sandbox, five accounts, a first sync.
+    let data_dir = tempfile::tempdir()?;
+    let demo = std::process::Command::new(flightdesk_e2e::cli_binary()?)
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .arg("demo")
+        .output()?;
+    ensure!(
+        demo.status.success(),
+        "demo failed: {}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+
+    let app = AppSession::start_in(data_dir, &[]).await?;
+    app.scenario("demo-workspace", || async {
+        ensure!(app.text_of("demo-badge").await? == "Demo workspace");
+        ensure!(app
+            .text_of("workspace-kind")
+            .await?
+            .contains("built-in sandbox"));
+        app.element("account").await?;
+        let accounts = app
+            .client
+            .find_all(fantoccini::Locator::Css("[data-testid=account]"));
+        ensure!(accounts.await?.len() == 5, "one demo account per provider");
+        app.screenshot("demo-overview").await?;
+        Ok(())
+    })
+    .await?;
+    app.finish().await?;
+    Ok(())
+}
