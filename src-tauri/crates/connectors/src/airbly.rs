@@ -323,6 +323,10 @@ impl Connector for Airbly {
         }]
     }
 
+    fn requests_sent(&self) -> u64 {
+        self.http.requests_sent()
+    }
+
     async fn verify(&self) -> Result<Verified> {
         let env = self.asset_list(&[("log_types", "none".into())]).await?;
         let mut discovered = Map::new();

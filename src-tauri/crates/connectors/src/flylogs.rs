@@ -505,6 +505,10 @@ impl Connector for Flylogs {
         }]
     }
 
+    fn requests_sent(&self) -> u64 {
+        self.http.requests_sent()
+    }
+
     async fn verify(&self) -> Result<Verified> {
         let v = self.get("/users/view.json", &[]).await?;
         let user = v.get("User").cloned().unwrap_or(Value::Null);
