@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use flightdesk_core::{Kind, Provider};
 
 /// FlightDesk from the command line: the same data directory, store and keyring entries
 /// as the desktop app.
@@ -17,13 +18,104 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show the workspace, its schema version and its accounts.
+    /// Show the workspace, its accounts and how each resource last synced.
     Status(StatusArgs),
+    /// Connect an account (or replace its key); the secret is read from stdin.
+    Connect(ConnectArgs),
+    /// List the connected accounts (never a secret).
+    Accounts(AccountsArgs),
+    /// Remove an account and its secret; --purge also deletes its cached data.
+    Disconnect(DisconnectArgs),
+    /// Pull every connected account's data into the local cache.
+    Sync(SyncArgs),
+    /// Write the cache to stdout.
+    Export(ExportArgs),
+    /// Run the local provider sandbox (127.0.0.1 only) until stopped.
+    Sandbox(flightdesk_sandbox::SandboxArgs),
+    /// Prepare the demo workspace: sandbox, every provider connected, synced.
+    Demo(DemoArgs),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
     /// Print one JSON object instead of text (schema in docs/cli.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConnectArgs {
+    /// aviationalley, pilotflows, airbly, flightschoolbooking or flylogs.
+    pub provider: Provider,
+    /// The API's base URL (default: the provider's production URL; required for
+    /// flightschoolbooking, e.g. https://acme.flightschoolbooking.com).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Read the token (group key, password) as one line from standard input.
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// The account's name in FlightDesk (default: the provider's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A provider option, e.g. organization=101 or email=ana@example.com (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Save without checking the credential with the provider.
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AccountsArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DisconnectArgs {
+    pub name: String,
+    /// Also delete everything cached for the account.
+    #[arg(long)]
+    pub purge: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SyncArgs {
+    /// Only accounts of this provider.
+    #[arg(long)]
+    pub provider: Option<Provider>,
+    /// Only this account.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Re-read everything instead of only what changed.
+    #[arg(long)]
+    pub full: bool,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+    /// Only these kinds (repeatable): bookings, classes, flight_logs, aircraft, people, ...
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+    /// Include each record's raw provider JSON.
+    #[arg(long)]
+    pub with_raw: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
 }

@@ -1,8 +1,13 @@
 //! `flightdesk`: the same workspace, store and secrets as the desktop app, headless.
 
 mod args;
+mod connect;
+mod demo;
 mod exit;
+mod export;
+mod open;
 mod status;
+mod sync_cmd;
 
 use clap::Parser;
 
@@ -22,7 +27,15 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let data_dir = flightdesk_workspace::resolve_data_dir(cli.data_dir)?;
+    if let Command::Sandbox(args) = cli.command {
+        return flightdesk_sandbox::serve(args)
+            .await
+            .map_err(|e| Failure::failed(format!("sandbox: {e:#}")));
+    }
+    let data_dir = match &cli.command {
+        Command::Demo(_) => demo::demo_dir(cli.data_dir)?,
+        _ => flightdesk_workspace::resolve_data_dir(cli.data_dir)?,
+    };
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| Failure::config(format!("cannot create {}: {e}", data_dir.display())))?;
     let _log = flightdesk_workspace::logging::init(&data_dir, true).map_err(|e| {
@@ -30,5 +43,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     })?;
     match cli.command {
         Command::Status(args) => status::run(&data_dir, args).await,
+        Command::Connect(args) => connect::connect(&data_dir, args).await,
+        Command::Accounts(args) => connect::accounts(&data_dir, args).await,
+        Command::Disconnect(args) => connect::disconnect(&data_dir, args).await,
+        Command::Sync(args) => sync_cmd::run(&data_dir, args).await,
+        Command::Export(args) => export::run(&data_dir, args).await,
+        Command::Demo(args) => demo::run(&data_dir, args).await,
+        Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

@@ -22,6 +22,23 @@ struct AccountStatus<'a> {
     name: &'a str,
     provider: &'a str,
     base_url: &'a str,
+    /// `connected`, `needs_credential` or `disconnected`.
+    state: &'static str,
+    /// Live cached records per kind.
+    counts: std::collections::BTreeMap<flightdesk_core::Kind, i64>,
+    resources: Vec<ResourceStatus>,
+}
+
+#[derive(Debug, Serialize)]
+struct ResourceStatus {
+    resource: String,
+    last_success_at: Option<chrono::DateTime<chrono::Utc>>,
+    last_attempt_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A pass was left unfinished; the next sync resumes it.
+    in_progress: bool,
+    last_counts: Option<flightdesk_store::Counts>,
+    error_code: Option<String>,
+    error: Option<String>,
 }
 
 pub async fn run(data_dir: &Path, args: StatusArgs) -> Result<(), Failure> {
@@ -39,15 +56,43 @@ pub async fn run(data_dir: &Path, args: StatusArgs) -> Result<(), Failure> {
             .schema_version()
             .await
             .map_err(|e| Failure::failed(e.to_string()))?,
-        accounts: accounts
-            .iter()
-            .map(|a| AccountStatus {
-                name: &a.name,
-                provider: a.provider.as_str(),
-                base_url: &a.base_url,
-            })
-            .collect(),
+        accounts: Vec::new(),
     };
+    let mut report = report;
+    let failed = |e: flightdesk_store::StoreError| Failure::failed(e.to_string());
+    for a in &accounts {
+        let health = store.account_health(a.id).await.map_err(failed)?;
+        let state = if health.disconnected_at.is_some() {
+            "disconnected"
+        } else if health.needs_credential {
+            "needs_credential"
+        } else {
+            "connected"
+        };
+        let resources = store
+            .sync_states(a.id)
+            .await
+            .map_err(failed)?
+            .into_iter()
+            .map(|s| ResourceStatus {
+                resource: s.resource,
+                last_success_at: s.last_success_at,
+                last_attempt_at: s.last_attempt_at,
+                in_progress: s.in_pass && s.position.is_some(),
+                last_counts: s.last_counts,
+                error_code: s.last_error_code,
+                error: s.last_error,
+            })
+            .collect();
+        report.accounts.push(AccountStatus {
+            name: &a.name,
+            provider: a.provider.as_str(),
+            base_url: &a.base_url,
+            state,
+            counts: store.record_counts(a.id).await.map_err(failed)?,
+            resources,
+        });
+    }
     if args.json {
         println!(
             "{}",
@@ -72,8 +117,28 @@ fn print_text(report: &StatusReport<'_>) {
     }
     for account in &report.accounts {
         println!(
-            "account     {} ({}) at {}",
-            account.name, account.provider, account.base_url
+            "account     {} ({}, {}) at {}",
+            account.name, account.provider, account.state, account.base_url
         );
+        for r in &account.resources {
+            let when = r
+                .last_success_at
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .unwrap_or_else(|| "never".into());
+            let error = r
+                .error
+                .as_deref()
+                .map(|e| format!("  error: {e}"))
+                .unwrap_or_default();
+            println!("  {:<20} last synced {when}{error}", r.resource);
+        }
+        let counts: Vec<String> = account
+            .counts
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        if !counts.is_empty() {
+            println!("  cached: {}", counts.join(", "));
+        }
     }
 }

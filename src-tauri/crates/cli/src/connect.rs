@@ -1,0 +1,195 @@
+//! `connect`, `accounts`, `disconnect`.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use flightdesk_connectors::{AccountConfig, ClientOptions};
+use flightdesk_secrets::Secret;
+use flightdesk_store::{NewAccount, StoreError};
+use serde_json::Value;
+
+use crate::args::{AccountsArgs, ConnectArgs, DisconnectArgs};
+use crate::exit::Failure;
+use crate::open::{open, store_failure};
+
+pub async fn connect(data_dir: &Path, args: ConnectArgs) -> Result<(), Failure> {
+    if !args.token_stdin {
+        return Err(Failure::config(
+            "give the credential on standard input with --token-stdin (it is never an argument)",
+        ));
+    }
+    let base_url = match (&args.base_url, flightdesk_connectors::default_base_url(args.provider)) {
+        (Some(url), _) => url.trim_end_matches('/').to_string(),
+        (None, Some(url)) => url.to_string(),
+        (None, None) => {
+            return Err(Failure::config(format!(
+                "{} has no common URL: give your site with --base-url (e.g. https://acme.flightschoolbooking.com)",
+                args.provider
+            )))
+        }
+    };
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err(Failure::config(format!(
+            "--base-url must start with http:// or https://, not `{base_url}`"
+        )));
+    }
+    let mut options = serde_json::Map::new();
+    for item in &args.set {
+        let (k, v) = item
+            .split_once('=')
+            .ok_or_else(|| Failure::config(format!("--set expects KEY=VALUE, not `{item}`")))?;
+        options.insert(k.trim().to_string(), Value::String(v.trim().to_string()));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Failure::config(format!("cannot read the credential from stdin: {e}")))?;
+    let credential = Secret::new(line.trim_end_matches(['\r', '\n']).trim().to_string());
+    if credential.expose().is_empty() {
+        return Err(Failure::config("no credential on standard input"));
+    }
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| args.provider.as_str().to_string());
+    let opened = open(data_dir, false).await?;
+    let workspace = &opened.workspace;
+    let store = workspace.store();
+    match store.account(&name).await {
+        Ok(existing) if existing.provider != args.provider => {
+            return Err(Failure::config(format!(
+                "the account `{name}` is a {} account; disconnect it first or choose another --name",
+                existing.provider
+            )))
+        }
+        Ok(existing) => {
+            for (k, v) in existing.options {
+                options.entry(k).or_insert(v);
+            }
+        }
+        Err(StoreError::NoSuchAccount(_)) => {}
+        Err(e) => return Err(store_failure(e)),
+    }
+    let mut summary = "not verified (--no-verify)".to_string();
+    if !args.no_verify {
+        let connector = flightdesk_connectors::connect(
+            args.provider,
+            AccountConfig {
+                name: name.clone(),
+                base_url: base_url.clone(),
+                credential: credential.clone(),
+                options: options.clone(),
+            },
+            ClientOptions::default(),
+        )
+        .map_err(|e| Failure::config(e.to_string()))?;
+        let verified = connector.verify().await.map_err(|e| {
+            Failure::failed(format!(
+                "{} did not accept the credential: {e}",
+                args.provider
+            ))
+        })?;
+        for (k, v) in verified.discovered {
+            options.entry(k).or_insert(v);
+        }
+        summary = verified.summary;
+    }
+    let account = store
+        .upsert_account(&NewAccount {
+            provider: args.provider,
+            name: name.clone(),
+            base_url: base_url.clone(),
+            options,
+        })
+        .await
+        .map_err(store_failure)?;
+    workspace.set_credential(&account, &credential)?;
+    store
+        .set_disconnected(account.id, false)
+        .await
+        .map_err(store_failure)?;
+    store
+        .set_needs_credential(account.id, false)
+        .await
+        .map_err(store_failure)?;
+    println!(
+        "connected {name} ({}) at {base_url}: {summary}",
+        args.provider
+    );
+    Ok(())
+}
+
+pub async fn accounts(data_dir: &Path, args: AccountsArgs) -> Result<(), Failure> {
+    let opened = open(data_dir, false).await?;
+    let store = opened.workspace.store();
+    let mut rows = Vec::new();
+    for a in store.accounts().await.map_err(store_failure)? {
+        let health = store.account_health(a.id).await.map_err(store_failure)?;
+        let state = if health.disconnected_at.is_some() {
+            "disconnected"
+        } else if health.needs_credential {
+            "needs_credential"
+        } else {
+            "connected"
+        };
+        rows.push(serde_json::json!({
+            "name": a.name,
+            "provider": a.provider,
+            "base_url": a.base_url,
+            "options": a.options,
+            "state": state,
+            "created_at": a.created_at,
+        }));
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&rows).expect("accounts serialize")
+        );
+    } else if rows.is_empty() {
+        println!("no accounts connected yet (flightdesk connect PROVIDER --token-stdin)");
+    } else {
+        for r in &rows {
+            println!(
+                "{:<20} {:<20} {:<17} {}",
+                r["name"].as_str().unwrap_or(""),
+                r["provider"].as_str().unwrap_or(""),
+                r["state"].as_str().unwrap_or(""),
+                r["base_url"].as_str().unwrap_or("")
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn disconnect(data_dir: &Path, args: DisconnectArgs) -> Result<(), Failure> {
+    let opened = open(data_dir, false).await?;
+    let workspace = &opened.workspace;
+    let store = workspace.store();
+    let account = match store.account(&args.name).await {
+        Ok(a) => a,
+        Err(StoreError::NoSuchAccount(n)) => {
+            return Err(Failure::config(format!("no account named `{n}`")))
+        }
+        Err(e) => return Err(store_failure(e)),
+    };
+    workspace.delete_credential(&account)?;
+    if args.purge {
+        store
+            .remove_account(&account.name)
+            .await
+            .map_err(store_failure)?;
+        println!("disconnected {} and deleted its cached data", account.name);
+    } else {
+        store
+            .set_disconnected(account.id, true)
+            .await
+            .map_err(store_failure)?;
+        println!(
+            "disconnected {} (its cached data is kept; --purge deletes it)",
+            account.name
+        );
+    }
+    Ok(())
+}

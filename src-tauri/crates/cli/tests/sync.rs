@@ -1,0 +1,277 @@
+//! `connect`, `sync`, `status`, `export`, `disconnect` end to end: the binary against an
+//! in-process sandbox on a random loopback port, with the real OS keyring (the test
+//! command runs inside a Secret Service session) and throwaway data directories.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use flightdesk_sandbox::{start, FaultSpec, Provider, RunningSandbox, SandboxConfig};
+use serde_json::Value;
+
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("flightdesk")
+}
+
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("FLIGHTDESK_DATA_DIR");
+    cmd
+}
+
+async fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = command(dir, args);
+    let stdin = stdin.map(str::to_string);
+    tokio::task::spawn_blocking(move || {
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        } else {
+            drop(child.stdin.take());
+        }
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+async fn sandbox(faults: &str) -> RunningSandbox {
+    start(SandboxConfig {
+        now: Some("2026-03-02T09:30:00Z".parse().unwrap()),
+        faults: FaultSpec::parse(faults).unwrap(),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn token(sb: &RunningSandbox, p: Provider, role: &str) -> String {
+    sb.manifest()[p.name()]["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["role"] == role)
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn truth_ids(sb: &RunningSandbox) -> BTreeSet<String> {
+    let truth: Value = reqwest::get(format!("{}/truth/flightschoolbooking", sb.admin_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    truth["bookings"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].to_string())
+        .collect()
+}
+
+async fn exported_ids(dir: &Path, kind: &str) -> Vec<String> {
+    let out = run(dir, &["export", "--format", "json", "--kind", kind], None).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v[kind]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["source_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_sync_status_export_disconnect() {
+    let sb = sandbox("").await;
+    let dir = tempfile::tempdir().unwrap();
+    let secret = token(&sb, Provider::AviationAlley, "live_full");
+    let base = sb.base_url(Provider::AviationAlley);
+    let out = run(
+        dir.path(),
+        &[
+            "connect",
+            "aviationalley",
+            "--base-url",
+            &base,
+            "--token-stdin",
+            "--name",
+            "centre",
+        ],
+        Some(&format!("{secret}\n")),
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("connected centre"));
+
+    let out = run(dir.path(), &["accounts", "--json"], None).await;
+    assert!(out.status.success());
+    let accounts: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(accounts[0]["name"], "centre");
+    assert_eq!(accounts[0]["state"], "connected");
+
+    let out = run(dir.path(), &["sync"], None).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("trainees"),
+        "a per-resource summary"
+    );
+
+    let out = run(dir.path(), &["status", "--json"], None).await;
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let account = &status["accounts"][0];
+    assert_eq!(account["state"], "connected");
+    assert!(account["counts"]["bookings"].as_i64().unwrap() > 0);
+    assert_eq!(account["resources"].as_array().unwrap().len(), 7);
+    assert!(account["resources"][0]["last_success_at"].is_string());
+
+    let out = run(
+        dir.path(),
+        &["export", "--format", "json", "--with-raw"],
+        None,
+    )
+    .await;
+    assert!(out.status.success());
+    let export: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "bookings",
+        "people",
+        "flight_logs",
+        "crew_duty",
+        "missions",
+        "locations",
+    ] {
+        assert!(export[key].is_array(), "{key}");
+    }
+    let b = &export["bookings"][0];
+    assert_eq!(b["source"], "aviationalley");
+    assert_eq!(b["account"], "centre");
+    assert!(b["source_id"].is_string());
+    assert!(b["starts_at"].as_str().unwrap().ends_with('Z'));
+    assert!(b["raw"].is_object());
+    let everything = [text(&out.stdout), text(&out.stderr)].concat();
+    assert!(
+        !everything.contains(&secret),
+        "the token never appears in an export"
+    );
+    for log in std::fs::read_dir(dir.path().join("logs")).unwrap() {
+        let log = std::fs::read_to_string(log.unwrap().path()).unwrap();
+        assert!(!log.contains(&secret), "the token never appears in a log");
+    }
+
+    let out = run(dir.path(), &["disconnect", "centre", "--purge"], None).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(exported_ids(dir.path(), "bookings").await.is_empty());
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_errors_exit_2_and_a_rejected_key_exits_1() {
+    let sb = sandbox("").await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &["connect", "flightschoolbooking", "--token-stdin"],
+        Some("x\n"),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--base-url"));
+
+    let out = run(dir.path(), &["connect", "aviationalley"], None).await;
+    assert_eq!(out.status.code(), Some(2));
+
+    let base = sb.base_url(Provider::AviationAlley);
+    let out = run(
+        dir.path(),
+        &[
+            "connect",
+            "aviationalley",
+            "--base-url",
+            &base,
+            "--token-stdin",
+        ],
+        Some("aa_live_not-a-real-key\n"),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("not-a-real-key"));
+
+    let out = run(dir.path(), &["sync"], None).await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no accounts: {}",
+        text(&out.stderr)
+    );
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_killed_midway_is_completed_by_the_next_run() {
+    // Slow answers so the kill lands in the middle of the bookings pages.
+    let sb = sandbox("fsb:latency=150ms").await;
+    let dir = tempfile::tempdir().unwrap();
+    let base = sb.base_url(Provider::FlightSchoolBooking);
+    let secret = token(&sb, Provider::FlightSchoolBooking, "all_areas");
+    let out = run(
+        dir.path(),
+        &[
+            "connect",
+            "flightschoolbooking",
+            "--base-url",
+            &base,
+            "--token-stdin",
+            "--name",
+            "school",
+        ],
+        Some(&format!("{secret}\n")),
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let mut child = command(dir.path(), &["sync"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let partial = exported_ids(dir.path(), "bookings").await;
+    let truth = truth_ids(&sb).await;
+    assert!(
+        !partial.is_empty() && partial.len() < truth.len(),
+        "killed mid-read: {} of {}",
+        partial.len(),
+        truth.len()
+    );
+
+    let out = run(dir.path(), &["sync"], None).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let after = exported_ids(dir.path(), "bookings").await;
+    let unique: BTreeSet<String> = after.iter().cloned().collect();
+    assert_eq!(unique.len(), after.len(), "no duplicates");
+    assert_eq!(unique, truth, "nothing lost");
+    sb.shutdown().await;
+}
