@@ -10,8 +10,9 @@ use flightdesk_workspace::{SecretsBackend, Workspace, WorkspaceInfo, WorkspaceKi
 
 use crate::args::DemoArgs;
 use crate::exit::Failure;
-use crate::open::{demo_sandbox_config, sandbox_provider, store_failure};
+use crate::open::store_failure;
 use crate::sync_cmd::{print_summary, run_engine};
+use flightdesk_sync::demo::sandbox_provider;
 
 /// The credential role each demo account uses (the first one where not listed).
 const ROLES: [(Provider, &str); 3] = [
@@ -74,7 +75,7 @@ fn label_demo(dir: &Path) -> Result<(), Failure> {
 
 pub async fn run(dir: &Path, args: DemoArgs) -> Result<(), Failure> {
     label_demo(dir)?;
-    let sandbox = flightdesk_sandbox::start(demo_sandbox_config())
+    let sandbox = flightdesk_sync::demo::start_sandbox()
         .await
         .map_err(|e| Failure::failed(format!("cannot start the demo sandbox: {e}")))?;
     let result = async {

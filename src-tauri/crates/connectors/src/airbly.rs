@@ -78,14 +78,35 @@ impl Airbly {
             .unwrap_or_else(|| "all".to_string())
     }
 
+    /// The option `asset_uuids`: sync only these aircraft (comma-separated).
+    fn only_assets(&self) -> Vec<String> {
+        self.account
+            .option("asset_uuids")
+            .map(|s| {
+                s.split(',')
+                    .map(|u| u.trim().to_ascii_lowercase())
+                    .filter(|u| !u.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The option `log_types` (default `all`: flight and maintenance logs).
+    fn log_types(&self) -> String {
+        self.account
+            .option("log_types")
+            .unwrap_or_else(|| "all".to_string())
+    }
+
     fn use_get(&self) -> bool {
         self.account
             .option("method")
             .is_some_and(|m| m.eq_ignore_ascii_case("get"))
     }
 
-    /// Runs `assetList` with `args` and checks the envelope.
-    pub async fn asset_list(&self, args: &[(&str, String)]) -> Result<Envelope> {
+    /// Runs `assetList` with `query` and checks the envelope.
+    pub async fn asset_list(&self, query: &AssetListQuery) -> Result<Envelope> {
+        let args = query.to_args();
         let url = format!("{}/assetList", self.account.base());
         let key = self.account.credential.clone();
         let get = self.use_get();
@@ -102,6 +123,82 @@ impl Airbly {
             })
             .await?;
         Envelope::check(answer.body)
+    }
+}
+
+/// Every documented `assetList` argument; `None` leaves the server's default.
+///
+/// Timestamps are milliseconds; "after" and "before" are strict. Lists are sent
+/// comma-separated. The group key is added by [`Airbly::asset_list`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssetListQuery {
+    pub asset_uuids: Vec<String>,
+    /// `all` or `aircraft`.
+    pub asset_types: Option<String>,
+    pub asset_updated_after: Option<i64>,
+    pub asset_updated_before: Option<i64>,
+    /// `none`, `all`, `flight`, `maint` (comma-separated).
+    pub log_types: Option<String>,
+    pub log_uuids: Vec<String>,
+    pub log_updated_after: Option<i64>,
+    pub log_updated_before: Option<i64>,
+    pub log_completed_after: Option<i64>,
+    pub log_completed_before: Option<i64>,
+    /// Defaults to 10 at the server: always set it when every log matters.
+    pub log_limit_per_asset: Option<usize>,
+    /// `none`, `all`, `first`, `last` (comma-separated).
+    pub point_types: Option<String>,
+}
+
+impl AssetListQuery {
+    /// The arguments as name/value pairs, in the documented order.
+    pub fn to_args(&self) -> Vec<(&'static str, String)> {
+        let mut a = vec![];
+        let list = |v: &[String]| v.join(",");
+        if !self.asset_uuids.is_empty() {
+            a.push(("asset_uuids", list(&self.asset_uuids)));
+        }
+        let mut opt = |k: &'static str, v: Option<String>| {
+            if let Some(v) = v {
+                a.push((k, v));
+            }
+        };
+        opt("asset_types", self.asset_types.clone());
+        opt(
+            "asset_updated_after",
+            self.asset_updated_after.map(|t| t.to_string()),
+        );
+        opt(
+            "asset_updated_before",
+            self.asset_updated_before.map(|t| t.to_string()),
+        );
+        opt("log_types", self.log_types.clone());
+        opt(
+            "log_uuids",
+            (!self.log_uuids.is_empty()).then(|| list(&self.log_uuids)),
+        );
+        opt(
+            "log_updated_after",
+            self.log_updated_after.map(|t| t.to_string()),
+        );
+        opt(
+            "log_updated_before",
+            self.log_updated_before.map(|t| t.to_string()),
+        );
+        opt(
+            "log_completed_after",
+            self.log_completed_after.map(|t| t.to_string()),
+        );
+        opt(
+            "log_completed_before",
+            self.log_completed_before.map(|t| t.to_string()),
+        );
+        opt(
+            "log_limit_per_asset",
+            self.log_limit_per_asset.map(|n| n.to_string()),
+        );
+        opt("point_types", self.point_types.clone());
+        a
     }
 }
 
@@ -323,8 +420,17 @@ impl Connector for Airbly {
         }]
     }
 
+    fn requests_sent(&self) -> u64 {
+        self.http.requests_sent()
+    }
+
     async fn verify(&self) -> Result<Verified> {
-        let env = self.asset_list(&[("log_types", "none".into())]).await?;
+        let env = self
+            .asset_list(&AssetListQuery {
+                log_types: Some("none".into()),
+                ..Default::default()
+            })
+            .await?;
         let mut discovered = Map::new();
         if let Some(g) = &env.group_uuid {
             discovered.insert("group_uuid".into(), Value::String(g.clone()));
@@ -365,11 +471,14 @@ impl Connector for Airbly {
 impl Airbly {
     /// Step 1: the assets changed since `since`.
     async fn assets_page(&self, since: i64) -> Result<Page> {
-        let mut args = vec![("log_types", "none".to_string())];
-        if since > 0 {
-            args.push(("asset_updated_after", since.to_string()));
-        }
-        let env = self.asset_list(&args).await?;
+        let env = self
+            .asset_list(&AssetListQuery {
+                asset_uuids: self.only_assets(),
+                log_types: Some("none".into()),
+                asset_updated_after: (since > 0).then_some(since),
+                ..Default::default()
+            })
+            .await?;
         let mut records = vec![];
         let mut queue = vec![];
         for a in &env.assets {
@@ -411,19 +520,17 @@ impl Airbly {
         // The logs at the window's edge that were already delivered come again; ask for
         // that many more so every answer still brings `limit` new logs.
         let requested = limit + pass.seen.len();
-        let mut args = vec![
-            ("asset_uuids", asset.clone()),
-            ("log_types", "all".to_string()),
-            ("log_limit_per_asset", requested.to_string()),
-            ("point_types", self.point_types()),
-        ];
-        if since > 0 {
-            args.push(("log_updated_after", since.to_string()));
-        }
-        if let Some(b) = pass.before {
-            args.push(("log_completed_before", b.to_string()));
-        }
-        let env = self.asset_list(&args).await?;
+        let env = self
+            .asset_list(&AssetListQuery {
+                asset_uuids: vec![asset.clone()],
+                log_types: Some(self.log_types()),
+                log_updated_after: (since > 0).then_some(since),
+                log_completed_before: pass.before,
+                log_limit_per_asset: Some(requested),
+                point_types: Some(self.point_types()),
+                ..Default::default()
+            })
+            .await?;
         let found = env
             .assets
             .iter()
@@ -569,6 +676,29 @@ mod tests {
         let m = log_record(&asset, &maint).unwrap().data.fields();
         assert_eq!(m["status"], "maintenance");
         assert_eq!(m["pilot_name"], "Mech");
+    }
+
+    #[test]
+    fn every_filter_renders() {
+        let q = AssetListQuery {
+            asset_uuids: vec!["a".into(), "b".into()],
+            asset_types: Some("aircraft".into()),
+            asset_updated_after: Some(1),
+            asset_updated_before: Some(2),
+            log_types: Some("flight,maint".into()),
+            log_uuids: vec!["l".into()],
+            log_updated_after: Some(3),
+            log_updated_before: Some(4),
+            log_completed_after: Some(5),
+            log_completed_before: Some(6),
+            log_limit_per_asset: Some(7),
+            point_types: Some("first,last".into()),
+        };
+        let args = q.to_args();
+        assert_eq!(args.len(), 12);
+        assert_eq!(args[0], ("asset_uuids", "a,b".to_string()));
+        assert!(args.contains(&("log_completed_before", "6".to_string())));
+        assert!(AssetListQuery::default().to_args().is_empty());
     }
 
     #[test]

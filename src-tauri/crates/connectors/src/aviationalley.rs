@@ -132,16 +132,9 @@ impl Connector for AviationAlley {
     }
 
     async fn fetch_page(&self, resource: &str, position: &Position) -> Result<Page> {
-        let map: fn(&Value, &Value) -> Option<(String, RecordData)> = match resource {
-            "trainees" => map_trainee,
-            "bookings" => map_booking,
-            "work-orders" => map_work_order,
-            "invoices" => map_invoice,
-            "compliance-items" => map_compliance,
-            "flight-log" => map_flight_log,
-            "crew" => map_crew,
-            other => return Err(unknown_resource(self.provider(), other)),
-        };
+        if !RESOURCES.contains(&resource) {
+            return Err(unknown_resource(self.provider(), resource));
+        }
         let mut query = vec![];
         if resource != "crew" {
             query.push(("limit", LIMIT.to_string()));
@@ -150,16 +143,7 @@ impl Connector for AviationAlley {
             }
         }
         let body = self.get(resource, &query).await?;
-        let data = body
-            .get("data")
-            .ok_or_else(|| ConnectorError::malformed(format!("listing {resource}"), "no `data`"))?;
-        let mut records = Vec::new();
-        for row in wire::list(Some(data)) {
-            let (source_id, data) = map(&row, &body).ok_or_else(|| {
-                ConnectorError::malformed(format!("reading {resource}"), "a row without an id")
-            })?;
-            records.push(Record::new(source_id, data, row));
-        }
+        let records = records_of(resource, &body)?;
         let next = body
             .get("pagination")
             .and_then(|p| string(p, &["nextCursor", "next_cursor"]));
@@ -169,6 +153,41 @@ impl Connector for AviationAlley {
         };
         Ok(Page { records, next })
     }
+}
+
+const RESOURCES: [&str; 7] = [
+    "trainees",
+    "bookings",
+    "work-orders",
+    "invoices",
+    "compliance-items",
+    "flight-log",
+    "crew",
+];
+
+/// Maps one decoded list answer of `resource` to records (public for the ingest benchmark).
+pub fn records_of(resource: &str, body: &Value) -> Result<Vec<Record>> {
+    let map: fn(&Value, &Value) -> Option<(String, RecordData)> = match resource {
+        "trainees" => map_trainee,
+        "bookings" => map_booking,
+        "work-orders" => map_work_order,
+        "invoices" => map_invoice,
+        "compliance-items" => map_compliance,
+        "flight-log" => map_flight_log,
+        "crew" => map_crew,
+        other => return Err(unknown_resource(Provider::AviationAlley, other)),
+    };
+    let data = body
+        .get("data")
+        .ok_or_else(|| ConnectorError::malformed(format!("listing {resource}"), "no `data`"))?;
+    let mut records = Vec::new();
+    for row in wire::list(Some(data)) {
+        let (source_id, data) = map(&row, body).ok_or_else(|| {
+            ConnectorError::malformed(format!("reading {resource}"), "a row without an id")
+        })?;
+        records.push(Record::new(source_id, data, row));
+    }
+    Ok(records)
 }
 
 fn full_name(v: &Value) -> Option<String> {

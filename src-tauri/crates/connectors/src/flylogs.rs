@@ -54,8 +54,8 @@ use crate::{
     Resource, Result, SyncMode, Verified,
 };
 
-/// The seed names no production base URL; `connect` requires `--base-url`.
-pub const DEFAULT_BASE_URL: Option<&str> = None;
+/// The seed names no base URL; the Flylogs API reference documents this one.
+pub const DEFAULT_BASE_URL: Option<&str> = Some("https://fmc.flylogs.com/v1");
 /// The one resource.
 pub const RESOURCE: &str = "trainings";
 /// Page sizes the seed documents.
@@ -503,6 +503,10 @@ impl Connector for Flylogs {
             ],
             mode: SyncMode::Snapshot { keep_past: false },
         }]
+    }
+
+    fn requests_sent(&self) -> u64 {
+        self.http.requests_sent()
     }
 
     async fn verify(&self) -> Result<Verified> {

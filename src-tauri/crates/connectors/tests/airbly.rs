@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use flightdesk_connectors::airbly::Airbly;
+use flightdesk_connectors::airbly::{Airbly, AssetListQuery};
 use flightdesk_connectors::{
     AccountConfig, ClientOptions, Connector, ConnectorError, Http, Kind, Next, Position, Record,
 };
@@ -471,5 +471,101 @@ async fn verify_discovers_the_group_and_the_sample_group_works() {
     );
     assert!(cache.ids(Kind::FlightLogs).len() > 2);
     let _ = Duration::ZERO;
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn every_filter_reaches_the_server() {
+    let sb = sandbox("").await;
+    let c = client(&sb, json!({}));
+    let all = |q: AssetListQuery| {
+        let c = &c;
+        async move { c.airbly.asset_list(&q).await.unwrap().assets }
+    };
+    let assets = all(AssetListQuery {
+        log_types: Some("flight".into()),
+        log_limit_per_asset: Some(3),
+        point_types: Some("first,last".into()),
+        asset_types: Some("aircraft".into()),
+        ..Default::default()
+    })
+    .await;
+    let a = &assets[0];
+    let uuid = a["uuid"].as_str().unwrap().to_string();
+    let logs = a["logs"].as_array().unwrap();
+    assert_eq!(logs.len(), 3);
+    assert!(logs.iter().all(|l| l["log_type"] == "flight"));
+    assert!(logs
+        .iter()
+        .all(|l| l["points"].as_array().unwrap().len() <= 2));
+    let newest = &logs[0];
+    let happened = newest["happened_at"].as_i64().unwrap();
+    let updated = newest["updated_at"].as_i64().unwrap();
+    // One log by uuid, on one asset.
+    let one = all(AssetListQuery {
+        asset_uuids: vec![uuid.clone()],
+        log_types: Some("all".into()),
+        log_uuids: vec![newest["uuid"].as_str().unwrap().to_string()],
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0]["logs"].as_array().unwrap().len(), 1);
+    // Completion and update windows are strict.
+    let window = all(AssetListQuery {
+        asset_uuids: vec![uuid.clone()],
+        log_types: Some("all".into()),
+        log_completed_after: Some(happened - 1),
+        log_completed_before: Some(happened + 1),
+        log_updated_after: Some(updated - 1),
+        log_updated_before: Some(updated + 1),
+        ..Default::default()
+    })
+    .await;
+    assert!(window[0]["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["uuid"] == newest["uuid"]));
+    let none = all(AssetListQuery {
+        asset_uuids: vec![uuid.clone()],
+        log_types: Some("all".into()),
+        log_completed_after: Some(happened),
+        log_completed_before: Some(happened),
+        ..Default::default()
+    })
+    .await;
+    assert!(none[0]["logs"].as_array().unwrap().is_empty());
+    // Asset update bounds.
+    let later = all(AssetListQuery {
+        asset_updated_before: Some(1),
+        ..Default::default()
+    })
+    .await;
+    assert!(later.is_empty());
+    // The `asset_uuids` option restricts a sync to those aircraft.
+    let only = client(&sb, json!({"asset_uuids": uuid.to_uppercase()}));
+    let mut cache = Cache::default();
+    pass(&only, Position::start(), &mut cache).await.unwrap();
+    assert_eq!(cache.ids(Kind::Aircraft), BTreeSet::from([uuid.clone()]));
+    // A bad argument is an error reported in a 200 body.
+    let e = c
+        .airbly
+        .asset_list(&AssetListQuery {
+            point_types: Some("most".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ConnectorError::Api {
+                retryable: false,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     sb.shutdown().await;
 }

@@ -99,7 +99,6 @@ pub struct PageOutcome {
 struct KindSql {
     columns: Vec<&'static str>,
     upsert: String,
-    touch: String,
     export: String,
     export_raw: String,
 }
@@ -134,19 +133,22 @@ fn build_kind_sql(kind: Kind) -> KindSql {
         .map(|c| format!("{c} = excluded.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
+    // One statement per record whatever happened: the normalized columns, `seen_pass`
+    // and `resource` are always written; `version` and `changed_at` move only when the
+    // raw record (or its removed state) differs. SET expressions see the old row, and
+    // `changed_at` equal to this write's unique timestamp tells "changed" apart.
+    let changed =
+        format!("({table}.raw IS NOT excluded.raw OR {table}.removed IS NOT excluded.removed)");
     let upsert = format!(
         "INSERT INTO {table} (account_id, source_id, resource, raw, removed, seen_pass, {names}, \
            version, first_seen_at, changed_at) \
          VALUES ({holders}, 1, ?{now}, ?{now}) \
          ON CONFLICT(account_id, source_id) DO UPDATE SET {updates}, resource = excluded.resource, \
            raw = excluded.raw, removed = excluded.removed, seen_pass = excluded.seen_pass, \
-           version = {table}.version + 1, changed_at = excluded.changed_at \
-         WHERE {table}.raw IS NOT excluded.raw OR {table}.removed IS NOT excluded.removed \
-         RETURNING version",
+           version = CASE WHEN {changed} THEN {table}.version + 1 ELSE {table}.version END, \
+           changed_at = CASE WHEN {changed} THEN excluded.changed_at ELSE {table}.changed_at END \
+         RETURNING version, changed_at = ?{now}",
         now = columns.len() + 7,
-    );
-    let touch = format!(
-        "UPDATE {table} SET seen_pass = ?3, resource = ?4 WHERE account_id = ?1 AND source_id = ?2"
     );
     let mut pairs = vec![
         "'source', a.provider".to_string(),
@@ -176,7 +178,6 @@ fn build_kind_sql(kind: Kind) -> KindSql {
     KindSql {
         columns,
         upsert,
-        touch,
         export: select(""),
         export_raw: select(", 'raw', json(t.raw)"),
     }
@@ -290,25 +291,16 @@ impl Store {
                 bind_value(&mut args, fields.get(*column).unwrap_or(&Value::Null));
             }
             let _ = args.add(now.clone());
-            let version: Option<i64> = sqlx::query_scalar_with(&sql.upsert, args)
-                .fetch_optional(&mut *tx)
+            let (version, changed): (i64, bool) = sqlx::query_as_with(&sql.upsert, args)
+                .fetch_one(&mut *tx)
                 .await
                 .context("upserting a record")?;
-            match version {
-                Some(1) if !record.removed => counts.new += 1,
-                Some(1) => {} // a tombstone for a record never cached
-                Some(_) if record.removed => counts.removed += 1,
-                Some(_) => counts.updated += 1,
-                None => {
-                    sqlx::query(&sql.touch)
-                        .bind(page.account_id)
-                        .bind(&record.source_id)
-                        .bind(page.pass)
-                        .bind(page.resource)
-                        .execute(&mut *tx)
-                        .await
-                        .context("marking a record as seen")?;
-                }
+            match (version, changed) {
+                (_, false) => {}
+                (1, true) if !record.removed => counts.new += 1,
+                (1, true) => {} // a tombstone for a record never cached
+                (_, true) if record.removed => counts.removed += 1,
+                (_, true) => counts.updated += 1,
             }
         }
         let mut pass = page.pass;

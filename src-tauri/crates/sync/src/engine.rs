@@ -299,12 +299,17 @@ async fn sync_resource(
     progress: &(dyn Fn(&ProgressEvent) + Send + Sync),
 ) -> Result<ResourceSummary, SyncError> {
     let store = workspace.store();
+    let before = store.sync_state(account.id, resource.name).await?;
+    let resumed = !full && before.is_some_and(|s| s.in_pass && s.position.is_some());
     let state = store.begin_pass(account.id, resource.name, full).await?;
+    if resumed {
+        tracing::info!(account = %account.name, resource = resource.name, "resuming a pass left unfinished");
+    }
     progress(&ProgressEvent::ResourceStarted {
         account: account.name.clone(),
         provider: account.provider,
         resource: resource.name.to_string(),
-        resumed: state.position.is_some() && state.in_pass && state.last_counts.is_some(),
+        resumed,
     });
     let mut pass = state.pass;
     let mut pass_started = state.pass_started_at.unwrap_or_else(Utc::now);

@@ -1,0 +1,99 @@
+//! Store ingest benchmark (no network): decode, map and upsert pages of AviationAlley
+//! booking JSON, 200 rows a page, one transaction per page.
+//!
+//! `cargo run --release -p flightdesk-sync --example ingest -- [RECORDS]`
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use flightdesk_core::Provider;
+use flightdesk_secrets::MemoryStore;
+use flightdesk_store::{NewAccount, PageWrite, PassEnd};
+use flightdesk_workspace::{SecretsBackend, Workspace};
+use serde_json::json;
+
+const PAGE: usize = 200;
+
+fn page_bytes(first: usize) -> Vec<u8> {
+    let data: Vec<_> = (first..first + PAGE)
+        .map(|i| {
+            json!({
+                "id": format!("00000000-0000-4000-8000-{i:012}"),
+                "centerId": "00000000-0c00-4eb1-81af-1af53fa81f26",
+                "simulatorId": "00000000-0a00-4000-8000-000000000001",
+                "simulatorName": "SIM-1 (FNPT II)",
+                "traineeId": format!("00000000-1000-4000-8000-{:012}", i % 500),
+                "traineeName": "Isla Zimmermann",
+                "instructorId": "00000000-1000-4000-8000-000000000007",
+                "instructorName": "Lena Ortiz",
+                "startsAt": "2026-03-02T09:00:00Z",
+                "endsAt": "2026-03-02T11:00:00Z",
+                "status": "SCHEDULED",
+                "notes": "Circuits and emergencies",
+                "cancelledAt": null,
+                "cancellationReason": null,
+                "createdAt": "2026-02-20T16:12:00Z",
+                "updatedAt": "2026-02-21T08:00:00Z",
+            })
+        })
+        .collect();
+    serde_json::to_vec(&json!({"data": data, "pagination": {"limit": PAGE, "nextCursor": "x"}}))
+        .unwrap()
+}
+
+#[tokio::main]
+async fn main() {
+    let records: usize = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    let pages: Vec<Vec<u8>> = (0..records.div_ceil(PAGE))
+        .map(|p| page_bytes(p * PAGE))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let workspace = Workspace::open(
+        dir.path(),
+        SecretsBackend::Memory(Arc::new(MemoryStore::new())),
+    )
+    .await
+    .unwrap();
+    let store = workspace.store();
+    let account = store
+        .upsert_account(&NewAccount {
+            provider: Provider::AviationAlley,
+            name: "bench".into(),
+            base_url: "http://127.0.0.1:9".into(),
+            options: Default::default(),
+        })
+        .await
+        .unwrap();
+    for round in ["first ingest (inserts)", "re-ingest (unchanged)"] {
+        let state = store
+            .begin_pass(account.id, "bookings", false)
+            .await
+            .unwrap();
+        let started = Instant::now();
+        let mut n = 0;
+        for bytes in &pages {
+            let body: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+            let recs = flightdesk_connectors::aviationalley::records_of("bookings", &body).unwrap();
+            n += recs.len();
+            store
+                .write_page(&PageWrite {
+                    account_id: account.id,
+                    resource: "bookings",
+                    pass: state.pass,
+                    records: &recs,
+                    position: Some("{}"),
+                    end: PassEnd::Continues,
+                })
+                .await
+                .unwrap();
+        }
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "{round}: {n} records in {secs:.2} s = {:.0} records/s",
+            n as f64 / secs
+        );
+    }
+}
