@@ -20,8 +20,8 @@ const STARTUP_LIMIT: Duration = Duration::from_secs(60);
 /// One running app under WebDriver, with its own data directory.
 pub struct AppSession {
     pub client: Client,
-    pub data_dir: tempfile::TempDir,
-    driver: Child,
+    data_dir: Option<tempfile::TempDir>,
+    driver: Option<Child>,
 }
 
 /// Extra environment for the app, such as a broken keyring address.
@@ -145,13 +145,30 @@ impl AppSession {
         result.with_context(|| format!("scenario `{name}`"))
     }
 
+    /// The session's data directory.
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.as_ref().expect("present until finish").path()
+    }
+
     /// Closes the window and stops tauri-driver (with SIGTERM, so WebKitWebDriver exits too).
     pub async fn finish(mut self) -> Result<tempfile::TempDir> {
         let _ = self.client.clone().close().await;
-        stop_driver(&mut self.driver);
+        if let Some(mut driver) = self.driver.take() {
+            stop_driver(&mut driver);
+        }
         // Give the app a moment to flush and exit before the next session reuses the ports.
         tokio::time::sleep(Duration::from_millis(500)).await;
-        Ok(self.data_dir)
+        Ok(self.data_dir.take().expect("present until finish"))
+    }
+}
+
+impl Drop for AppSession {
+    /// A failed scenario returns early: stop the driver anyway, so the next test can open
+    /// its own session instead of meeting "Maximum number of active sessions".
+    fn drop(&mut self) {
+        if let Some(driver) = self.driver.as_mut() {
+            stop_driver(driver);
+        }
     }
 }
 

@@ -8,13 +8,17 @@ use flightdesk_e2e::AppSession;
 #[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
 async fn the_window_shows_the_workspace_and_saves_settings() -> Result<()> {
     let app = AppSession::start(&[]).await?;
-    let data_dir = app.data_dir.path().to_path_buf();
+    let data_dir = app.data_dir().to_path_buf();
 
     app.scenario("overview", || async {
         ensure!(app.client.title().await? == "FlightDesk", "window title");
         ensure!(app.text_of("overview-title").await? == "Overview");
         // Computed by Rust commands: the schema version and the data folder.
-        ensure!(app.text_of("schema-version").await? == "version 1");
+        let schema = format!(
+            "version {}",
+            flightdesk_store::Store::supported_schema_version()
+        );
+        ensure!(app.text_of("schema-version").await? == schema);
         ensure!(app.text_of("data-dir").await? == data_dir.display().to_string());
         ensure!(app.text_of("app-version").await? == format!("v{}", env!("CARGO_PKG_VERSION")));
         ensure!(app
