@@ -40,6 +40,9 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // A bigger page cache than the 2 MB default: page writes of a few hundred
+            // records otherwise re-read (and re-decrypt) index pages for every row.
+            .pragma("cache_size", "-32000")
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
