@@ -61,10 +61,10 @@ impl AppSession {
             .connect(&format!("http://127.0.0.1:{DRIVER_PORT}"))
             .await
             .context("opening a WebDriver session on the app")?;
-        let driver = session.driver.take().expect("driver still owned");
+        let driver = session.driver.take();
         Ok(Self {
             client,
-            data_dir,
+            data_dir: Some(data_dir),
             driver,
         })
     }
