@@ -15,6 +15,8 @@ use anyhow::{bail, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 const DRIVER_PORT: u16 = 4444;
+/// The port tauri-driver starts WebKitWebDriver on.
+const WEBKIT_DRIVER_PORT: u16 = 4445;
 const STARTUP_LIMIT: Duration = Duration::from_secs(60);
 
 /// One running app under WebDriver, with its own data directory.
@@ -37,6 +39,9 @@ impl AppSession {
     /// Starts the app on an existing data directory.
     pub async fn start_in(data_dir: tempfile::TempDir, env: Env<'_>) -> Result<Self> {
         let app = app_binary()?;
+        // A driver left over from an earlier session would serve this one with its own
+        // environment (another data directory): make sure both ports are free first.
+        release_ports().await?;
         let mut command = Command::new(driver_binary());
         command.env("FLIGHTDESK_DATA_DIR", data_dir.path());
         for (key, value) in env {
@@ -156,8 +161,7 @@ impl AppSession {
         if let Some(mut driver) = self.driver.take() {
             stop_driver(&mut driver);
         }
-        // Give the app a moment to flush and exit before the next session reuses the ports.
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        release_ports().await?;
         Ok(self.data_dir.take().expect("present until finish"))
     }
 }
@@ -237,6 +241,28 @@ pub fn screenshot_dir() -> Result<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts/screenshots");
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+fn port_open(port: u16) -> bool {
+    TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+/// Waits until nothing listens on the driver ports; a WebKitWebDriver that outlived its
+/// tauri-driver is asked to stop.
+async fn release_ports() -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while port_open(DRIVER_PORT) || port_open(WEBKIT_DRIVER_PORT) {
+        if Instant::now() > deadline {
+            bail!("ports {DRIVER_PORT}/{WEBKIT_DRIVER_PORT} are still in use by another driver");
+        }
+        if !port_open(DRIVER_PORT) {
+            let _ = Command::new("pkill")
+                .args(["-TERM", "-x", "WebKitWebDriver"])
+                .status();
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok(())
 }
 
 async fn wait_for_port(port: u16) -> Result<()> {
