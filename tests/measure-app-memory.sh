@@ -12,7 +12,7 @@ xvfb-run -a -s "-screen 0 1280x1024x24" tests/keyring-session.sh --throwaway \
   bash -c '
     "$1" --data-dir "$2" & app=$!
     sleep 10
-    pids="$app $(pgrep -f WebKit | tr "\n" " ")"
+    pids="$app $(pgrep WebKit | tr "\n" " ")"
     rss=0; pss=0
     for pid in $pids; do
       [[ -r /proc/$pid/smaps_rollup ]] || continue
