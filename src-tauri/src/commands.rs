@@ -1,7 +1,7 @@
 //! The commands the UI calls. Names and types match `flightdesk_ipc::COMMANDS`.
 
 use flightdesk_core::{Preferences, Provider};
-use flightdesk_ipc::{AppInfo, ProviderInfo, UiError};
+use flightdesk_ipc::{AppInfo, ProviderInfo, SyncRun, SyncStatus, UiError};
 use tauri::{AppHandle, State};
 
 use crate::error::store_error;
@@ -30,12 +30,26 @@ pub fn get_preferences(app: AppHandle, state: State<'_, AppState>) -> Result<Pre
 }
 
 #[tauri::command]
-pub fn set_preferences(
+pub async fn set_preferences(
     app: AppHandle,
     state: State<'_, AppState>,
     preferences: Preferences,
 ) -> Result<Preferences, UiError> {
     let path = state.preferences_path()?;
     preferences::save(&app, &path, &preferences)?;
+    state
+        .sync()?
+        .set_interval(preferences.sync_interval_minutes)
+        .await;
     Ok(preferences)
+}
+
+#[tauri::command]
+pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus, UiError> {
+    state.sync()?.status().await
+}
+
+#[tauri::command]
+pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncRun, UiError> {
+    Ok(state.sync()?.sync_now().await)
 }

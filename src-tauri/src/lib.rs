@@ -6,11 +6,13 @@ mod error;
 mod launch;
 mod preferences;
 mod state;
+mod sync_service;
 mod window_state;
 
 use tauri::Manager;
 
-use crate::state::AppState;
+use crate::state::{AppState, Ready};
+use crate::sync_service::SyncService;
 
 /// Starts the desktop app.
 pub fn run() {
@@ -25,10 +27,22 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
         .setup(move |app| {
-            let state = tauri::async_runtime::block_on(AppState::open(&options));
-            if let Ok(prefs) = state.preferences_path() {
-                window_state::restore(app.handle(), &prefs);
-            }
+            let handle = app.handle().clone();
+            let state = tauri::async_runtime::block_on(async {
+                let workspace = match AppState::open_workspace(&options).await {
+                    Ok(workspace) => workspace,
+                    Err(error) => return AppState::Failed(error),
+                };
+                let prefs_path = state::preferences_path(&workspace);
+                window_state::restore(&handle, &prefs_path);
+                let interval = preferences::load(&handle, &prefs_path)
+                    .map(|p| p.sync_interval_minutes)
+                    .unwrap_or_else(|_| {
+                        flightdesk_core::Preferences::default().sync_interval_minutes
+                    });
+                let sync = SyncService::start(handle.clone(), workspace.clone(), interval).await;
+                AppState::Ready(Ready { workspace, sync })
+            });
             app.manage(state);
             Ok(())
         })
@@ -37,6 +51,8 @@ pub fn run() {
             commands::app_info,
             commands::get_preferences,
             commands::set_preferences,
+            commands::sync_status,
+            commands::sync_now,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the FlightDesk window failed to start");

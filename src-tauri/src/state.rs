@@ -1,10 +1,12 @@
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use flightdesk_ipc::UiError;
 use flightdesk_workspace::{SecretsBackend, Workspace};
 
 use crate::error::workspace_error;
 use crate::launch::LaunchOptions;
+use crate::sync_service::SyncService;
 
 /// The file inside the data directory that tauri-plugin-store keeps preferences in.
 pub const PREFERENCES_FILE: &str = "settings.json";
@@ -12,34 +14,54 @@ pub const PREFERENCES_FILE: &str = "settings.json";
 /// What the app holds once started. Opening the workspace can fail (no keyring, a
 /// database from a newer version); the window still opens and shows why.
 pub enum AppState {
-    Ready(Workspace),
+    Ready(Ready),
     Failed(UiError),
 }
 
+/// An open workspace and the sync runner serving it.
+pub struct Ready {
+    pub workspace: Arc<Workspace>,
+    pub sync: SyncService,
+}
+
 impl AppState {
-    pub async fn open(options: &LaunchOptions) -> Self {
-        let data_dir = match &options.data_dir {
-            Ok(dir) => dir,
-            Err(message) => return Self::Failed(UiError::new("no_data_dir", message.clone())),
-        };
+    /// Opens the workspace the app was started on (not yet syncing).
+    pub async fn open_workspace(options: &LaunchOptions) -> Result<Arc<Workspace>, UiError> {
+        let data_dir = options
+            .data_dir
+            .as_ref()
+            .map_err(|message| UiError::new("no_data_dir", message.clone()))?;
         match Workspace::open(data_dir, SecretsBackend::Keyring).await {
-            Ok(workspace) => Self::Ready(workspace),
+            Ok(workspace) => Ok(Arc::new(workspace)),
             Err(error) => {
                 tracing::error!(%error, "cannot open the workspace");
-                Self::Failed(workspace_error(error))
+                Err(workspace_error(error))
             }
         }
     }
 
     pub fn workspace(&self) -> Result<&Workspace, UiError> {
+        Ok(&self.ready()?.workspace)
+    }
+
+    pub fn sync(&self) -> Result<&SyncService, UiError> {
+        Ok(&self.ready()?.sync)
+    }
+
+    /// Where preferences are stored (see [`preferences_path`]).
+    pub fn preferences_path(&self) -> Result<PathBuf, UiError> {
+        Ok(preferences_path(self.workspace()?))
+    }
+
+    fn ready(&self) -> Result<&Ready, UiError> {
         match self {
-            Self::Ready(workspace) => Ok(workspace),
+            Self::Ready(ready) => Ok(ready),
             Self::Failed(error) => Err(error.clone()),
         }
     }
+}
 
-    /// Where preferences are stored: inside the data directory, beside the database.
-    pub fn preferences_path(&self) -> Result<PathBuf, UiError> {
-        Ok(self.workspace()?.data_dir().join(PREFERENCES_FILE))
-    }
+/// Where preferences are stored: inside the data directory, beside the database.
+pub fn preferences_path(workspace: &Workspace) -> PathBuf {
+    workspace.data_dir().join(PREFERENCES_FILE)
 }

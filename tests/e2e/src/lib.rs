@@ -86,6 +86,45 @@ impl AppSession {
         Ok(element.text().await?)
     }
 
+    /// Waits until the element's text satisfies `ready` (for state that changes, such as
+    /// a sync finishing) and returns it; fails with the last text seen.
+    pub async fn wait_for_text(
+        &self,
+        test_id: &str,
+        limit: Duration,
+        ready: impl Fn(&str) -> bool,
+    ) -> Result<String> {
+        let deadline = Instant::now() + limit;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            let found = self
+                .client
+                .find(Locator::Css(&format!("[data-testid=\"{test_id}\"]")))
+                .await;
+            if let Ok(element) = found {
+                // The element may be re-rendered between finding and reading it.
+                if let Ok(text) = element.text().await {
+                    if ready(&text) {
+                        return Ok(text);
+                    }
+                    last = text;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        bail!("[data-testid={test_id}] never became ready; last text: {last:?}")
+    }
+
+    /// The texts of every element with this `data-testid`, in document order.
+    pub async fn texts_of_all(&self, test_id: &str) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let selector = format!("[data-testid=\"{test_id}\"]");
+        for element in self.client.find_all(Locator::Css(&selector)).await? {
+            out.push(element.text().await?);
+        }
+        Ok(out)
+    }
+
     /// Clicks an element by `data-testid`.
     pub async fn click(&self, test_id: &str) -> Result<()> {
         self.element(test_id).await?.click().await?;

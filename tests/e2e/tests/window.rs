@@ -1,6 +1,8 @@
 //! Scenarios in the real app window. Run with `tests/e2e.sh`; they are ignored by a
 //! plain `cargo test` because they need a display, tauri-driver and the built app.
 
+use std::time::Duration;
+
 use anyhow::{ensure, Result};
 use flightdesk_e2e::AppSession;
 
@@ -149,6 +151,90 @@ async fn the_demo_workspace_is_labelled_and_lists_its_accounts() -> Result<()> {
             .find_all(fantoccini::Locator::Css("[data-testid=account]"));
         ensure!(accounts.await?.len() == 5, "one demo account per provider");
         app.screenshot("demo-overview").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("demo-sync-now", || async {
+        app.click("nav-sync").await?;
+        // The first sync ran in `flightdesk demo`: its state is listed before any new one.
+        app.element("sync-resource").await?;
+        app.click("sync-now").await?;
+        // The app started its own sandbox and re-pointed the accounts, so this works.
+        let summary = app
+            .wait_for_text("sync-summary", Duration::from_secs(90), |t| {
+                t.starts_with("Synced")
+            })
+            .await?;
+        ensure!(summary.contains("requests"), "{summary}");
+        let states = app.texts_of_all("sync-resource-state").await?;
+        ensure!(states.len() >= 10, "every resource is listed: {states:?}");
+        let fine = ["Up to date", "No changes", "Not permitted"];
+        ensure!(
+            states.iter().all(|s| fine.contains(&s.as_str())),
+            "every resource synced: {states:?}"
+        );
+        let indicator = app.text_of("sync-indicator").await?;
+        ensure!(indicator.starts_with("Synced"), "{indicator}");
+        app.screenshot("demo-sync").await?;
+        Ok(())
+    })
+    .await?;
+    app.finish().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
+async fn a_sync_without_network_says_so_and_keeps_the_account() -> Result<()> {
+    // An account whose server does not answer: nothing listens on the discard port.
+    let data_dir = tempfile::tempdir()?;
+    let mut connect = std::process::Command::new(flightdesk_e2e::cli_binary()?)
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .args([
+            "connect",
+            "pilotflows",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+        ])
+        .args(["--name", "Skyhaven", "--token-stdin", "--no-verify"])
+        .args(["--set", "organization=101"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    use std::io::Write as _;
+    connect
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(b"pf-offline-test-key\n")?;
+    ensure!(connect.wait()?.success(), "connect --no-verify succeeds");
+
+    let app = AppSession::start_in(data_dir, &[]).await?;
+    app.scenario("sync-offline", || async {
+        app.click("nav-sync").await?;
+        app.click("sync-now").await?;
+        let summary = app
+            .wait_for_text("sync-summary", Duration::from_secs(90), |t| {
+                t.starts_with("No resource could sync")
+            })
+            .await?;
+        ensure!(summary.contains("retried at the next sync"), "{summary}");
+        let states = app.texts_of_all("sync-resource-state").await?;
+        ensure!(
+            !states.is_empty() && states.iter().all(|s| s == "Failed"),
+            "{states:?}"
+        );
+        let errors = app.texts_of_all("sync-resource-error").await?;
+        ensure!(
+            errors.iter().all(|e| !e.contains("pf-offline-test-key")),
+            "the key never shows: {errors:?}"
+        );
+        ensure!(!errors.is_empty(), "each failure is explained");
+        let indicator = app.text_of("sync-indicator").await?;
+        ensure!(indicator.contains("failed"), "{indicator}");
+        app.screenshot("sync-offline").await?;
         Ok(())
     })
     .await?;

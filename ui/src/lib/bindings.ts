@@ -1,6 +1,7 @@
 // Generated from the Rust types by `cargo test -p flightdesk-ipc` with
 // UPDATE_BINDINGS=1. Do not edit: CI fails when this file is stale.
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 export type Provider = "aviationalley" | "pilotflows" | "airbly" | "flightschoolbooking" | "flylogs";
 
@@ -34,6 +35,70 @@ export type AppInfo = { version: string, data_dir: string, workspace_id: string,
 
 export type UiError = { code: string, message: string, };
 
+export type Counts = { 
+/**
+ * Records not cached before.
+ */
+new: number, 
+/**
+ * Cached records whose content changed (cancellations included).
+ */
+updated: number, 
+/**
+ * Records deleted at the provider, by tombstone or by absence from a full pass.
+ */
+removed: number, };
+
+export type Outcome = "synced" | "unchanged" | "not_permitted" | "needs_credential" | "failed";
+
+export type ResourceSummary = { account: string, provider: Provider, resource: string, outcome: Outcome, pages: number, 
+/**
+ * Machine code of the error (`forbidden`, `unauthorized`, `server_error`, ...).
+ */
+error_code: string | null, 
+/**
+ * The error for people; never contains a credential.
+ */
+error: string | null, 
+/**
+ * Records not cached before.
+ */
+new: number, 
+/**
+ * Cached records whose content changed (cancellations included).
+ */
+updated: number, 
+/**
+ * Records deleted at the provider, by tombstone or by absence from a full pass.
+ */
+removed: number, };
+
+export type ProgressEvent = { "event": "waiting", holder: string, } | { "event": "resource_started", account: string, provider: Provider, resource: string, resumed: boolean, } | { "event": "page_written", account: string, resource: string, records: number, pages: number, counts: Counts, } | { "event": "resource_finished" } & ResourceSummary;
+
+export type SyncReport = { resources: Array<ResourceSummary>, 
+/**
+ * HTTP requests sent, retries included.
+ */
+requests: number, started_at: string | null, elapsed_ms: number, };
+
+export type SyncTrigger = "manual" | "schedule";
+
+export type RunningSync = { trigger: SyncTrigger, started_at: string, };
+
+export type SyncRun = { trigger: SyncTrigger, started_at: string, finished_at: string, report: SyncReport | null, error: UiError | null, };
+
+export type ResourceState = { account: string, provider: Provider, resource: string, last_success_at: string | null, last_attempt_at: string | null, 
+/**
+ * A pass stopped in its middle; the next sync resumes it.
+ */
+in_progress: boolean, last_counts: Counts | null, error_code: string | null, error: string | null, };
+
+export type SyncStatus = { running: RunningSync | null, last_run: SyncRun | null, 
+/**
+ * 0 when background sync is off.
+ */
+interval_minutes: number, next_run_at: string | null, resources: Array<ResourceState>, };
+
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
   /** The app version and the open workspace. */
@@ -42,4 +107,18 @@ export const commands = {
   getPreferences: (): Promise<Preferences> => invoke("get_preferences"),
   /** Validates and saves preferences; rejects unknown time zones. */
   setPreferences: (preferences: Preferences): Promise<Preferences> => invoke("set_preferences", { preferences }),
+  /** Whether a sync runs, how the last one ended, when the next is due, and every resource's state. */
+  syncStatus: (): Promise<SyncStatus> => invoke("sync_status"),
+  /** Syncs every account now (or joins the sync already under way) and resolves when it ends. */
+  syncNow: (): Promise<SyncRun> => invoke("sync_now"),
+};
+
+/** Typed listeners for the events the backend emits; each resolves to an unlisten function. */
+export const events = {
+  /** A resource started, wrote a page or finished. */
+  onSyncProgress: (handler: (payload: ProgressEvent) => void): Promise<UnlistenFn> =>
+    listen<ProgressEvent>("sync-progress", (e) => handler(e.payload)),
+  /** A sync started or ended, or the schedule changed. */
+  onSyncStatus: (handler: (payload: SyncStatus) => void): Promise<UnlistenFn> =>
+    listen<SyncStatus>("sync-status", (e) => handler(e.payload)),
 };

@@ -21,6 +21,9 @@ const ROLES: [(Provider, &str); 3] = [
     (Provider::FlightSchoolBooking, "all_areas"),
 ];
 
+/// Fields of a sandbox credential that are not account options.
+const NOT_OPTIONS: [&str; 6] = ["token", "role", "password", "email", "auth", "note"];
+
 /// The demo's data directory: `--data-dir` when given, else a sibling of the default data
 /// directory named `…-demo`, so demo data never mixes with a real workspace.
 pub fn demo_dir(flag: Option<PathBuf>) -> Result<PathBuf, Failure> {
@@ -92,9 +95,13 @@ pub async fn run(dir: &Path, args: DemoArgs) -> Result<(), Failure> {
             else {
                 continue;
             };
+            // The demo connects with each credential's API token. Its password and login
+            // e-mail stay out of the options: they would be stored in the account, and an
+            // e-mail switches Flylogs to a password login.
             let mut options = serde_json::Map::new();
             for (k, v) in credential.as_object().into_iter().flatten() {
-                if k != "token" && k != "role" && (v.is_string() || v.is_number()) {
+                let kept = !NOT_OPTIONS.contains(&k.as_str());
+                if kept && (v.is_string() || v.is_number()) {
                     options.insert(k.clone(), v.clone());
                 }
             }

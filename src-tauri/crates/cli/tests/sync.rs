@@ -275,3 +275,38 @@ async fn a_sync_killed_midway_is_completed_by_the_next_run() {
     assert_eq!(unique, truth, "nothing lost");
     sb.shutdown().await;
 }
+
+/// The demo's sandbox dies with the process that made it; the next process starts its own,
+/// re-points the accounts and syncs every provider with the same credentials.
+#[tokio::test]
+async fn a_demo_workspace_syncs_again_from_a_new_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = run(dir.path(), &["demo"], None).await;
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let first = run(dir.path(), &["accounts", "--json"], None).await;
+    let first: Value = serde_json::from_slice(&first.stdout).unwrap();
+
+    let sync = run(dir.path(), &["sync"], None).await;
+    assert!(
+        sync.status.success(),
+        "every resource syncs again: {}",
+        text(&sync.stderr)
+    );
+    let again = run(dir.path(), &["accounts", "--json"], None).await;
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    let urls = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["base_url"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(urls(&first).len(), 5);
+    assert_ne!(urls(&first), urls(&again), "re-pointed at the new sandbox");
+    // Only descriptive options are kept: no password, no login e-mail.
+    let listed = again.to_string();
+    assert!(
+        !listed.contains("password") && !listed.contains("Sky-"),
+        "{listed}"
+    );
+}

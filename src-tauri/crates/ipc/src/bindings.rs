@@ -1,49 +1,22 @@
 use flightdesk_core::preferences::WindowState;
 use flightdesk_core::{Preferences, Provider, Theme, UserRole};
-use flightdesk_store::Account;
+use flightdesk_store::{Account, Counts};
+use flightdesk_sync::{Outcome, ProgressEvent, ResourceSummary, SyncReport};
 use flightdesk_workspace::WorkspaceKind;
 use ts_rs::TS;
 
-use crate::{AppInfo, ProviderInfo, UiError};
-
-/// One Tauri command: its Rust name, its arguments and what it returns, in TypeScript.
-#[derive(Debug, Clone, Copy)]
-pub struct Command {
-    pub name: &'static str,
-    pub args: &'static [(&'static str, &'static str)],
-    pub returns: &'static str,
-    pub doc: &'static str,
-}
-
-/// Every command the shell registers. The shell's `generate_handler!` list and this table
-/// name the same functions; the end-to-end tests call each through the UI.
-pub const COMMANDS: &[Command] = &[
-    Command {
-        name: "app_info",
-        args: &[],
-        returns: "AppInfo",
-        doc: "The app version and the open workspace.",
-    },
-    Command {
-        name: "get_preferences",
-        args: &[],
-        returns: "Preferences",
-        doc: "The saved preferences, or the defaults.",
-    },
-    Command {
-        name: "set_preferences",
-        args: &[("preferences", "Preferences")],
-        returns: "Preferences",
-        doc: "Validates and saves preferences; rejects unknown time zones.",
-    },
-];
+use crate::{
+    AppInfo, ProviderInfo, ResourceState, RunningSync, SyncRun, SyncStatus, SyncTrigger, UiError,
+    COMMANDS, EVENTS,
+};
 
 /// The whole `bindings.ts` file.
 pub fn typescript() -> String {
     let mut out = String::from(
         "// Generated from the Rust types by `cargo test -p flightdesk-ipc` with\n\
          // UPDATE_BINDINGS=1. Do not edit: CI fails when this file is stale.\n\
-         import { invoke } from \"@tauri-apps/api/core\";\n\n",
+         import { invoke } from \"@tauri-apps/api/core\";\n\
+         import { listen, type UnlistenFn } from \"@tauri-apps/api/event\";\n\n",
     );
     for decl in [
         Provider::decl(),
@@ -56,6 +29,16 @@ pub fn typescript() -> String {
         ProviderInfo::decl(),
         AppInfo::decl(),
         UiError::decl(),
+        Counts::decl(),
+        Outcome::decl(),
+        ResourceSummary::decl(),
+        ProgressEvent::decl(),
+        SyncReport::decl(),
+        SyncTrigger::decl(),
+        RunningSync::decl(),
+        SyncRun::decl(),
+        ResourceState::decl(),
+        SyncStatus::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);
@@ -83,6 +66,19 @@ pub fn typescript() -> String {
             command.returns,
             command.name,
             payload
+        ));
+    }
+    out.push_str("};\n\n");
+    out.push_str("/** Typed listeners for the events the backend emits; each resolves to an unlisten function. */\n");
+    out.push_str("export const events = {\n");
+    for event in EVENTS {
+        out.push_str(&format!(
+            "  /** {} */\n  {}: (handler: (payload: {}) => void): Promise<UnlistenFn> =>\n    listen<{}>(\"{}\", (e) => handler(e.payload)),\n",
+            event.doc,
+            camel_case(&format!("on_{}", event.name.replace('-', "_"))),
+            event.payload,
+            event.payload,
+            event.name,
         ));
     }
     out.push_str("};\n");
@@ -129,6 +125,10 @@ mod tests {
             for ty in types {
                 assert!(ts.contains(&format!("type {ty} ")), "{ty} is not declared");
             }
+        }
+        for event in EVENTS {
+            let ty = event.payload;
+            assert!(ts.contains(&format!("type {ty} ")), "{ty} is not declared");
         }
     }
 }

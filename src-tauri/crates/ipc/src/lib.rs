@@ -5,5 +5,10 @@
 mod bindings;
 mod types;
 
-pub use bindings::{typescript, Command, COMMANDS};
-pub use types::{AppInfo, ProviderInfo, UiError};
+pub use bindings::typescript;
+pub use flightdesk_commands::{
+    Command, Event, COMMANDS, EVENTS, SYNC_PROGRESS_EVENT, SYNC_STATUS_EVENT,
+};
+pub use types::{
+    AppInfo, ProviderInfo, ResourceState, RunningSync, SyncRun, SyncStatus, SyncTrigger, UiError,
+};

@@ -19,13 +19,16 @@ use crate::error::{QueryContext, Result, StoreError};
 use crate::Store;
 
 /// What one page (or one run of a resource) changed in the cache.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Counts {
     /// Records not cached before.
+    #[ts(type = "number")]
     pub new: u64,
     /// Cached records whose content changed (cancellations included).
+    #[ts(type = "number")]
     pub updated: u64,
     /// Records deleted at the provider, by tombstone or by absence from a full pass.
+    #[ts(type = "number")]
     pub removed: u64,
 }
 

@@ -8,6 +8,7 @@ use flightdesk_core::Provider;
 use flightdesk_store::{Account, Counts, PageWrite, PassEnd, StoreError};
 use flightdesk_workspace::{SyncLock, Workspace, WorkspaceError};
 use serde::Serialize;
+use ts_rs::TS;
 
 /// How many times a pass may start over because the data moved under it (Flight School
 /// Booking's `change_id`) before the resource fails for this run.
@@ -38,7 +39,7 @@ pub enum LockPolicy {
 }
 
 /// How one resource's run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Read to the end; the cache is current.
@@ -62,7 +63,7 @@ impl Outcome {
 }
 
 /// The end of one resource's run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ResourceSummary {
     pub account: String,
     pub provider: Provider,
@@ -70,6 +71,7 @@ pub struct ResourceSummary {
     pub outcome: Outcome,
     #[serde(flatten)]
     pub counts: Counts,
+    #[ts(type = "number")]
     pub pages: u64,
     /// Machine code of the error (`forbidden`, `unauthorized`, `server_error`, ...).
     pub error_code: Option<String>,
@@ -78,12 +80,14 @@ pub struct ResourceSummary {
 }
 
 /// Everything a sync did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 pub struct SyncReport {
     pub resources: Vec<ResourceSummary>,
     /// HTTP requests sent, retries included.
+    #[ts(type = "number")]
     pub requests: u64,
     pub started_at: Option<DateTime<Utc>>,
+    #[ts(type = "number")]
     pub elapsed_ms: u64,
 }
 
@@ -104,7 +108,7 @@ impl SyncReport {
 }
 
 /// Progress for the UI or a progress bar.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum ProgressEvent {
     /// Another process holds the sync lock; this one waits.
@@ -121,6 +125,7 @@ pub enum ProgressEvent {
         account: String,
         resource: String,
         records: usize,
+        #[ts(type = "number")]
         pages: u64,
         counts: Counts,
     },
@@ -245,11 +250,14 @@ pub async fn sync_account(
             }
         };
     let mut summaries = Vec::new();
-    let mut unauthorized: Option<ConnectorError> = None;
+    // Once the key is refused, or the provider cannot be reached before anything worked,
+    // the other resources would only fail the same way (slowly, after retries): they are
+    // reported with that reason instead of being tried.
+    let mut blocked: Option<(Outcome, ConnectorError)> = None;
     let mut any_ok = false;
     for resource in connector.resources() {
-        if let Some(e) = &unauthorized {
-            let s = summary(resource.name, Outcome::NeedsCredential, Some(e));
+        if let Some((outcome, e)) = &blocked {
+            let s = summary(resource.name, *outcome, Some(e));
             store
                 .finish_resource(
                     account.id,
@@ -272,16 +280,21 @@ pub async fn sync_account(
         )
         .await?;
         if s.outcome == Outcome::NeedsCredential {
-            unauthorized = Some(ConnectorError::Unauthorized {
-                message: s.error.clone().unwrap_or_default(),
-            });
+            let message = s.error.clone().unwrap_or_default();
+            blocked = Some((
+                Outcome::NeedsCredential,
+                ConnectorError::Unauthorized { message },
+            ));
         } else if !s.outcome.is_failure() {
             any_ok = true;
+        } else if !any_ok && s.error_code.as_deref() == Some("network") {
+            let detail = format!("skipped after `{}` failed the same way", s.resource);
+            blocked = Some((Outcome::Failed, ConnectorError::Network(detail)));
         }
         progress(&ProgressEvent::ResourceFinished(s.clone()));
         summaries.push(s);
     }
-    if unauthorized.is_some() {
+    if matches!(blocked, Some((Outcome::NeedsCredential, _))) {
         store.set_needs_credential(account.id, true).await?;
     } else if any_ok {
         store.set_needs_credential(account.id, false).await?;

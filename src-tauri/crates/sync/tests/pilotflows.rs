@@ -124,3 +124,50 @@ async fn an_expired_key_needs_a_new_credential() {
         "{report:#?}"
     );
 }
+
+#[tokio::test]
+async fn an_unreachable_provider_fails_fast_and_leaves_other_accounts_alone() {
+    let w = world("").await;
+    w.connect(PF, "main", "organization_plan", json!({})).await;
+    let offline = w
+        .connect(PF, "offline", "organization_plan", json!({}))
+        .await;
+    // Nothing listens on the discard port: every request is refused.
+    w.workspace
+        .store()
+        .upsert_account(&flightdesk_store::NewAccount {
+            provider: PF,
+            name: offline.name.clone(),
+            base_url: "http://127.0.0.1:9/v1".into(),
+            options: offline.options.clone(),
+        })
+        .await
+        .unwrap();
+
+    let report = w.sync(false).await;
+    let (main, off): (Vec<_>, Vec<_>) = report.resources.iter().partition(|r| r.account == "main");
+    assert!(
+        main.iter().all(|r| r.outcome == Outcome::Synced),
+        "{main:#?}"
+    );
+    assert_cache_equals_truth(&w, "main", "organization_plan").await;
+    assert_eq!(off.len(), RESOURCES.len(), "every resource is reported");
+    assert!(off.iter().all(|r| r.outcome == Outcome::Failed));
+    assert!(off
+        .iter()
+        .all(|r| r.error_code.as_deref() == Some("network")));
+    assert!(off[1..]
+        .iter()
+        .all(|r| r.error.as_deref().unwrap().contains("skipped after")));
+
+    // Only the first resource spent requests (its retries); the rest were not tried.
+    let alone = w
+        .sync_with(flightdesk_sync::SyncOptions {
+            account: Some("offline".into()),
+            client: flightdesk_sync::ClientOptions::fast(),
+            ..Default::default()
+        })
+        .await;
+    let attempts = flightdesk_sync::ClientOptions::fast().retry.max_attempts;
+    assert_eq!(alone.requests, u64::from(attempts), "{alone:#?}");
+}

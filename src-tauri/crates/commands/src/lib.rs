@@ -1,0 +1,76 @@
+//! The commands the desktop shell registers: their names, arguments and results in
+//! TypeScript. The shell's build script turns the names into capability permissions and
+//! `flightdesk-ipc` turns the whole table into `ui/src/lib/bindings.ts`; this crate has no
+//! dependencies so the build script does not compile the backend a second time.
+
+/// One Tauri command: its Rust name, its arguments and what it returns, in TypeScript.
+#[derive(Debug, Clone, Copy)]
+pub struct Command {
+    pub name: &'static str,
+    pub args: &'static [(&'static str, &'static str)],
+    pub returns: &'static str,
+    pub doc: &'static str,
+}
+
+/// Every command the shell registers. The shell's `generate_handler!` list and this table
+/// name the same functions; the end-to-end tests call each through the UI.
+pub const COMMANDS: &[Command] = &[
+    Command {
+        name: "app_info",
+        args: &[],
+        returns: "AppInfo",
+        doc: "The app version and the open workspace.",
+    },
+    Command {
+        name: "get_preferences",
+        args: &[],
+        returns: "Preferences",
+        doc: "The saved preferences, or the defaults.",
+    },
+    Command {
+        name: "set_preferences",
+        args: &[("preferences", "Preferences")],
+        returns: "Preferences",
+        doc: "Validates and saves preferences; rejects unknown time zones.",
+    },
+    Command {
+        name: "sync_status",
+        args: &[],
+        returns: "SyncStatus",
+        doc: "Whether a sync runs, how the last one ended, when the next is due, and every resource's state.",
+    },
+    Command {
+        name: "sync_now",
+        args: &[],
+        returns: "SyncRun",
+        doc: "Syncs every account now (or joins the sync already under way) and resolves when it ends.",
+    },
+];
+
+/// One event the backend emits to the window.
+#[derive(Debug, Clone, Copy)]
+pub struct Event {
+    pub name: &'static str,
+    /// The payload's TypeScript type.
+    pub payload: &'static str,
+    pub doc: &'static str,
+}
+
+/// Every event the shell emits; `bindings.ts` gets a typed listener for each.
+pub const EVENTS: &[Event] = &[
+    Event {
+        name: "sync-progress",
+        payload: "ProgressEvent",
+        doc: "A resource started, wrote a page or finished.",
+    },
+    Event {
+        name: "sync-status",
+        payload: "SyncStatus",
+        doc: "A sync started or ended, or the schedule changed.",
+    },
+];
+
+/// The event a sync's progress is emitted on.
+pub const SYNC_PROGRESS_EVENT: &str = EVENTS[0].name;
+/// The event a changed sync status is emitted on.
+pub const SYNC_STATUS_EVENT: &str = EVENTS[1].name;
