@@ -6,6 +6,7 @@
 //! the callback receives [`ProgressEvent`]s (forward them to the UI or draw a progress
 //! bar). One sync at a time runs per data directory ([`flightdesk_workspace::SyncLock`]).
 
+pub mod accounts;
 pub mod demo;
 mod engine;
 
