@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod demo;
 mod engine;
+pub mod webhooks;
 
 pub use engine::{
     sync, sync_account, LockPolicy, Outcome, ProgressEvent, ResourceSummary, SyncError,

@@ -222,7 +222,7 @@ async fn forged_aviationalley_posts_are_rejected() {
         .status();
     assert_eq!(st, 200);
     let ev = next_event(&mut rx).await;
-    assert_eq!(ev.resources, ["work_orders"]);
+    assert_eq!(ev.resources, ["work-orders"]);
     assert_eq!(ev.ids, ["wo_9"]);
     r.shutdown().await;
 }
