@@ -34,6 +34,41 @@ pub enum Command {
     Sandbox(flightdesk_sandbox::SandboxArgs),
     /// Prepare the demo workspace: sandbox, every provider connected, synced.
     Demo(DemoArgs),
+    /// The optional local webhook receiver (off unless this runs) and its signing secrets.
+    Webhooks(WebhooksArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WebhooksArgs {
+    #[command(subcommand)]
+    pub command: WebhooksCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Receive provider pushes until Ctrl-C; each accepted post syncs what it names.
+    Serve(WebhooksServeArgs),
+    /// Store an AviationAlley endpoint's signing secret (read from stdin) in the keyring.
+    Secret(WebhooksSecretArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WebhooksServeArgs {
+    /// Where to listen (default 127.0.0.1:47810; loopback only unless you choose otherwise).
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<std::net::SocketAddr>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WebhooksSecretArgs {
+    /// The AviationAlley account's name.
+    pub account: String,
+    /// Read the signing secret as one line from standard input.
+    #[arg(long, conflicts_with = "clear")]
+    pub secret_stdin: bool,
+    /// Forget the account's signing secret.
+    #[arg(long)]
+    pub clear: bool,
 }
 
 #[derive(Debug, clap::Args)]

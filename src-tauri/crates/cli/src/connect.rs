@@ -3,9 +3,10 @@
 use std::io::BufRead;
 use std::path::Path;
 
-use flightdesk_connectors::{AccountConfig, ClientOptions};
+use flightdesk_connectors::ClientOptions;
 use flightdesk_secrets::Secret;
-use flightdesk_store::{NewAccount, StoreError};
+use flightdesk_store::StoreError;
+use flightdesk_sync::accounts::{connect_account, ConnectError, Connection};
 use serde_json::Value;
 
 use crate::args::{AccountsArgs, ConnectArgs, DisconnectArgs};
@@ -54,68 +55,35 @@ pub async fn connect(data_dir: &Path, args: ConnectArgs) -> Result<(), Failure> 
         .clone()
         .unwrap_or_else(|| args.provider.as_str().to_string());
     let opened = open(data_dir, false).await?;
-    let workspace = &opened.workspace;
-    let store = workspace.store();
-    match store.account(&name).await {
-        Ok(existing) if existing.provider != args.provider => {
-            return Err(Failure::config(format!(
-                "the account `{name}` is a {} account; disconnect it first or choose another --name",
-                existing.provider
-            )))
-        }
-        Ok(existing) => {
-            for (k, v) in existing.options {
-                options.entry(k).or_insert(v);
-            }
-        }
-        Err(StoreError::NoSuchAccount(_)) => {}
-        Err(e) => return Err(store_failure(e)),
-    }
-    let mut summary = "not verified (--no-verify)".to_string();
-    if !args.no_verify {
-        let connector = flightdesk_connectors::connect(
-            args.provider,
-            AccountConfig {
-                name: name.clone(),
-                base_url: base_url.clone(),
-                credential: credential.clone(),
-                options: options.clone(),
-            },
-            ClientOptions::default(),
-        )
-        .map_err(|e| Failure::config(e.to_string()))?;
-        let verified = connector.verify().await.map_err(|e| {
-            Failure::failed(format!(
-                "{} did not accept the credential: {e}",
-                args.provider
-            ))
-        })?;
-        for (k, v) in verified.discovered {
-            options.entry(k).or_insert(v);
-        }
-        summary = verified.summary;
-    }
-    let account = store
-        .upsert_account(&NewAccount {
+    let connected = connect_account(
+        &opened.workspace,
+        Connection {
             provider: args.provider,
             name: name.clone(),
             base_url: base_url.clone(),
+            credential,
             options,
-        })
-        .await
-        .map_err(store_failure)?;
-    workspace.set_credential(&account, &credential)?;
-    store
-        .set_disconnected(account.id, false)
-        .await
-        .map_err(store_failure)?;
-    store
-        .set_needs_credential(account.id, false)
-        .await
-        .map_err(store_failure)?;
+            verify: !args.no_verify,
+        },
+        ClientOptions::default(),
+    )
+    .await
+    .map_err(|e| match e {
+        ConnectError::OtherProvider { .. } | ConnectError::Config(_) => {
+            Failure::config(e.to_string())
+        }
+        ConnectError::Rejected { .. } => Failure::failed(e.to_string()),
+        ConnectError::Store(e) => store_failure(e),
+        ConnectError::Workspace(e) => Failure::from(e),
+    })?;
+    let session = if connected.session_saved {
+        " (session kept in the OS keyring)"
+    } else {
+        ""
+    };
     println!(
-        "connected {name} ({}) at {base_url}: {summary}",
-        args.provider
+        "connected {name} ({}) at {base_url}: {}{session}",
+        args.provider, connected.summary
     );
     Ok(())
 }

@@ -8,6 +8,7 @@ mod export;
 mod open;
 mod status;
 mod sync_cmd;
+mod webhooks;
 
 use clap::Parser;
 
@@ -49,6 +50,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Sync(args) => sync_cmd::run(&data_dir, args).await,
         Command::Export(args) => export::run(&data_dir, args).await,
         Command::Demo(args) => demo::run(&data_dir, args).await,
+        Command::Webhooks(args) => webhooks::run(&data_dir, args).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

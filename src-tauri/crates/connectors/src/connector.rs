@@ -20,6 +20,9 @@ pub struct AccountConfig {
     pub credential: Secret,
     /// Provider-specific options (`organization`, `email`, ...).
     pub options: serde_json::Map<String, serde_json::Value>,
+    /// A session token an earlier login left (Flylogs), read from the keyring like the
+    /// credential; the connector uses it before logging in again.
+    pub session: Option<Secret>,
 }
 
 impl AccountConfig {
@@ -159,6 +162,13 @@ pub trait Connector: Send + Sync {
     /// HTTP requests sent so far (retries included), for summaries and benchmarks.
     fn requests_sent(&self) -> u64 {
         0
+    }
+
+    /// The session token in use when the connector logs in with a password (Flylogs):
+    /// the caller keeps it in the keyring and hands it back in
+    /// [`AccountConfig::session`] next time. `None` for API keys.
+    fn session_token(&self) -> Option<Secret> {
+        None
     }
 }
 

@@ -3,9 +3,13 @@
 //!
 //! **Auth.** An API key (`flk_...`) sent as `Authorization: Bearer`, or, when the account has
 //! the option `email`, the credential is that user's password and the connector logs in with
-//! `POST /login.json` (email, password, and the option `code` when the account has 2FA). The
-//! session token lives only in memory for one sync; a 401 on a session token logs in once
-//! more (tokens expire after 14 idle days, and a login elsewhere invalidates them).
+//! `POST /login.json` (email, password, and the one-time `code` given while connecting an
+//! account with 2FA). The caller keeps the session token in the keyring
+//! ([`Connector::session_token`]) and hands it back in [`AccountConfig::session`]: a sync
+//! uses it first. A 401 on it (tokens expire after 14 idle days, and a login elsewhere
+//! invalidates them) logs in again with the password, unless the account has 2FA (option
+//! `two_factor`, learnt at the login): then the error asks the user to reconnect with a
+//! fresh code, since a login without one would only make Flylogs send the user a code.
 //!
 //! **One resource, `trainings`, read in steps** (Flylogs offers no change filter, so every
 //! pass reads everything the user can see and the engine removes what a completed pass did
@@ -36,6 +40,7 @@
 //! `attendance:<id>`, status `attended` or `absent`); exam attempts are exam records with
 //! source id `attempt:<id>`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
@@ -64,12 +69,23 @@ pub const MANAGER_TRAININGS_PER_PAGE: usize = 50;
 /// Managers have `user_group_id <= 135`.
 pub const MANAGER_MAX_GROUP: i64 = 135;
 
+/// Account options that hold a one-time two-factor code: used for the login while
+/// connecting, never saved with the account.
+pub const ONE_TIME_OPTIONS: [&str; 2] = ["code", "two_factor_code"];
+/// The account option that records the two-factor mode a login reported (`EMAIL`,
+/// `TOTP`, `OFF`), so a sync knows whether it may log in again by itself.
+pub const TWO_FACTOR_OPTION: &str = "two_factor";
+
 /// The flylogs connector of one account.
 pub struct Flylogs {
     account: AccountConfig,
     http: Arc<Http>,
     /// The bearer token in use: the API key, or a session token from a login.
     token: Mutex<Option<Secret>>,
+    /// The one-time code has been sent (it is never sent twice).
+    code_used: AtomicBool,
+    /// The two-factor mode the last login reported.
+    two_factor: std::sync::Mutex<Option<String>>,
 }
 
 impl Flylogs {
@@ -78,6 +94,8 @@ impl Flylogs {
             account,
             http,
             token: Mutex::new(None),
+            code_used: AtomicBool::new(false),
+            two_factor: std::sync::Mutex::new(None),
         }
     }
 
@@ -89,16 +107,52 @@ impl Flylogs {
         format!("{}/{}", self.account.base(), path.trim_start_matches('/'))
     }
 
-    /// `POST /login.json`: a session token for the account's email and password.
+    /// The one-time two-factor code given while connecting, if not sent yet.
+    fn unused_code(&self) -> Option<String> {
+        if self.code_used.load(Ordering::SeqCst) {
+            return None;
+        }
+        ONE_TIME_OPTIONS
+            .iter()
+            .find_map(|k| self.account.option(k))
+            .filter(|c| !c.is_empty())
+    }
+
+    /// Whether the account signs in with a two-factor code (as a login reported).
+    fn has_two_factor(&self) -> bool {
+        let learnt = self.two_factor.lock().expect("two-factor lock").clone();
+        learnt
+            .or_else(|| self.account.option(TWO_FACTOR_OPTION))
+            .is_some_and(|m| !m.is_empty() && !m.eq_ignore_ascii_case("OFF"))
+    }
+
+    /// The two-factor mode the login of this connector reported, if it logged in.
+    pub fn two_factor_mode(&self) -> Option<String> {
+        self.two_factor.lock().expect("two-factor lock").clone()
+    }
+
+    /// Why a two-factor account cannot sync until it is connected again.
+    fn reconnect_error(&self) -> ConnectorError {
+        let name = &self.account.name;
+        ConnectorError::Unauthorized {
+            message: format!(
+                "the Flylogs session of `{name}` has ended and the account signs in with a \
+                 two-factor code, so FlightDesk cannot sign in again by itself: reconnect it \
+                 with a fresh code (flightdesk connect flylogs --name {name} --set code=CODE \
+                 --token-stdin)"
+            ),
+        }
+    }
+
+    /// `POST /login.json`: a session token for the account's email and password, with the
+    /// one-time two-factor code when one was given and not used yet.
     pub async fn login(&self) -> Result<Secret> {
         let email = self.login_email().unwrap_or_default();
         let mut body = json!({"email": email, "password": self.account.credential.expose()});
-        if let Some(code) = self
-            .account
-            .option("code")
-            .or_else(|| self.account.option("two_factor_code"))
-        {
-            body["code"] = Value::String(code);
+        let code = self.unused_code();
+        if let Some(code) = &code {
+            body["code"] = Value::String(code.clone());
+            self.code_used.store(true, Ordering::SeqCst);
         }
         let url = self.url("/login.json");
         let answer = self
@@ -112,11 +166,18 @@ impl Flylogs {
             .cloned()
             .unwrap_or(answer.body.clone());
         let ok = wire::boolean(&r, &["result"]) == Some(true);
+        let two = wire::string(&r, &["two_factor"]).unwrap_or_default();
+        if !two.is_empty() {
+            *self.two_factor.lock().expect("two-factor lock") = Some(two.clone());
+        }
         match wire::string(&r, &["token"]) {
             Some(t) if ok => Ok(Secret::new(t)),
             _ => {
-                let two = wire::string(&r, &["two_factor"]).unwrap_or_default();
-                let message = if !two.is_empty() && two != "OFF" {
+                let two_factor = !two.is_empty() && two != "OFF";
+                if two_factor && code.is_none() && self.account.session.is_some() {
+                    return Err(self.reconnect_error());
+                }
+                let message = if two_factor {
                     format!(
                         "Flylogs asks for a two-factor code ({two}); connect again with \
                          --set code=<the code>"
@@ -129,15 +190,24 @@ impl Flylogs {
         }
     }
 
+    /// The token to send: the one in use, else the stored session token, else a new login
+    /// (`fresh`: the one in use was just rejected).
     async fn bearer(&self, fresh: bool) -> Result<Secret> {
         let mut guard = self.token.lock().await;
         if let (Some(t), false) = (guard.as_ref(), fresh) {
             return Ok(t.clone());
         }
-        let t = if self.login_email().is_some() {
-            self.login().await?
-        } else {
+        let t = if self.login_email().is_none() {
             self.account.credential.clone()
+        } else if let (Some(session), false, None) =
+            (&self.account.session, fresh, self.unused_code())
+        {
+            session.clone()
+        } else if self.unused_code().is_none() && self.has_two_factor() {
+            // A login without a code would only make Flylogs send one to the user.
+            return Err(self.reconnect_error());
+        } else {
+            self.login().await?
         };
         *guard = Some(t.clone());
         Ok(t)
@@ -509,6 +579,11 @@ impl Connector for Flylogs {
         self.http.requests_sent()
     }
 
+    fn session_token(&self) -> Option<Secret> {
+        self.login_email()?;
+        self.token.try_lock().ok()?.clone()
+    }
+
     async fn verify(&self) -> Result<Verified> {
         let v = self.get("/users/view.json", &[]).await?;
         let user = v.get("User").cloned().unwrap_or(Value::Null);
@@ -516,6 +591,9 @@ impl Connector for Flylogs {
         let mut discovered = Map::new();
         if let Some(id) = wire::id(&user, &["id"]) {
             discovered.insert("user_id".into(), Value::String(id));
+        }
+        if let Some(mode) = self.two_factor_mode() {
+            discovered.insert(TWO_FACTOR_OPTION.into(), Value::String(mode));
         }
         Ok(Verified {
             summary: format!(

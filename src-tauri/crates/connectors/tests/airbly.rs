@@ -51,6 +51,7 @@ fn client_with(sb: &RunningSandbox, key: &str, options: Value) -> Client {
         base_url: sb.base_url(Provider::Airbly),
         credential: Secret::new(key),
         options: options.as_object().cloned().unwrap_or_default(),
+        session: None,
     };
     Client {
         airbly: Airbly::new(account, http.clone()),

@@ -56,6 +56,7 @@ fn connector(sb: &RunningSandbox) -> Airbly {
             base_url: sb.base_url(Provider::Airbly),
             credential: Secret::new(key),
             options: json!({"page_logs": 25}).as_object().cloned().unwrap(),
+            session: None,
         },
         Arc::new(Http::new(ClientOptions::fast()).unwrap()),
     )

@@ -41,12 +41,24 @@ struct Client {
 }
 
 fn client_with(sb: &RunningSandbox, secret: &str, options: Value) -> Client {
+    client_with_session(sb, secret, options, None)
+}
+
+/// A connector as a later process builds it: no login in memory, the session token the
+/// keyring kept (if any).
+fn client_with_session(
+    sb: &RunningSandbox,
+    secret: &str,
+    options: Value,
+    session: Option<Secret>,
+) -> Client {
     let http = Arc::new(Http::new(ClientOptions::fast()).unwrap());
     let account = AccountConfig {
         name: "flylogs-test".into(),
         base_url: sb.base_url(Provider::Flylogs),
         credential: Secret::new(secret),
         options: options.as_object().cloned().unwrap_or_default(),
+        session,
     };
     Client {
         flylogs: Flylogs::new(account, http.clone()),
@@ -319,6 +331,76 @@ async fn two_factor_login_needs_the_code() {
     assert_eq!(v.discovered["user_id"], cred["user_id"]);
     let cache = pass(&with).await.unwrap();
     assert!(!ids(&cache, Kind::Enrolments).is_empty());
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_two_factor_session_outlives_the_code_until_it_expires() {
+    let sb = sandbox("").await;
+    let cred = credential(&sb, "student_2fa");
+    let password = cred["password"].as_str().unwrap();
+    // Connecting: one login with the code.
+    let first = client_with(
+        &sb,
+        password,
+        json!({"email": cred["email"], "code": cred["two_factor_code"]}),
+    );
+    let v = first.flylogs.verify().await.unwrap();
+    assert_eq!(v.discovered["two_factor"], "EMAIL");
+    let session = first.flylogs.session_token().expect("a session token");
+    // A later process: no code, the kept session token. No login happens.
+    let later_options = json!({"email": cred["email"], "two_factor": "EMAIL"});
+    let later = client_with_session(&sb, password, later_options.clone(), Some(session.clone()));
+    let cache = pass(&later).await.unwrap();
+    assert!(!ids(&cache, Kind::Enrolments).is_empty());
+    assert_eq!(later.flylogs.session_token(), Some(session.clone()));
+    // A key account has no session to keep.
+    assert!(key_client(&sb, "student").flylogs.session_token().is_none());
+    // 15 idle days later the session is gone, and only a fresh code can replace it.
+    reqwest::Client::new()
+        .post(format!("{}/clock/advance", sb.admin_url()))
+        .json(&json!({"duration": "15d"}))
+        .send()
+        .await
+        .unwrap();
+    let expired = client_with_session(&sb, password, later_options, Some(session));
+    let before = expired.http.requests_sent();
+    let e = pass(&expired).await.unwrap_err();
+    assert!(matches!(e, ConnectorError::Unauthorized { .. }), "{e:?}");
+    assert!(
+        e.to_string().contains("reconnect it with a fresh code"),
+        "{e}"
+    );
+    assert!(!e.to_string().contains(password));
+    // One rejected request, and no login attempt (it would only mail the user a code).
+    assert_eq!(expired.http.requests_sent() - before, 1);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_rejected_session_without_two_factor_logs_in_with_the_password() {
+    let sb = sandbox("").await;
+    let cred = credential(&sb, "instructor");
+    let password = cred["password"].as_str().unwrap();
+    let first = client_with(&sb, password, json!({"email": cred["email"]}));
+    first.flylogs.verify().await.unwrap();
+    let old = first.flylogs.session_token().unwrap();
+    // Kept session token, then a login elsewhere invalidates it.
+    reqwest::Client::new()
+        .post(format!("{}/login.json", sb.base_url(Provider::Flylogs)))
+        .json(&json!({"email": cred["email"], "password": cred["password"]}))
+        .send()
+        .await
+        .unwrap();
+    let later = client_with_session(
+        &sb,
+        password,
+        json!({"email": cred["email"], "two_factor": "OFF"}),
+        Some(old.clone()),
+    );
+    later.flylogs.verify().await.unwrap();
+    let new = later.flylogs.session_token().unwrap();
+    assert_ne!(new, old, "a new session token to keep");
     sb.shutdown().await;
 }
 

@@ -59,6 +59,7 @@ fn connector(sb: &RunningSandbox) -> Flylogs {
             base_url: sb.base_url(Provider::Flylogs),
             credential: Secret::new(manager_token(sb)),
             options: Default::default(),
+            session: None,
         },
         Arc::new(Http::new(ClientOptions::fast()).unwrap()),
     )

@@ -27,6 +27,18 @@ impl Account {
     pub fn secret_key(&self) -> String {
         format!("account/{}/credential", self.id)
     }
+
+    /// The keyring key of a session token the provider issued for this account's login
+    /// (Flylogs), kept so later syncs need neither a new login nor a new two-factor code.
+    pub fn session_key(&self) -> String {
+        format!("account/{}/session", self.id)
+    }
+
+    /// The keyring key of the signing secret of this account's webhook endpoint
+    /// (AviationAlley), which the local webhook receiver verifies posts with.
+    pub fn webhook_secret_key(&self) -> String {
+        format!("account/{}/webhook-signing-secret", self.id)
+    }
 }
 
 /// What a user gives to connect an account.

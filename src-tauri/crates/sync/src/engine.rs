@@ -21,6 +21,9 @@ pub struct SyncOptions {
     pub provider: Option<Provider>,
     /// Only the account with this name.
     pub account: Option<String>,
+    /// Only these resources (connector resource names such as `bookings` or `assets`);
+    /// `None` syncs every resource. Names the connector does not offer are skipped.
+    pub resources: Option<Vec<String>>,
     /// Forget every position and re-read everything.
     pub full: bool,
     /// HTTP timeouts, retries and waits.
@@ -234,11 +237,18 @@ pub async fn sync_account(
         progress(&ProgressEvent::ResourceFinished(s.clone()));
         return Ok((vec![s], 0));
     };
+    let session = workspace.session(account)?;
+    let mut account_options = account.options.clone();
+    // A one-time two-factor code is only for the login while connecting.
+    for k in flightdesk_connectors::flylogs::ONE_TIME_OPTIONS {
+        account_options.remove(k);
+    }
     let config = AccountConfig {
         name: account.name.clone(),
         base_url: account.base_url.clone(),
         credential,
-        options: account.options.clone(),
+        options: account_options,
+        session: session.clone(),
     };
     let connector =
         match flightdesk_connectors::connect(account.provider, config, options.client.clone()) {
@@ -256,6 +266,11 @@ pub async fn sync_account(
     let mut blocked: Option<(Outcome, ConnectorError)> = None;
     let mut any_ok = false;
     for resource in connector.resources() {
+        if let Some(only) = &options.resources {
+            if !only.iter().any(|r| r == resource.name) {
+                continue;
+            }
+        }
         if let Some((outcome, e)) = &blocked {
             let s = summary(resource.name, *outcome, Some(e));
             store
@@ -293,6 +308,12 @@ pub async fn sync_account(
         }
         progress(&ProgressEvent::ResourceFinished(s.clone()));
         summaries.push(s);
+    }
+    // A login during the sync (Flylogs) left a new session token: keep it for next time.
+    if let Some(token) = connector.session_token() {
+        if session.as_ref() != Some(&token) {
+            workspace.set_session(account, &token)?;
+        }
     }
     if matches!(blocked, Some((Outcome::NeedsCredential, _))) {
         store.set_needs_credential(account.id, true).await?;

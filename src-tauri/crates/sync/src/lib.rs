@@ -6,8 +6,10 @@
 //! the callback receives [`ProgressEvent`]s (forward them to the UI or draw a progress
 //! bar). One sync at a time runs per data directory ([`flightdesk_workspace::SyncLock`]).
 
+pub mod accounts;
 pub mod demo;
 mod engine;
+pub mod webhooks;
 
 pub use engine::{
     sync, sync_account, LockPolicy, Outcome, ProgressEvent, ResourceSummary, SyncError,

@@ -5,7 +5,9 @@ mod common;
 
 use common::{world, World};
 use flightdesk_core::{Kind, Provider};
-use flightdesk_sync::Outcome;
+use flightdesk_secrets::Secret;
+use flightdesk_sync::accounts::{connect_account, Connection};
+use flightdesk_sync::{ClientOptions, Outcome};
 use serde_json::json;
 
 async fn office_equals_truth(w: &World) {
@@ -98,4 +100,137 @@ async fn transient_faults_leave_the_office_cache_equal_to_the_truth() {
         assert!(!r.failed(), "{spec}: {r:?}");
         office_equals_truth(&w).await;
     }
+}
+
+fn flylogs_connection(w: &World, name: &str, role: &str, options: serde_json::Value) -> Connection {
+    let password = w.credential_fact(Provider::Flylogs, role, "password");
+    Connection {
+        provider: Provider::Flylogs,
+        name: name.into(),
+        base_url: w
+            .sandbox
+            .base_url(common::sandbox_provider(Provider::Flylogs)),
+        credential: Secret::new(password.as_str().unwrap()),
+        options: options.as_object().cloned().unwrap(),
+        verify: true,
+    }
+}
+
+#[tokio::test]
+async fn a_two_factor_account_syncs_unattended_on_its_kept_session() {
+    let w = world("").await;
+    let email = w.credential_fact(Provider::Flylogs, "student_2fa", "email");
+    let code = w.credential_fact(Provider::Flylogs, "student_2fa", "two_factor_code");
+    let connected = connect_account(
+        &w.workspace,
+        flylogs_connection(
+            &w,
+            "twofa",
+            "student_2fa",
+            json!({"email": email, "code": code}),
+        ),
+        ClientOptions::fast(),
+    )
+    .await
+    .unwrap();
+    assert!(connected.session_saved);
+    // The one-time code is not kept; the 2FA mode is.
+    let account = w.workspace.store().account("twofa").await.unwrap();
+    assert!(
+        !account.options.contains_key("code"),
+        "{:?}",
+        account.options
+    );
+    assert_eq!(account.options["two_factor"], "EMAIL");
+    let kept = w
+        .workspace
+        .session(&account)
+        .unwrap()
+        .expect("a kept session");
+
+    // Each sync builds a fresh connector (nothing in memory) with no code: the kept
+    // session is enough, and no new login replaces it.
+    for _ in 0..2 {
+        let r = w.sync(false).await;
+        assert!(!r.failed(), "{r:?}");
+        assert_eq!(r.resources[0].outcome, Outcome::Synced);
+        assert_eq!(w.workspace.session(&account).unwrap(), Some(kept.clone()));
+    }
+    assert!(!w.cached_ids(Kind::Enrolments, "twofa").await.is_empty());
+
+    // Sessions end after 14 idle days; with 2FA only the user can sign in again.
+    w.admin(
+        reqwest::Method::POST,
+        "/clock/advance",
+        json!({"duration": "15d"}),
+    )
+    .await;
+    let r = w.sync(false).await;
+    let s = &r.resources[0];
+    assert_eq!(s.outcome, Outcome::NeedsCredential, "{r:?}");
+    let error = s.error.as_deref().unwrap();
+    assert!(
+        error.contains("reconnect it with a fresh code")
+            && error.contains("flightdesk connect flylogs --name twofa"),
+        "{error}"
+    );
+    let health = w
+        .workspace
+        .store()
+        .account_health(account.id)
+        .await
+        .unwrap();
+    assert!(health.needs_credential);
+
+    // Reconnecting with a fresh code mends it.
+    connect_account(
+        &w.workspace,
+        flylogs_connection(&w, "twofa", "student_2fa", json!({"code": code})),
+        ClientOptions::fast(),
+    )
+    .await
+    .unwrap();
+    let r = w.sync(false).await;
+    assert!(!r.failed(), "{r:?}");
+
+    // Disconnecting forgets the session with the password.
+    w.workspace.delete_credential(&account).unwrap();
+    assert!(w.workspace.session(&account).unwrap().is_none());
+    assert!(w.workspace.credential(&account).unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_password_account_logs_in_again_when_its_session_is_rejected() {
+    let w = world("").await;
+    let email = w.credential_fact(Provider::Flylogs, "instructor", "email");
+    let password = w.credential_fact(Provider::Flylogs, "instructor", "password");
+    connect_account(
+        &w.workspace,
+        flylogs_connection(&w, "teacher", "instructor", json!({"email": email})),
+        ClientOptions::fast(),
+    )
+    .await
+    .unwrap();
+    let account = w.workspace.store().account("teacher").await.unwrap();
+    assert_eq!(account.options["two_factor"], "OFF");
+    let first = w.workspace.session(&account).unwrap().unwrap();
+    // A login elsewhere ends the kept session.
+    w.http
+        .post(format!(
+            "{}/login.json",
+            w.sandbox
+                .base_url(common::sandbox_provider(Provider::Flylogs))
+        ))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let r = w.sync(false).await;
+    assert!(!r.failed(), "{r:?}");
+    let second = w.workspace.session(&account).unwrap().unwrap();
+    assert_ne!(first, second, "the new session token is kept");
+    // And it is the one the next sync uses.
+    let r = w.sync(false).await;
+    assert!(!r.failed(), "{r:?}");
+    assert_eq!(w.workspace.session(&account).unwrap(), Some(second));
 }

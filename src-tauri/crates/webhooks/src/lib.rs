@@ -136,10 +136,10 @@ pub fn aviationalley_resources(event: &str) -> Vec<String> {
     let family = event.split('.').next().unwrap_or(event);
     let r: &[&str] = match family {
         "booking" => &["bookings"],
-        "workorder" => &["work_orders"],
+        "workorder" => &["work-orders"],
         "invoice" => &["invoices"],
         "trainee" => &["trainees"],
-        "compliance" => &["compliance_items"],
+        "compliance" => &["compliance-items"],
         // Not cached by FlightDesk: still reported, the engine ignores unknown resources.
         "bidding" => &["bidding"],
         "quote" => &["quotes"],
@@ -545,11 +545,11 @@ mod tests {
         assert_eq!(aviationalley_resources("booking.cancelled"), ["bookings"]);
         assert_eq!(
             aviationalley_resources("workorder.completed"),
-            ["work_orders"]
+            ["work-orders"]
         );
         assert_eq!(
             aviationalley_resources("compliance.overdue"),
-            ["compliance_items"]
+            ["compliance-items"]
         );
         assert_eq!(aviationalley_resources("mystery"), ["mystery"]);
     }

@@ -1,4 +1,5 @@
 //! The receiver over real HTTP: pushes from the sandbox (admin trigger) and forged posts.
+//! Every test builds its world with the one [`Fixture`].
 
 use std::time::Duration;
 
@@ -14,26 +15,130 @@ use tokio::sync::mpsc;
 const SECRET: &str = "whsec_test_signing_secret";
 const SCHOOL_GROUP: &str = "00000001-4444-1100-0000-000000000002";
 
-async fn sandbox() -> RunningSandbox {
-    start_sandbox(SandboxConfig {
-        now: Some("2026-03-02T09:30:00Z".parse().unwrap()),
-        timers: Timers {
-            webhook_retry: Duration::from_millis(200),
-            webhook_max_attempts: 3,
-            ..Timers::default()
-        },
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
+/// One test's world: a receiver on a free loopback port with its event channel, and (for
+/// the tests that need pushes) a sandbox with fast webhook retries.
+struct Fixture {
+    receiver: Receiver,
+    events: mpsc::UnboundedReceiver<WebhookEvent>,
+    sandbox: Option<RunningSandbox>,
+    http: reqwest::Client,
 }
 
-async fn receiver(routes: Vec<Route>) -> (Receiver, mpsc::UnboundedReceiver<WebhookEvent>) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    let r = start(ReceiverConfig::loopback_any_port(), routes, tx)
-        .await
-        .unwrap();
-    (r, rx)
+impl Fixture {
+    /// A receiver with `routes` only (forged posts).
+    async fn receiver(routes: Vec<Route>) -> Self {
+        let (tx, events) = mpsc::unbounded_channel();
+        let receiver = start(ReceiverConfig::loopback_any_port(), routes, tx)
+            .await
+            .unwrap();
+        Fixture {
+            receiver,
+            events,
+            sandbox: None,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// A receiver with `routes` and a sandbox to push to it.
+    async fn with_sandbox(routes: Vec<Route>) -> Self {
+        let mut f = Self::receiver(routes).await;
+        f.sandbox = Some(
+            start_sandbox(SandboxConfig {
+                now: Some("2026-03-02T09:30:00Z".parse().unwrap()),
+                timers: Timers {
+                    webhook_retry: Duration::from_millis(200),
+                    webhook_max_attempts: 3,
+                    ..Timers::default()
+                },
+                ..SandboxConfig::default()
+            })
+            .await
+            .unwrap(),
+        );
+        f
+    }
+
+    fn sandbox(&self) -> &RunningSandbox {
+        self.sandbox.as_ref().expect("a fixture with a sandbox")
+    }
+
+    fn url(&self, provider: Provider, account: &str) -> String {
+        self.receiver.url_for(provider, account)
+    }
+
+    async fn admin(&self, path: &str, body: Value) -> Value {
+        let r = self
+            .http
+            .post(format!("{}/{path}", self.sandbox().admin_url()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let v: Value = r.json().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {v}");
+        v
+    }
+
+    /// Registers `url` as the sandbox's endpoint for `provider` (with `secret` if signed).
+    async fn register(&self, provider: &str, url: &str, secret: Option<&str>) {
+        let mut body = json!({"provider": provider, "url": url});
+        if let Some(s) = secret {
+            body["secret"] = json!(s);
+        }
+        self.admin("webhooks/endpoints", body).await;
+    }
+
+    /// Asks the sandbox to send `event` of `provider` now.
+    async fn trigger(&self, provider: &str, event: Option<&str>) {
+        let mut body = json!({"provider": provider});
+        if let Some(e) = event {
+            body["event"] = json!(e);
+        }
+        self.admin("webhooks/trigger", body).await;
+    }
+
+    async fn next_event(&mut self) -> WebhookEvent {
+        tokio::time::timeout(Duration::from_secs(10), self.events.recv())
+            .await
+            .expect("an event within 10 s")
+            .expect("channel open")
+    }
+
+    fn no_event(&mut self) -> bool {
+        self.events.try_recv().is_err()
+    }
+
+    /// Waits until every delivery in the sandbox log was attempted (or fails the test).
+    async fn deliveries(&self) -> Vec<Value> {
+        for _ in 0..100 {
+            let v: Value = self
+                .http
+                .get(format!(
+                    "{}/webhooks/deliveries",
+                    self.sandbox().admin_url()
+                ))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let d = v["deliveries"].as_array().cloned().unwrap_or_default();
+            if !d.is_empty() && d.iter().all(|x| x["attempts"].as_u64() >= Some(1)) {
+                return d;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no delivery attempt logged");
+    }
+
+    async fn shutdown(self) {
+        self.receiver.shutdown().await;
+        if let Some(sb) = self.sandbox {
+            sb.shutdown().await;
+        }
+    }
 }
 
 fn routes() -> Vec<Route> {
@@ -43,103 +148,42 @@ fn routes() -> Vec<Route> {
     ]
 }
 
-async fn admin(sb: &RunningSandbox, path: &str, body: Value) -> Value {
-    let r = reqwest::Client::new()
-        .post(format!("{}/{path}", sb.admin_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
-    assert!(status.is_success(), "{path}: {status} {v}");
-    v
-}
-
-async fn next_event(rx: &mut mpsc::UnboundedReceiver<WebhookEvent>) -> WebhookEvent {
-    tokio::time::timeout(Duration::from_secs(10), rx.recv())
-        .await
-        .expect("an event within 10 s")
-        .expect("channel open")
-}
-
-/// Waits until every delivery in the sandbox log is delivered (or fails the test).
-async fn deliveries(sb: &RunningSandbox) -> Vec<Value> {
-    for _ in 0..100 {
-        let v: Value = reqwest::get(format!("{}/webhooks/deliveries", sb.admin_url()))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let d = v["deliveries"].as_array().cloned().unwrap_or_default();
-        if !d.is_empty() && d.iter().all(|x| x["attempts"].as_u64() >= Some(1)) {
-            return d;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("no delivery attempt logged");
-}
-
 #[tokio::test]
 async fn aviationalley_signed_push_from_the_sandbox_is_accepted() {
-    let sb = sandbox().await;
-    let (r, mut rx) = receiver(routes()).await;
-    let url = r.url_for(Provider::AviationAlley, "aa-school");
-    admin(
-        &sb,
-        "webhooks/endpoints",
-        json!({"provider": "aviationalley", "url": url, "secret": SECRET}),
-    )
-    .await;
-    admin(
-        &sb,
-        "webhooks/trigger",
-        json!({"provider": "aviationalley", "event": "booking.cancelled"}),
-    )
-    .await;
-    let ev = next_event(&mut rx).await;
+    let mut f = Fixture::with_sandbox(routes()).await;
+    let url = f.url(Provider::AviationAlley, "aa-school");
+    f.register("aviationalley", &url, Some(SECRET)).await;
+    f.trigger("aviationalley", Some("booking.cancelled")).await;
+    let ev = f.next_event().await;
     assert_eq!(ev.provider, Provider::AviationAlley);
     assert_eq!(ev.account, "aa-school");
     assert_eq!(ev.event, "booking.cancelled");
     assert_eq!(ev.resources, ["bookings"]);
     assert_eq!(ev.ids.len(), 1);
-    let d = deliveries(&sb).await;
+    let d = f.deliveries().await;
     assert!(d.iter().all(|x| x["delivered"] == true), "{d:?}");
-    r.shutdown().await;
-    sb.shutdown().await;
+    f.shutdown().await;
 }
 
 #[tokio::test]
 async fn aviationalley_push_signed_with_another_secret_is_rejected() {
-    let sb = sandbox().await;
-    let (r, mut rx) = receiver(routes()).await;
-    let url = r.url_for(Provider::AviationAlley, "aa-school");
-    admin(
-        &sb,
-        "webhooks/endpoints",
-        json!({"provider": "aviationalley", "url": url, "secret": "whsec_someone_else"}),
-    )
-    .await;
-    admin(
-        &sb,
-        "webhooks/trigger",
-        json!({"provider": "aviationalley", "event": "invoice.paid"}),
-    )
-    .await;
-    let d = deliveries(&sb).await;
+    let mut f = Fixture::with_sandbox(routes()).await;
+    let url = f.url(Provider::AviationAlley, "aa-school");
+    f.register("aviationalley", &url, Some("whsec_someone_else"))
+        .await;
+    f.trigger("aviationalley", Some("invoice.paid")).await;
+    let d = f.deliveries().await;
     assert_eq!(d[0]["last_status"], 401, "{d:?}");
     assert_eq!(d[0]["delivered"], false);
-    assert!(rx.try_recv().is_err());
-    r.shutdown().await;
-    sb.shutdown().await;
+    assert!(f.no_event());
+    f.shutdown().await;
 }
 
 #[tokio::test]
 async fn forged_aviationalley_posts_are_rejected() {
-    let (r, mut rx) = receiver(routes()).await;
-    let url = r.url_for(Provider::AviationAlley, "aa-school");
-    let c = reqwest::Client::new();
+    let mut f = Fixture::receiver(routes()).await;
+    let url = f.url(Provider::AviationAlley, "aa-school");
+    let c = f.http.clone();
     let body = br#"{"id":"evt_1","type":"workorder.completed","data":{"id":"wo_9"}}"#.to_vec();
     let good = sign(SECRET.as_bytes(), &body);
     // Unsigned.
@@ -188,7 +232,7 @@ async fn forged_aviationalley_posts_are_rejected() {
     assert_eq!(st, 401);
     // Unknown account.
     let st = c
-        .post(r.url_for(Provider::AviationAlley, "nobody"))
+        .post(f.url(Provider::AviationAlley, "nobody"))
         .header(AVIATIONALLEY_SIGNATURE_HEADER, &good)
         .body(body.clone())
         .send()
@@ -210,7 +254,7 @@ async fn forged_aviationalley_posts_are_rejected() {
         .unwrap()
         .status();
     assert_eq!(st, 400);
-    assert!(rx.try_recv().is_err(), "no event from a rejected post");
+    assert!(f.no_event(), "no event from a rejected post");
     // The genuine one passes.
     let st = c
         .post(&url)
@@ -221,65 +265,52 @@ async fn forged_aviationalley_posts_are_rejected() {
         .unwrap()
         .status();
     assert_eq!(st, 200);
-    let ev = next_event(&mut rx).await;
-    assert_eq!(ev.resources, ["work_orders"]);
+    let ev = f.next_event().await;
+    assert_eq!(ev.resources, ["work-orders"]);
     assert_eq!(ev.ids, ["wo_9"]);
-    r.shutdown().await;
+    f.shutdown().await;
 }
 
 #[tokio::test]
 async fn airbly_push_from_the_sandbox_is_confirmed() {
-    let sb = sandbox().await;
-    let (r, mut rx) = receiver(routes()).await;
-    let url = r.url_for(Provider::Airbly, "airbly-school");
-    admin(
-        &sb,
-        "webhooks/endpoints",
-        json!({"provider": "airbly", "url": url}),
-    )
-    .await;
-    admin(&sb, "webhooks/trigger", json!({"provider": "airbly"})).await;
-    let ev = next_event(&mut rx).await;
+    let mut f = Fixture::with_sandbox(routes()).await;
+    let url = f.url(Provider::Airbly, "airbly-school");
+    f.register("airbly", &url, None).await;
+    f.trigger("airbly", None).await;
+    let ev = f.next_event().await;
     assert_eq!(ev.provider, Provider::Airbly);
     assert_eq!(ev.account, "airbly-school");
     assert_eq!(ev.event, "webhookAssetList");
     assert_eq!(ev.resources, ["assets"]);
     assert!(!ev.ids.is_empty());
     // The sandbox only counts it delivered when the confirmation is right.
-    let d = deliveries(&sb).await;
+    let d = f.deliveries().await;
     assert!(d.iter().all(|x| x["delivered"] == true), "{d:?}");
-    r.shutdown().await;
-    sb.shutdown().await;
+    f.shutdown().await;
 }
 
 #[tokio::test]
 async fn airbly_push_for_an_unconnected_group_is_refused_and_retried() {
-    let sb = sandbox().await;
-    let (r, mut rx) = receiver(vec![Route::airbly(
+    let mut f = Fixture::with_sandbox(vec![Route::airbly(
         "other",
         "00000001-4444-1100-0000-00000000beef",
     )])
     .await;
-    admin(
-        &sb,
-        "webhooks/endpoints",
-        json!({"provider": "airbly", "url": r.url_for(Provider::Airbly, "other")}),
-    )
-    .await;
-    admin(&sb, "webhooks/trigger", json!({"provider": "airbly"})).await;
-    let d = deliveries(&sb).await;
+    let url = f.url(Provider::Airbly, "other");
+    f.register("airbly", &url, None).await;
+    f.trigger("airbly", None).await;
+    let d = f.deliveries().await;
     assert_eq!(d[0]["last_status"], 403, "{d:?}");
     assert_eq!(d[0]["delivered"], false);
-    assert!(rx.try_recv().is_err());
-    r.shutdown().await;
-    sb.shutdown().await;
+    assert!(f.no_event());
+    f.shutdown().await;
 }
 
 #[tokio::test]
 async fn forged_and_malformed_airbly_posts() {
-    let (r, mut rx) = receiver(routes()).await;
-    let c = reqwest::Client::new();
-    let any = format!("http://{}/webhooks/airbly", r.addr());
+    let mut f = Fixture::receiver(routes()).await;
+    let c = f.http.clone();
+    let any = format!("http://{}/webhooks/airbly", f.receiver.addr());
     let post = |url: String, body: Value| {
         let c = c.clone();
         async move {
@@ -313,12 +344,12 @@ async fn forged_and_malformed_airbly_posts() {
     assert_eq!(st, 400);
     // The right group on another account's path.
     let (st, _) = post(
-        r.url_for(Provider::Airbly, "aa-school"),
+        f.url(Provider::Airbly, "aa-school"),
         json!({"cmd": "webhookAssetList", "group": {"uuid": SCHOOL_GROUP}, "assets": []}),
     )
     .await;
     assert_eq!(st, 404);
-    assert!(rx.try_recv().is_err());
+    assert!(f.no_event());
     // A good one, upper-case UUID, on the group-matched path.
     let (st, v) = post(
         any,
@@ -332,23 +363,23 @@ async fn forged_and_malformed_airbly_posts() {
     assert_eq!(v["asset_count"], 1);
     assert_eq!(v["error"], "");
     assert!(v["server_timestamp"].as_i64().unwrap() > 1_600_000_000_000);
-    let ev = next_event(&mut rx).await;
+    let ev = f.next_event().await;
     assert_eq!(ev.account, "airbly-school");
     assert_eq!(ev.ids, ["00000001-4444-2000-8846-001471040618"]);
-    r.shutdown().await;
+    f.shutdown().await;
 }
 
 #[tokio::test]
 async fn routes_can_be_replaced_and_the_default_bind_is_loopback() {
     assert!(ReceiverConfig::default().bind.ip().is_loopback());
-    let (r, mut rx) = receiver(vec![]).await;
-    assert!(r.addr().ip().is_loopback());
+    let mut f = Fixture::receiver(vec![]).await;
+    assert!(f.receiver.addr().ip().is_loopback());
     let body = json!({"cmd": "webhookAssetList", "group": {"uuid": SCHOOL_GROUP}, "assets": []});
-    let url = format!("http://{}/webhooks/airbly", r.addr());
-    let c = reqwest::Client::new();
+    let url = format!("http://{}/webhooks/airbly", f.receiver.addr());
+    let c = f.http.clone();
     assert_eq!(c.post(&url).json(&body).send().await.unwrap().status(), 403);
-    r.set_routes(routes());
+    f.receiver.set_routes(routes());
     assert_eq!(c.post(&url).json(&body).send().await.unwrap().status(), 200);
-    assert_eq!(next_event(&mut rx).await.account, "airbly-school");
-    r.shutdown().await;
+    assert_eq!(f.next_event().await.account, "airbly-school");
+    f.shutdown().await;
 }

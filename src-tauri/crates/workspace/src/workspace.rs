@@ -96,9 +96,46 @@ impl Workspace {
         Ok(self.secrets.get(&account.secret_key())?)
     }
 
-    /// Forgets an account's credential.
+    /// Forgets every secret of an account (disconnect): its credential, the session token
+    /// a login left and its webhook signing secret.
     pub fn delete_credential(&self, account: &Account) -> Result<()> {
-        Ok(self.secrets.delete(&account.secret_key())?)
+        self.secrets.delete(&account.secret_key())?;
+        self.secrets.delete(&account.session_key())?;
+        Ok(self.secrets.delete(&account.webhook_secret_key())?)
+    }
+
+    /// Stores or replaces the session token a provider issued for the account's login.
+    pub fn set_session(&self, account: &Account, token: &Secret) -> Result<()> {
+        self.secrets.set(&account.session_key(), token)?;
+        tracing::info!(account = %account.name, "session token saved");
+        Ok(())
+    }
+
+    /// The session token a login left for the account, if any.
+    pub fn session(&self, account: &Account) -> Result<Option<Secret>> {
+        Ok(self.secrets.get(&account.session_key())?)
+    }
+
+    /// Forgets the account's session token (the next sync logs in again).
+    pub fn delete_session(&self, account: &Account) -> Result<()> {
+        Ok(self.secrets.delete(&account.session_key())?)
+    }
+
+    /// Stores or replaces the signing secret of the account's webhook endpoint.
+    pub fn set_webhook_secret(&self, account: &Account, secret: &Secret) -> Result<()> {
+        self.secrets.set(&account.webhook_secret_key(), secret)?;
+        tracing::info!(account = %account.name, "webhook signing secret saved");
+        Ok(())
+    }
+
+    /// The signing secret of the account's webhook endpoint, if one was given.
+    pub fn webhook_secret(&self, account: &Account) -> Result<Option<Secret>> {
+        Ok(self.secrets.get(&account.webhook_secret_key())?)
+    }
+
+    /// Forgets the account's webhook signing secret.
+    pub fn delete_webhook_secret(&self, account: &Account) -> Result<()> {
+        Ok(self.secrets.delete(&account.webhook_secret_key())?)
     }
 }
 
