@@ -1,7 +1,7 @@
 //! The commands the UI calls. Names and types match `flightdesk_ipc::COMMANDS`.
 
 use flightdesk_core::{Preferences, Provider};
-use flightdesk_ipc::{AppInfo, ProviderInfo, SyncRun, SyncStatus, UiError};
+use flightdesk_ipc::{AppInfo, ProviderInfo, SyncRun, SyncStatus, UiError, WebhookStatus};
 use tauri::{AppHandle, State};
 
 use crate::error::store_error;
@@ -41,6 +41,7 @@ pub async fn set_preferences(
         .sync()?
         .set_interval(preferences.sync_interval_minutes)
         .await;
+    state.webhooks()?.apply(&preferences.webhooks).await;
     Ok(preferences)
 }
 
@@ -52,4 +53,9 @@ pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus, UiErr
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncRun, UiError> {
     Ok(state.sync()?.sync_now().await)
+}
+
+#[tauri::command]
+pub async fn webhook_status(state: State<'_, AppState>) -> Result<WebhookStatus, UiError> {
+    Ok(state.webhooks()?.status().await)
 }

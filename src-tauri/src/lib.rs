@@ -7,12 +7,14 @@ mod launch;
 mod preferences;
 mod state;
 mod sync_service;
+mod webhook_service;
 mod window_state;
 
 use tauri::Manager;
 
 use crate::state::{AppState, Ready};
 use crate::sync_service::SyncService;
+use crate::webhook_service::WebhookService;
 
 /// Starts the desktop app.
 pub fn run() {
@@ -35,13 +37,20 @@ pub fn run() {
                 };
                 let prefs_path = state::preferences_path(&workspace);
                 window_state::restore(&handle, &prefs_path);
-                let interval = preferences::load(&handle, &prefs_path)
-                    .map(|p| p.sync_interval_minutes)
-                    .unwrap_or_else(|_| {
-                        flightdesk_core::Preferences::default().sync_interval_minutes
-                    });
-                let sync = SyncService::start(handle.clone(), workspace.clone(), interval).await;
-                AppState::Ready(Ready { workspace, sync })
+                let prefs = preferences::load(&handle, &prefs_path).unwrap_or_default();
+                let sync = SyncService::start(
+                    handle.clone(),
+                    workspace.clone(),
+                    prefs.sync_interval_minutes,
+                )
+                .await;
+                let webhooks = WebhookService::new(handle.clone(), workspace.clone(), sync.clone());
+                webhooks.apply(&prefs.webhooks).await;
+                AppState::Ready(Ready {
+                    workspace,
+                    sync,
+                    webhooks,
+                })
             });
             app.manage(state);
             Ok(())
@@ -53,6 +62,7 @@ pub fn run() {
             commands::set_preferences,
             commands::sync_status,
             commands::sync_now,
+            commands::webhook_status,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the FlightDesk window failed to start");

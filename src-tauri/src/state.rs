@@ -7,6 +7,7 @@ use flightdesk_workspace::{SecretsBackend, Workspace};
 use crate::error::workspace_error;
 use crate::launch::LaunchOptions;
 use crate::sync_service::SyncService;
+use crate::webhook_service::WebhookService;
 
 /// The file inside the data directory that tauri-plugin-store keeps preferences in.
 pub const PREFERENCES_FILE: &str = "settings.json";
@@ -18,10 +19,11 @@ pub enum AppState {
     Failed(UiError),
 }
 
-/// An open workspace and the sync runner serving it.
+/// An open workspace, the sync runner serving it and its optional webhook receiver.
 pub struct Ready {
     pub workspace: Arc<Workspace>,
     pub sync: SyncService,
+    pub webhooks: WebhookService,
 }
 
 impl AppState {
@@ -46,6 +48,10 @@ impl AppState {
 
     pub fn sync(&self) -> Result<&SyncService, UiError> {
         Ok(&self.ready()?.sync)
+    }
+
+    pub fn webhooks(&self) -> Result<&WebhookService, UiError> {
+        Ok(&self.ready()?.webhooks)
     }
 
     /// Where preferences are stored (see [`preferences_path`]).

@@ -19,7 +19,8 @@ use tokio::sync::{watch, Notify};
 
 use crate::error::{store_error, workspace_error};
 
-/// The handle the commands use; cheap to share.
+/// The handle the commands use; cheap to clone.
+#[derive(Clone)]
 pub struct SyncService {
     inner: Arc<Inner>,
 }
@@ -103,6 +104,13 @@ impl SyncService {
     pub async fn status(&self) -> Result<SyncStatus, UiError> {
         self.inner.status().await
     }
+
+    /// Tells the window that resource states changed outside this runner (a sync a
+    /// webhook post triggered).
+    pub fn refresh(&self) {
+        let inner = self.inner.clone();
+        tauri::async_runtime::spawn(async move { inner.emit_status().await });
+    }
 }
 
 impl Inner {
@@ -148,10 +156,18 @@ impl Inner {
         }
     }
 
-    /// A demo workspace's accounts point at a sandbox of this process; start it once.
+    /// A demo workspace's accounts point at a sandbox of this process: start it once, and
+    /// re-point the accounts before every sync, since a CLI run on the same workspace points
+    /// them at its own sandbox, which is gone when it exits.
     async fn ensure_demo_sandbox(&self) -> Result<(), UiError> {
-        if self.workspace.info().kind != WorkspaceKind::Demo || self.lock().demo_sandbox.is_some() {
+        if self.workspace.info().kind != WorkspaceKind::Demo {
             return Ok(());
+        }
+        let running = self.lock().demo_sandbox.take();
+        if let Some(sandbox) = running {
+            let repointed = flightdesk_sync::demo::repoint(&self.workspace, &sandbox).await;
+            self.lock().demo_sandbox = Some(sandbox);
+            return repointed.map_err(store_error);
         }
         let sandbox = flightdesk_sync::demo::prepare(&self.workspace)
             .await

@@ -180,8 +180,76 @@ async fn the_demo_workspace_is_labelled_and_lists_its_accounts() -> Result<()> {
         Ok(())
     })
     .await?;
+
+    app.scenario("demo-webhook-push", || async {
+        app.click("nav-settings").await?;
+        ensure!(app.text_of("webhooks-off").await?.contains("off"));
+        app.click("pref-webhooks-enabled").await?;
+        app.type_into("pref-webhooks-bind", "127.0.0.1:0").await?;
+        app.click("settings-save").await?;
+        let listening = app.text_of("webhooks-listening").await?;
+        ensure!(listening.starts_with("127.0.0.1:"), "{listening}");
+        let url = app
+            .client
+            .find(fantoccini::Locator::Css(
+                "[data-testid=webhooks-url][data-provider=airbly]",
+            ))
+            .await?
+            .text()
+            .await?;
+        // The app's own demo sandbox pushes to the receiver, as Airbly would, when a
+        // device records a flight.
+        let admin = demo_sandbox_admin(app.data_dir(), "demo-airbly")?;
+        let http = reqwest::Client::new();
+        http.post(format!("{admin}/webhooks/endpoints"))
+            .json(&serde_json::json!({"provider": "airbly", "url": url}))
+            .send()
+            .await?
+            .error_for_status()?;
+        let hour = chrono::Duration::hours(1);
+        let landed = chrono::Utc::now() - hour;
+        http.post(format!("{admin}/flights"))
+            .json(&serde_json::json!({
+                "aircraft": "N44API", "pic": 2, "student": 20, "by_device": true,
+                "off_block": (landed - hour).to_rfc3339(), "on_block": landed.to_rfc3339(),
+            }))
+            .send()
+            .await?
+            .error_for_status()?;
+        let line = app
+            .wait_for_text("webhooks-activity", Duration::from_secs(60), |t| {
+                t.starts_with("Synced assets of demo-airbly")
+            })
+            .await?;
+        ensure!(line.contains("1 new") || line.contains("updated"), "{line}");
+        app.screenshot("demo-webhooks").await?;
+        Ok(())
+    })
+    .await?;
     app.finish().await?;
     Ok(())
+}
+
+/// The admin root of the sandbox the running app started for its demo workspace, from
+/// the account it re-pointed (the base URL is `<root>/airbly/api/v3`).
+fn demo_sandbox_admin(data_dir: &std::path::Path, account: &str) -> Result<String> {
+    let out = std::process::Command::new(flightdesk_e2e::cli_binary()?)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["accounts", "--json"])
+        .output()?;
+    ensure!(out.status.success(), "accounts --json failed");
+    let accounts: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let base = accounts
+        .as_array()
+        .and_then(|list| list.iter().find(|a| a["name"] == account))
+        .and_then(|a| a["base_url"].as_str())
+        .ok_or_else(|| anyhow::anyhow!("no account {account}: {accounts}"))?;
+    let root = base
+        .split("/airbly/")
+        .next()
+        .expect("split yields at least one part");
+    Ok(format!("{root}/_sandbox"))
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -11,6 +11,16 @@ export type UserRole = "instructor" | "student" | "dispatcher";
 
 export type WindowState = { width: number, height: number, x: number, y: number, maximized: boolean, };
 
+export type WebhookPreferences = { 
+/**
+ * Off by default: nothing listens unless the user turns it on.
+ */
+enabled: boolean, 
+/**
+ * `host:port` to listen on; loopback unless the user chooses another address.
+ */
+bind: string, };
+
 export type Preferences = { theme: Theme, 
 /**
  * IANA time-zone name the calendar and logbook show times in.
@@ -19,7 +29,7 @@ time_zone: string, role: UserRole,
 /**
  * Minutes between background syncs; 0 turns background sync off.
  */
-sync_interval_minutes: number, window: WindowState | null, };
+sync_interval_minutes: number, webhooks: WebhookPreferences, window: WindowState | null, };
 
 export type WorkspaceKind = "real" | "demo";
 
@@ -99,6 +109,34 @@ export type SyncStatus = { running: RunningSync | null, last_run: SyncRun | null
  */
 interval_minutes: number, next_run_at: string | null, resources: Array<ResourceState>, };
 
+export type AccountUrl = { account: string, provider: Provider, 
+/**
+ * The local URL, e.g. `http://127.0.0.1:47810/webhooks/aviationalley/school`.
+ */
+url: string, 
+/**
+ * The path to append to a public URL that forwards to the receiver.
+ */
+path: string, };
+
+export type SkippedAccount = { account: string, provider: Provider, reason: string, };
+
+export type WebhookActivityLine = { at: string, text: string, 
+/**
+ * False for a sync that failed or could not run.
+ */
+ok: boolean, };
+
+export type WebhookStatus = { enabled: boolean, 
+/**
+ * The address it listens on while running.
+ */
+listening_on: string | null, urls: Array<AccountUrl>, skipped: Array<SkippedAccount>, 
+/**
+ * Why it is not running although enabled (the address is taken, ...).
+ */
+error: UiError | null, recent: Array<WebhookActivityLine>, };
+
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
   /** The app version and the open workspace. */
@@ -111,6 +149,8 @@ export const commands = {
   syncStatus: (): Promise<SyncStatus> => invoke("sync_status"),
   /** Syncs every account now (or joins the sync already under way) and resolves when it ends. */
   syncNow: (): Promise<SyncRun> => invoke("sync_now"),
+  /** Whether the webhook receiver listens, its URL per account, and what it did lately. */
+  webhookStatus: (): Promise<WebhookStatus> => invoke("webhook_status"),
 };
 
 /** Typed listeners for the events the backend emits; each resolves to an unlisten function. */
@@ -121,4 +161,7 @@ export const events = {
   /** A sync started or ended, or the schedule changed. */
   onSyncStatus: (handler: (payload: SyncStatus) => void): Promise<UnlistenFn> =>
     listen<SyncStatus>("sync-status", (e) => handler(e.payload)),
+  /** The webhook receiver started, stopped, or accepted a post. */
+  onWebhookStatus: (handler: (payload: WebhookStatus) => void): Promise<UnlistenFn> =>
+    listen<WebhookStatus>("webhook-status", (e) => handler(e.payload)),
 };

@@ -15,8 +15,10 @@ use crate::sync_cmd::{print_summary, run_engine};
 use flightdesk_sync::demo::sandbox_provider;
 
 /// The credential role each demo account uses (the first one where not listed).
-const ROLES: [(Provider, &str); 3] = [
+const ROLES: [(Provider, &str); 4] = [
     (Provider::AviationAlley, "live_full"),
+    // The school's own group (its whole fleet, and the group the sandbox pushes for).
+    (Provider::Airbly, "group"),
     (Provider::PilotFlows, "organization_plan"),
     (Provider::FlightSchoolBooking, "all_areas"),
 ];

@@ -45,6 +45,12 @@ pub const COMMANDS: &[Command] = &[
         returns: "SyncRun",
         doc: "Syncs every account now (or joins the sync already under way) and resolves when it ends.",
     },
+    Command {
+        name: "webhook_status",
+        args: &[],
+        returns: "WebhookStatus",
+        doc: "Whether the webhook receiver listens, its URL per account, and what it did lately.",
+    },
 ];
 
 /// One event the backend emits to the window.
@@ -68,9 +74,16 @@ pub const EVENTS: &[Event] = &[
         payload: "SyncStatus",
         doc: "A sync started or ended, or the schedule changed.",
     },
+    Event {
+        name: "webhook-status",
+        payload: "WebhookStatus",
+        doc: "The webhook receiver started, stopped, or accepted a post.",
+    },
 ];
 
 /// The event a sync's progress is emitted on.
 pub const SYNC_PROGRESS_EVENT: &str = EVENTS[0].name;
 /// The event a changed sync status is emitted on.
 pub const SYNC_STATUS_EVENT: &str = EVENTS[1].name;
+/// The event a changed webhook receiver status is emitted on.
+pub const WEBHOOK_STATUS_EVENT: &str = EVENTS[2].name;

@@ -1,6 +1,8 @@
 //! The app's user preferences. The shell persists them with tauri-plugin-store; the rules
 //! for what a valid preference is live here so the CLI and tests share them.
 
+use std::net::SocketAddr;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -34,6 +36,39 @@ pub struct WindowState {
     pub maximized: bool,
 }
 
+/// The optional local webhook receiver, through which AviationAlley and Airbly can push
+/// changes instead of waiting for the next scheduled sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct WebhookPreferences {
+    /// Off by default: nothing listens unless the user turns it on.
+    pub enabled: bool,
+    /// `host:port` to listen on; loopback unless the user chooses another address.
+    pub bind: String,
+}
+
+/// The receiver's address when the user has not chosen one.
+pub const DEFAULT_WEBHOOK_BIND: &str = "127.0.0.1:47810";
+
+impl Default for WebhookPreferences {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            bind: DEFAULT_WEBHOOK_BIND.to_string(),
+        }
+    }
+}
+
+impl WebhookPreferences {
+    /// The address to listen on, checked.
+    pub fn bind_addr(&self) -> Result<SocketAddr, PreferencesError> {
+        self.bind
+            .trim()
+            .parse()
+            .map_err(|_| PreferencesError::BadWebhookAddress(self.bind.clone()))
+    }
+}
+
 /// Everything the user can set in the Settings view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -44,6 +79,7 @@ pub struct Preferences {
     pub role: UserRole,
     /// Minutes between background syncs; 0 turns background sync off.
     pub sync_interval_minutes: u32,
+    pub webhooks: WebhookPreferences,
     pub window: Option<WindowState>,
 }
 
@@ -54,6 +90,7 @@ impl Default for Preferences {
             time_zone: "UTC".to_string(),
             role: UserRole::Instructor,
             sync_interval_minutes: 15,
+            webhooks: WebhookPreferences::default(),
             window: None,
         }
     }
@@ -69,6 +106,10 @@ pub enum PreferencesError {
     UnknownTimeZone(String),
     #[error("the sync interval must be between 0 (off) and {MAX_SYNC_INTERVAL_MINUTES} minutes, not {0}")]
     SyncIntervalOutOfRange(u32),
+    #[error(
+        "`{0}` is not an address to listen on (use host:port, such as {DEFAULT_WEBHOOK_BIND})"
+    )]
+    BadWebhookAddress(String),
 }
 
 impl Preferences {
@@ -82,6 +123,7 @@ impl Preferences {
                 self.sync_interval_minutes,
             ));
         }
+        self.webhooks.bind_addr()?;
         Ok(())
     }
 }
@@ -127,5 +169,22 @@ mod tests {
         assert_eq!(prefs.theme, Theme::Dark);
         assert_eq!(prefs.time_zone, "UTC");
         assert_eq!(prefs.sync_interval_minutes, 15);
+        assert!(!prefs.webhooks.enabled, "the receiver is off by default");
+        assert_eq!(
+            prefs.webhooks.bind_addr().unwrap().ip().to_string(),
+            "127.0.0.1"
+        );
+    }
+
+    #[test]
+    fn a_webhook_address_must_be_host_and_port() {
+        let mut prefs = Preferences::default();
+        prefs.webhooks.bind = "localhost".into();
+        assert_eq!(
+            prefs.validate(),
+            Err(PreferencesError::BadWebhookAddress("localhost".into()))
+        );
+        prefs.webhooks.bind = "0.0.0.0:8080".into();
+        prefs.validate().unwrap();
     }
 }

@@ -1,4 +1,4 @@
-use flightdesk_core::preferences::WindowState;
+use flightdesk_core::preferences::{WebhookPreferences, WindowState};
 use flightdesk_core::{Preferences, Provider, Theme, UserRole};
 use flightdesk_store::{Account, Counts};
 use flightdesk_sync::{Outcome, ProgressEvent, ResourceSummary, SyncReport};
@@ -7,8 +7,9 @@ use ts_rs::TS;
 
 use crate::{
     AppInfo, ProviderInfo, ResourceState, RunningSync, SyncRun, SyncStatus, SyncTrigger, UiError,
-    COMMANDS, EVENTS,
+    WebhookActivityLine, WebhookStatus, COMMANDS, EVENTS,
 };
+use flightdesk_sync::webhooks::{AccountUrl, SkippedAccount};
 
 /// The whole `bindings.ts` file.
 pub fn typescript() -> String {
@@ -23,6 +24,7 @@ pub fn typescript() -> String {
         Theme::decl(),
         UserRole::decl(),
         WindowState::decl(),
+        WebhookPreferences::decl(),
         Preferences::decl(),
         WorkspaceKind::decl(),
         Account::decl(),
@@ -39,6 +41,10 @@ pub fn typescript() -> String {
         SyncRun::decl(),
         ResourceState::decl(),
         SyncStatus::decl(),
+        AccountUrl::decl(),
+        SkippedAccount::decl(),
+        WebhookActivityLine::decl(),
+        WebhookStatus::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);

@@ -7,8 +7,9 @@ mod types;
 
 pub use bindings::typescript;
 pub use flightdesk_commands::{
-    Command, Event, COMMANDS, EVENTS, SYNC_PROGRESS_EVENT, SYNC_STATUS_EVENT,
+    Command, Event, COMMANDS, EVENTS, SYNC_PROGRESS_EVENT, SYNC_STATUS_EVENT, WEBHOOK_STATUS_EVENT,
 };
 pub use types::{
     AppInfo, ProviderInfo, ResourceState, RunningSync, SyncRun, SyncStatus, SyncTrigger, UiError,
+    WebhookActivityLine, WebhookStatus,
 };

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use flightdesk_core::Provider;
 use flightdesk_store::{Account, Counts};
+use flightdesk_sync::webhooks::{AccountUrl, SkippedAccount};
 use flightdesk_sync::SyncReport;
 use flightdesk_workspace::WorkspaceKind;
 use serde::{Deserialize, Serialize};
@@ -104,4 +105,26 @@ pub struct SyncStatus {
     pub interval_minutes: u32,
     pub next_run_at: Option<DateTime<Utc>>,
     pub resources: Vec<ResourceState>,
+}
+
+/// One line of what the webhook receiver did, newest first in [`WebhookStatus`].
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct WebhookActivityLine {
+    pub at: DateTime<Utc>,
+    pub text: String,
+    /// False for a sync that failed or could not run.
+    pub ok: bool,
+}
+
+/// The local webhook receiver as the Settings view shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct WebhookStatus {
+    pub enabled: bool,
+    /// The address it listens on while running.
+    pub listening_on: Option<String>,
+    pub urls: Vec<AccountUrl>,
+    pub skipped: Vec<SkippedAccount>,
+    /// Why it is not running although enabled (the address is taken, ...).
+    pub error: Option<UiError>,
+    pub recent: Vec<WebhookActivityLine>,
 }

@@ -57,7 +57,7 @@ impl Default for WebhookServeOptions {
 }
 
 /// Where a provider (or the tunnel in front of the receiver) posts for one account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct AccountUrl {
     pub account: String,
     pub provider: Provider,
@@ -68,7 +68,7 @@ pub struct AccountUrl {
 }
 
 /// An account of a provider that pushes which cannot receive posts yet, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SkippedAccount {
     pub account: String,
     pub provider: Provider,
