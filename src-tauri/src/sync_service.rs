@@ -312,3 +312,35 @@ fn sync_error(error: SyncError) -> UiError {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(interval_minutes: u32, last: Option<DateTime<Utc>>) -> RunnerState {
+        RunnerState {
+            interval_minutes,
+            running: None,
+            last_run: None,
+            last_finished_at: last,
+            runs_started: 0,
+            demo_sandbox: None,
+        }
+    }
+
+    #[test]
+    fn the_next_run_follows_the_last_one_by_the_interval() {
+        let last = "2026-12-03T08:00:00Z".parse().unwrap();
+        let due = next_run_at(&state(15, Some(last))).unwrap();
+        assert_eq!(due.to_rfc3339(), "2026-12-03T08:15:00+00:00");
+    }
+
+    #[test]
+    fn a_workspace_never_synced_is_due_at_once_and_zero_turns_it_off() {
+        let before = Utc::now();
+        let due = next_run_at(&state(15, None)).unwrap();
+        assert!(due >= before && due <= Utc::now());
+        let last = Some(Utc::now());
+        assert_eq!(next_run_at(&state(0, last)), None);
+    }
+}
