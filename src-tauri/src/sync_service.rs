@@ -40,7 +40,10 @@ struct Inner {
 struct RunnerState {
     interval_minutes: u32,
     running: Option<RunningSync>,
+    /// The last run the window shows (a scheduled run with no account is left out).
     last_run: Option<SyncRun>,
+    /// The last run of any kind, for sync-now to answer with.
+    latest: Option<SyncRun>,
     /// When the last attempt ended (from the store at start), for the schedule.
     last_finished_at: Option<DateTime<Utc>>,
     runs_started: u64,
@@ -62,6 +65,7 @@ impl SyncService {
                 interval_minutes,
                 running: None,
                 last_run: None,
+                latest: None,
                 last_finished_at,
                 runs_started: 0,
                 demo_sandbox: None,
@@ -89,7 +93,7 @@ impl SyncService {
         let _ = finished.wait_for(|n| *n >= target).await;
         self.inner
             .lock()
-            .last_run
+            .latest
             .clone()
             .expect("a finished run is recorded before it is counted")
     }
@@ -219,15 +223,17 @@ impl Inner {
             let mut state = self.lock();
             state.running = None;
             state.last_finished_at = Some(finished_at);
+            let run = SyncRun {
+                trigger,
+                started_at,
+                finished_at,
+                report,
+                error,
+            };
             if !quiet {
-                state.last_run = Some(SyncRun {
-                    trigger,
-                    started_at,
-                    finished_at,
-                    report,
-                    error,
-                });
+                state.last_run = Some(run.clone());
             }
+            state.latest = Some(run);
         }
         self.finished.send_modify(|n| *n += 1);
         self.emit_status().await;
@@ -322,6 +328,7 @@ mod tests {
             interval_minutes,
             running: None,
             last_run: None,
+            latest: None,
             last_finished_at: last,
             runs_started: 0,
             demo_sandbox: None,
