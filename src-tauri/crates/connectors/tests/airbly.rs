@@ -2,65 +2,27 @@
 //! passes, the per-asset log windows, every applicable fault, and the auth failures. After
 //! each scenario the records equal the sandbox's truth (`/_sandbox/truth/airbly`).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::{
+    admin, advance, airbly_truth, records, sandbox, set_faults, token, NOW, SCHOOL_GROUP,
+};
 use flightdesk_connectors::airbly::{Airbly, AssetListQuery};
 use flightdesk_connectors::{
-    AccountConfig, ClientOptions, Connector, ConnectorError, Http, Kind, Next, Position, Record,
+    Connector, ConnectorError, Kind, Next, Position, Provider as P, Record,
 };
-use flightdesk_sandbox::{start, FaultSpec, Provider, RunningSandbox, SandboxConfig};
-use flightdesk_secrets::Secret;
+use flightdesk_sandbox::RunningSandbox;
+use reqwest::Method;
 use serde_json::{json, Value};
 
-const NOW: &str = "2026-03-02T09:30:00Z";
-const SCHOOL_GROUP: &str = "00000001-4444-1100-0000-000000000002";
-
-async fn sandbox(faults: &str) -> RunningSandbox {
-    start(SandboxConfig {
-        now: Some(NOW.parse().unwrap()),
-        faults: FaultSpec::parse(faults).unwrap(),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
+fn client_with(sb: &RunningSandbox, key: &str, options: Value) -> Airbly {
+    common::connector(sb, "airbly-test", key, options, None)
 }
 
-fn group_key(sb: &RunningSandbox, role: &str) -> String {
-    sb.manifest()["airbly"]["credentials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["role"] == role)
-        .unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
-struct Client {
-    airbly: Airbly,
-    http: Arc<Http>,
-}
-
-fn client_with(sb: &RunningSandbox, key: &str, options: Value) -> Client {
-    let http = Arc::new(Http::new(ClientOptions::fast()).unwrap());
-    let account = AccountConfig {
-        name: "airbly-test".into(),
-        base_url: sb.base_url(Provider::Airbly),
-        credential: Secret::new(key),
-        options: options.as_object().cloned().unwrap_or_default(),
-        session: None,
-    };
-    Client {
-        airbly: Airbly::new(account, http.clone()),
-        http,
-    }
-}
-
-fn client(sb: &RunningSandbox, options: Value) -> Client {
-    client_with(sb, &group_key(sb, "group"), options)
+fn client(sb: &RunningSandbox, options: Value) -> Airbly {
+    client_with(sb, &token(sb, P::Airbly, "group"), options)
 }
 
 /// The cache as the store would hold it: (kind, source id) → record; removals delete.
@@ -95,12 +57,12 @@ impl Cache {
 
 /// Runs one pass from `pos` to its end; returns the position to keep.
 async fn pass(
-    c: &Client,
+    c: &Airbly,
     mut pos: Position,
     cache: &mut Cache,
 ) -> Result<Position, ConnectorError> {
     loop {
-        let page = c.airbly.fetch_page("assets", &pos).await?;
+        let page = c.fetch_page("assets", &pos).await?;
         cache.apply(page.records);
         match page.next {
             Next::More(p) => pos = p,
@@ -110,68 +72,13 @@ async fn pass(
     }
 }
 
-/// What the sandbox serves the school group: asset uuids, live log uuids, struck log uuids.
-async fn truth(sb: &RunningSandbox) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
-    let v: Value = reqwest::get(format!("{}/truth/airbly", sb.admin_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let g = v["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["uuid"] == SCHOOL_GROUP)
-        .unwrap()
-        .clone();
-    let (mut assets, mut logs, mut struck) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
-    for a in g["assets"].as_array().unwrap() {
-        assets.insert(a["uuid"].as_str().unwrap().to_ascii_lowercase());
-        for l in a["logs"].as_array().unwrap() {
-            let u = l["uuid"].as_str().unwrap().to_ascii_lowercase();
-            if l["status"] == "striked" {
-                struck.insert(u);
-            } else {
-                logs.insert(u);
-            }
-        }
-    }
-    (assets, logs, struck)
-}
-
 async fn assert_equals_truth(sb: &RunningSandbox, cache: &Cache) {
-    let (assets, logs, struck) = truth(sb).await;
+    let (assets, logs, struck) = airbly_truth(sb).await;
     assert_eq!(cache.ids(Kind::Aircraft), assets, "aircraft");
     let got = cache.ids(Kind::FlightLogs);
     assert_eq!(got.len(), logs.len(), "flight-log count");
     assert_eq!(got, logs, "flight logs");
     assert!(got.is_disjoint(&struck));
-}
-
-async fn admin(sb: &RunningSandbox, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let r = reqwest::Client::new()
-        .request(method, format!("{}/{path}", sb.admin_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{path}: {}", r.status());
-    r.json().await.unwrap()
-}
-
-async fn advance(sb: &RunningSandbox, seconds: i64) {
-    admin(
-        sb,
-        reqwest::Method::POST,
-        "clock/advance",
-        json!({ "seconds": seconds }),
-    )
-    .await;
-}
-
-async fn set_faults(sb: &RunningSandbox, spec: &str) {
-    admin(sb, reqwest::Method::PUT, "faults", json!({ "spec": spec })).await;
 }
 
 #[tokio::test]
@@ -199,9 +106,9 @@ async fn first_sync_reads_every_log_in_bounded_windows() {
     );
     let expected: usize = 1 + per_asset.values().map(|n| n / 7 + 1).sum::<usize>();
     assert!(
-        c.http.requests_sent() as usize <= expected + 1,
+        c.requests_sent() as usize <= expected + 1,
         "{} requests for {per_asset:?}",
-        c.http.requests_sent()
+        c.requests_sent()
     );
     // Normalized rows keep the raw JSON, points included.
     let with_points = cache
@@ -249,21 +156,16 @@ async fn incremental_sync_reads_only_changes() {
 
     // Nothing changed: one request, nothing delivered. (The sandbox's clock is pinned; when
     // it moves, logs whose recorded edit lies ahead of it change with it.)
-    let before = c.http.requests_sent();
+    let before = c.requests_sent();
     let pages_before = cache.pages;
     let pos = pass(&c, pos, &mut cache).await.unwrap();
-    assert_eq!(c.http.requests_sent() - before, 1);
+    assert_eq!(c.requests_sent() - before, 1);
     assert_eq!(cache.pages - pages_before, 1);
     assert_equals_truth(&sb, &cache).await;
 
     // An edit, a deletion and a new flight on tracked aircraft.
-    let flights: Vec<Value> = reqwest::get(format!("{}/records/flights", sb.admin_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (assets, logs, _) = truth(&sb).await;
+    let flights = records(&sb, "flights").await;
+    let (assets, logs, _) = airbly_truth(&sb).await;
     let tracked: Vec<&Value> = flights
         .iter()
         .filter(|f| f["by_device"] == true && f["deleted"] == false)
@@ -275,15 +177,15 @@ async fn incremental_sync_reads_only_changes() {
     advance(&sb, 10).await;
     admin(
         &sb,
-        reqwest::Method::PATCH,
-        &format!("flights/{}", edited["id"]),
+        Method::PATCH,
+        &format!("/flights/{}", edited["id"]),
         json!({"landings": 7}),
     )
     .await;
     admin(
         &sb,
-        reqwest::Method::DELETE,
-        &format!("flights/{}", deleted["id"]),
+        Method::DELETE,
+        &format!("/flights/{}", deleted["id"]),
         json!({}),
     )
     .await;
@@ -293,16 +195,16 @@ async fn incremental_sync_reads_only_changes() {
         + 20;
     let created = admin(
         &sb,
-        reqwest::Method::POST,
-        "flights",
+        Method::POST,
+        "/flights",
         json!({"aircraft": edited["aircraft"], "pic": edited["pic"],
                "off_block": now - 7200, "on_block": now - 3600}),
     )
     .await;
     advance(&sb, 10).await;
-    let before = c.http.requests_sent();
+    let before = c.requests_sent();
     let pos = pass(&c, pos, &mut cache).await.unwrap();
-    let used = c.http.requests_sent() - before;
+    let used = c.requests_sent() - before;
     assert!(
         used <= 4,
         "{used} requests for three changes on at most two aircraft"
@@ -325,16 +227,16 @@ async fn incremental_sync_reads_only_changes() {
     }
 
     // And quiet again.
-    let before = c.http.requests_sent();
+    let before = c.requests_sent();
     pass(&c, pos, &mut cache).await.unwrap();
-    assert_eq!(c.http.requests_sent() - before, 1);
+    assert_eq!(c.requests_sent() - before, 1);
     sb.shutdown().await;
 }
 
 #[tokio::test]
 async fn a_pass_interrupted_anywhere_resumes_without_loss_or_duplicates() {
     let sb = sandbox("").await;
-    let (_, logs, _) = truth(&sb).await;
+    let (_, logs, _) = airbly_truth(&sb).await;
     // Stop after k pages (as if the process were killed), then resume from the last
     // persisted position with a fresh connector.
     for k in [1usize, 2, 5] {
@@ -343,7 +245,7 @@ async fn a_pass_interrupted_anywhere_resumes_without_loss_or_duplicates() {
         let mut pos = Position::start();
         let mut delivered = 0usize;
         for _ in 0..k {
-            let page = c.airbly.fetch_page("assets", &pos).await.unwrap();
+            let page = c.fetch_page("assets", &pos).await.unwrap();
             delivered += page.records.len();
             cache.apply(page.records);
             match page.next {
@@ -395,14 +297,14 @@ async fn maintenance_is_a_retryable_error_and_the_pass_resumes_after_it() {
     // Two pages in, the server goes into maintenance.
     let mut pos = Position::start();
     for _ in 0..2 {
-        let page = c.airbly.fetch_page("assets", &pos).await.unwrap();
+        let page = c.fetch_page("assets", &pos).await.unwrap();
         cache.apply(page.records);
         if let Next::More(p) = page.next {
             pos = p;
         }
     }
     set_faults(&sb, "airbly:maintenance=1").await;
-    let err = c.airbly.fetch_page("assets", &pos).await.unwrap_err();
+    let err = c.fetch_page("assets", &pos).await.unwrap_err();
     assert!(
         matches!(
             err.root(),
@@ -414,7 +316,7 @@ async fn maintenance_is_a_retryable_error_and_the_pass_resumes_after_it() {
         "{err:?}"
     );
     assert!(err.to_string().contains("maintenance"), "{err}");
-    let v = c.airbly.verify().await.unwrap_err();
+    let v = c.verify().await.unwrap_err();
     assert!(matches!(v.root(), ConnectorError::Api { .. }));
     set_faults(&sb, "").await;
     pass(&c, pos, &mut cache).await.unwrap();
@@ -427,7 +329,6 @@ async fn a_bad_or_expired_key_is_unauthorized() {
     let sb = sandbox("").await;
     let wrong = client_with(&sb, "NotTheKeyNotTheKeyNotTheKey123", json!({}));
     let e = wrong
-        .airbly
         .fetch_page("assets", &Position::start())
         .await
         .unwrap_err();
@@ -435,12 +336,12 @@ async fn a_bad_or_expired_key_is_unauthorized() {
     assert!(!e.to_string().contains("NotTheKey"), "{e}");
     let empty = client_with(&sb, "", json!({}));
     assert!(matches!(
-        empty.airbly.verify().await.unwrap_err(),
+        empty.verify().await.unwrap_err(),
         ConnectorError::Unauthorized { .. }
     ));
     set_faults(&sb, "airbly:expired=1").await;
     let c = client(&sb, json!({}));
-    let e = c.airbly.verify().await.unwrap_err();
+    let e = c.verify().await.unwrap_err();
     assert!(matches!(e, ConnectorError::Unauthorized { .. }), "{e:?}");
     assert_eq!(e.code(), "unauthorized");
     sb.shutdown().await;
@@ -449,7 +350,7 @@ async fn a_bad_or_expired_key_is_unauthorized() {
 #[tokio::test]
 async fn verify_discovers_the_group_and_the_sample_group_works() {
     let sb = sandbox("").await;
-    let v = client(&sb, json!({})).airbly.verify().await.unwrap();
+    let v = client(&sb, json!({})).verify().await.unwrap();
     assert_eq!(v.discovered["group_uuid"], SCHOOL_GROUP);
     assert!(v.summary.contains(SCHOOL_GROUP), "{}", v.summary);
     let sample = client_with(&sb, "9C4NSsnLig3zlgzPHqLkXwHPtKv7OC", json!({}));
@@ -471,7 +372,6 @@ async fn verify_discovers_the_group_and_the_sample_group_works() {
         ["N44API", "N88API"].iter().map(|s| s.to_string()).collect()
     );
     assert!(cache.ids(Kind::FlightLogs).len() > 2);
-    let _ = Duration::ZERO;
     sb.shutdown().await;
 }
 
@@ -481,7 +381,7 @@ async fn every_filter_reaches_the_server() {
     let c = client(&sb, json!({}));
     let all = |q: AssetListQuery| {
         let c = &c;
-        async move { c.airbly.asset_list(&q).await.unwrap().assets }
+        async move { c.asset_list(&q).await.unwrap().assets }
     };
     let assets = all(AssetListQuery {
         log_types: Some("flight".into()),
@@ -551,7 +451,6 @@ async fn every_filter_reaches_the_server() {
     assert_eq!(cache.ids(Kind::Aircraft), BTreeSet::from([uuid.clone()]));
     // A bad argument is an error reported in a 200 body.
     let e = c
-        .airbly
         .asset_list(&AssetListQuery {
             point_types: Some("most".into()),
             ..Default::default()

@@ -2,45 +2,19 @@
 //! auth (with 2FA), pages of 30 and 50, both model revisions, faults, 401 versus 403. Under
 //! every fault the pass yields exactly what a clean pass over the same world yields.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+mod common;
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::{admin, base_url, credential, sandbox, set_faults, token, truth};
 use flightdesk_connectors::flylogs::Flylogs;
-use flightdesk_connectors::{
-    AccountConfig, ClientOptions, Connector, ConnectorError, Http, Kind, Next, Position,
-};
-use flightdesk_sandbox::{start, FaultSpec, Provider, RunningSandbox, SandboxConfig};
+use flightdesk_connectors::{Connector, ConnectorError, Kind, Next, Position, Provider as P};
+use flightdesk_sandbox::RunningSandbox;
 use flightdesk_secrets::Secret;
+use reqwest::Method;
 use serde_json::{json, Value};
 
-const NOW: &str = "2026-03-02T09:30:00Z";
-
-async fn sandbox(faults: &str) -> RunningSandbox {
-    start(SandboxConfig {
-        now: Some(NOW.parse().unwrap()),
-        faults: FaultSpec::parse(faults).unwrap(),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
-}
-
-fn credential(sb: &RunningSandbox, role: &str) -> Value {
-    sb.manifest()["flylogs"]["credentials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["role"] == role)
-        .unwrap()
-        .clone()
-}
-
-struct Client {
-    flylogs: Flylogs,
-    http: Arc<Http>,
-}
-
-fn client_with(sb: &RunningSandbox, secret: &str, options: Value) -> Client {
+fn client_with(sb: &RunningSandbox, secret: &str, options: Value) -> Flylogs {
     client_with_session(sb, secret, options, None)
 }
 
@@ -51,40 +25,25 @@ fn client_with_session(
     secret: &str,
     options: Value,
     session: Option<Secret>,
-) -> Client {
-    let http = Arc::new(Http::new(ClientOptions::fast()).unwrap());
-    let account = AccountConfig {
-        name: "flylogs-test".into(),
-        base_url: sb.base_url(Provider::Flylogs),
-        credential: Secret::new(secret),
-        options: options.as_object().cloned().unwrap_or_default(),
-        session,
-    };
-    Client {
-        flylogs: Flylogs::new(account, http.clone()),
-        http,
-    }
+) -> Flylogs {
+    common::connector(sb, "flylogs-test", secret, options, session)
 }
 
-fn key_client(sb: &RunningSandbox, role: &str) -> Client {
-    client_with(
-        sb,
-        credential(sb, role)["token"].as_str().unwrap(),
-        json!({}),
-    )
+fn key_client(sb: &RunningSandbox, role: &str) -> Flylogs {
+    client_with(sb, &token(sb, P::Flylogs, role), json!({}))
 }
 
 /// (kind, source id) → (normalized fields, raw).
 type Cache = BTreeMap<(Kind, String), (Value, Value)>;
 
-async fn pass(c: &Client) -> Result<Cache, ConnectorError> {
+async fn pass(c: &Flylogs) -> Result<Cache, ConnectorError> {
     let mut cache = Cache::new();
     let mut pos = Position::start();
     let mut pages = 0;
     loop {
         pages += 1;
         assert!(pages < 10_000, "the pass never ends");
-        let page = c.flylogs.fetch_page("trainings", &pos).await?;
+        let page = c.fetch_page("trainings", &pos).await?;
         for r in page.records {
             assert!(!r.removed);
             cache.insert(
@@ -111,31 +70,12 @@ fn ids(cache: &Cache, kind: Kind) -> BTreeSet<String> {
         .collect()
 }
 
-async fn truth(sb: &RunningSandbox) -> Value {
-    reqwest::get(format!("{}/truth/flylogs", sb.admin_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn set_faults(sb: &RunningSandbox, spec: &str) {
-    let r = reqwest::Client::new()
-        .put(format!("{}/faults", sb.admin_url()))
-        .json(&json!({ "spec": spec }))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
-}
-
 #[tokio::test]
 async fn a_student_sync_reads_every_kind() {
     let sb = sandbox("").await;
     let c = key_client(&sb, "student");
     let cache = pass(&c).await.unwrap();
-    let me = credential(&sb, "student")["user_id"]
+    let me = credential(&sb, P::Flylogs, "student")["user_id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -182,7 +122,7 @@ async fn a_manager_sees_every_training_in_pages_of_50() {
     let sb = sandbox("").await;
     let c = key_client(&sb, "manager");
     let cache = pass(&c).await.unwrap();
-    let t = truth(&sb).await;
+    let t = truth(&sb, P::Flylogs).await;
     let all: BTreeSet<String> = t["trainings"]
         .as_array()
         .unwrap()
@@ -216,32 +156,34 @@ async fn a_manager_sees_every_training_in_pages_of_50() {
     sb.shutdown().await;
 }
 
-async fn flylogs_post(sb: &RunningSandbox, token: &str, path: &str, body: Value) -> Value {
-    let r = reqwest::Client::new()
-        .post(format!("{}{path}", sb.base_url(Provider::Flylogs)))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+/// Posts to the Flylogs API (as `token` when given); asserts success, returns the answer.
+async fn flylogs_post(sb: &RunningSandbox, token: Option<&str>, path: &str, body: Value) -> Value {
+    let mut r = reqwest::Client::new().post(format!("{}{path}", base_url(sb, P::Flylogs)));
+    if let Some(token) = token {
+        r = r.bearer_auth(token);
+    }
+    let r = r.json(&body).send().await.unwrap();
     assert!(r.status().is_success(), "{path}: {}", r.status());
     r.json().await.unwrap()
+}
+
+/// A login with `cred`'s password elsewhere, which invalidates the sessions before it.
+async fn login_elsewhere(sb: &RunningSandbox, cred: &Value) {
+    let body = json!({"email": cred["email"], "password": cred["password"]});
+    flylogs_post(sb, None, "/login.json", body).await;
 }
 
 #[tokio::test]
 async fn pages_of_30_and_50_are_followed() {
     let sb = sandbox("").await;
-    let manager = credential(&sb, "manager")["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let student = credential(&sb, "student");
+    let manager = token(&sb, P::Flylogs, "manager");
+    let student = credential(&sb, P::Flylogs, "student");
     let uid = student["user_id"].as_str().unwrap().to_string();
     // 52 more trainings (two manager pages), the student enrolled in 31 of them.
     for i in 0..52 {
         let t = flylogs_post(
             &sb,
-            &manager,
+            Some(&manager),
             "/manager/trainings/trainings/create.json",
             json!({"name": format!("Paging test {i:02}"), "type": "ONSITE", "theory": false, "flights": false}),
         )
@@ -249,7 +191,7 @@ async fn pages_of_30_and_50_are_followed() {
         if i < 31 {
             flylogs_post(
                 &sb,
-                &manager,
+                Some(&manager),
                 "/manager/trainings/students/enroll.json",
                 json!({"training_id": t["id"], "students": [uid]}),
             )
@@ -257,7 +199,7 @@ async fn pages_of_30_and_50_are_followed() {
         }
     }
     let c = key_client(&sb, "student");
-    let first = c.flylogs.get("/trainings/page:1.json", &[]).await.unwrap();
+    let first = c.get("/trainings/page:1.json", &[]).await.unwrap();
     assert_eq!(first["paginate"]["limit"], 30);
     let count = first["paginate"]["count"].as_u64().unwrap() as usize;
     assert!(count > 30, "{count}");
@@ -270,7 +212,6 @@ async fn pages_of_30_and_50_are_followed() {
     // A page past the end is a 404, not data.
     let pages = first["paginate"]["pageCount"].as_u64().unwrap();
     let e = c
-        .flylogs
         .get(&format!("/trainings/page:{}.json", pages + 1), &[])
         .await
         .unwrap_err();
@@ -280,7 +221,7 @@ async fn pages_of_30_and_50_are_followed() {
     );
     // The manager's catalogue spans two pages of 50.
     let m = key_client(&sb, "manager");
-    let cat = m.flylogs.get("/manager/trainings.json", &[]).await.unwrap();
+    let cat = m.get("/manager/trainings.json", &[]).await.unwrap();
     assert_eq!(cat["paginate"]["limit"], 50);
     let total = cat["paginate"]["count"].as_u64().unwrap() as usize;
     assert!(total > 50);
@@ -292,7 +233,7 @@ async fn pages_of_30_and_50_are_followed() {
 #[tokio::test]
 async fn login_with_password_matches_the_api_key() {
     let sb = sandbox("").await;
-    let cred = credential(&sb, "student");
+    let cred = credential(&sb, P::Flylogs, "student");
     let by_key = pass(&key_client(&sb, "student")).await.unwrap();
     let by_login = pass(&client_with(
         &sb,
@@ -304,7 +245,7 @@ async fn login_with_password_matches_the_api_key() {
     assert_eq!(by_key, by_login);
     // A wrong password is unauthorized, and says nothing of the password.
     let wrong = client_with(&sb, "not-the-password", json!({"email": cred["email"]}));
-    let e = wrong.flylogs.verify().await.unwrap_err();
+    let e = wrong.verify().await.unwrap_err();
     assert!(matches!(e, ConnectorError::Unauthorized { .. }), "{e:?}");
     assert!(!e.to_string().contains("not-the-password"));
     sb.shutdown().await;
@@ -313,13 +254,13 @@ async fn login_with_password_matches_the_api_key() {
 #[tokio::test]
 async fn two_factor_login_needs_the_code() {
     let sb = sandbox("").await;
-    let cred = credential(&sb, "student_2fa");
+    let cred = credential(&sb, P::Flylogs, "student_2fa");
     let without = client_with(
         &sb,
         cred["password"].as_str().unwrap(),
         json!({"email": cred["email"]}),
     );
-    let e = without.flylogs.verify().await.unwrap_err();
+    let e = without.verify().await.unwrap_err();
     assert!(matches!(e, ConnectorError::Unauthorized { .. }), "{e:?}");
     assert!(e.to_string().contains("two-factor"), "{e}");
     let with = client_with(
@@ -327,7 +268,7 @@ async fn two_factor_login_needs_the_code() {
         cred["password"].as_str().unwrap(),
         json!({"email": cred["email"], "code": cred["two_factor_code"]}),
     );
-    let v = with.flylogs.verify().await.unwrap();
+    let v = with.verify().await.unwrap();
     assert_eq!(v.discovered["user_id"], cred["user_id"]);
     let cache = pass(&with).await.unwrap();
     assert!(!ids(&cache, Kind::Enrolments).is_empty());
@@ -337,7 +278,7 @@ async fn two_factor_login_needs_the_code() {
 #[tokio::test]
 async fn a_two_factor_session_outlives_the_code_until_it_expires() {
     let sb = sandbox("").await;
-    let cred = credential(&sb, "student_2fa");
+    let cred = credential(&sb, P::Flylogs, "student_2fa");
     let password = cred["password"].as_str().unwrap();
     // Connecting: one login with the code.
     let first = client_with(
@@ -345,26 +286,27 @@ async fn a_two_factor_session_outlives_the_code_until_it_expires() {
         password,
         json!({"email": cred["email"], "code": cred["two_factor_code"]}),
     );
-    let v = first.flylogs.verify().await.unwrap();
+    let v = first.verify().await.unwrap();
     assert_eq!(v.discovered["two_factor"], "EMAIL");
-    let session = first.flylogs.session_token().expect("a session token");
+    let session = first.session_token().expect("a session token");
     // A later process: no code, the kept session token. No login happens.
     let later_options = json!({"email": cred["email"], "two_factor": "EMAIL"});
     let later = client_with_session(&sb, password, later_options.clone(), Some(session.clone()));
     let cache = pass(&later).await.unwrap();
     assert!(!ids(&cache, Kind::Enrolments).is_empty());
-    assert_eq!(later.flylogs.session_token(), Some(session.clone()));
+    assert_eq!(later.session_token(), Some(session.clone()));
     // A key account has no session to keep.
-    assert!(key_client(&sb, "student").flylogs.session_token().is_none());
+    assert!(key_client(&sb, "student").session_token().is_none());
     // 15 idle days later the session is gone, and only a fresh code can replace it.
-    reqwest::Client::new()
-        .post(format!("{}/clock/advance", sb.admin_url()))
-        .json(&json!({"duration": "15d"}))
-        .send()
-        .await
-        .unwrap();
+    admin(
+        &sb,
+        Method::POST,
+        "/clock/advance",
+        json!({"duration": "15d"}),
+    )
+    .await;
     let expired = client_with_session(&sb, password, later_options, Some(session));
-    let before = expired.http.requests_sent();
+    let before = expired.requests_sent();
     let e = pass(&expired).await.unwrap_err();
     assert!(matches!(e, ConnectorError::Unauthorized { .. }), "{e:?}");
     assert!(
@@ -373,33 +315,28 @@ async fn a_two_factor_session_outlives_the_code_until_it_expires() {
     );
     assert!(!e.to_string().contains(password));
     // One rejected request, and no login attempt (it would only mail the user a code).
-    assert_eq!(expired.http.requests_sent() - before, 1);
+    assert_eq!(expired.requests_sent() - before, 1);
     sb.shutdown().await;
 }
 
 #[tokio::test]
 async fn a_rejected_session_without_two_factor_logs_in_with_the_password() {
     let sb = sandbox("").await;
-    let cred = credential(&sb, "instructor");
+    let cred = credential(&sb, P::Flylogs, "instructor");
     let password = cred["password"].as_str().unwrap();
     let first = client_with(&sb, password, json!({"email": cred["email"]}));
-    first.flylogs.verify().await.unwrap();
-    let old = first.flylogs.session_token().unwrap();
+    first.verify().await.unwrap();
+    let old = first.session_token().unwrap();
     // Kept session token, then a login elsewhere invalidates it.
-    reqwest::Client::new()
-        .post(format!("{}/login.json", sb.base_url(Provider::Flylogs)))
-        .json(&json!({"email": cred["email"], "password": cred["password"]}))
-        .send()
-        .await
-        .unwrap();
+    login_elsewhere(&sb, &cred).await;
     let later = client_with_session(
         &sb,
         password,
         json!({"email": cred["email"], "two_factor": "OFF"}),
         Some(old.clone()),
     );
-    later.flylogs.verify().await.unwrap();
-    let new = later.flylogs.session_token().unwrap();
+    later.verify().await.unwrap();
+    let new = later.session_token().unwrap();
     assert_ne!(new, old, "a new session token to keep");
     sb.shutdown().await;
 }
@@ -407,21 +344,16 @@ async fn a_rejected_session_without_two_factor_logs_in_with_the_password() {
 #[tokio::test]
 async fn an_expired_session_logs_in_again() {
     let sb = sandbox("").await;
-    let cred = credential(&sb, "instructor");
+    let cred = credential(&sb, P::Flylogs, "instructor");
     let c = client_with(
         &sb,
         cred["password"].as_str().unwrap(),
         json!({"email": cred["email"]}),
     );
-    c.flylogs.verify().await.unwrap();
+    c.verify().await.unwrap();
     // Another login elsewhere invalidates this connector's session token.
-    reqwest::Client::new()
-        .post(format!("{}/login.json", sb.base_url(Provider::Flylogs)))
-        .json(&json!({"email": cred["email"], "password": cred["password"]}))
-        .send()
-        .await
-        .unwrap();
-    c.flylogs.verify().await.unwrap();
+    login_elsewhere(&sb, &cred).await;
+    c.verify().await.unwrap();
     sb.shutdown().await;
 }
 
@@ -431,7 +363,6 @@ async fn unauthorized_versus_forbidden() {
     // 403: a valid student key in the manager area.
     let student = key_client(&sb, "student");
     let e = student
-        .flylogs
         .get("/manager/trainings.json", &[])
         .await
         .unwrap_err();
@@ -471,7 +402,7 @@ async fn faults_lose_and_duplicate_nothing() {
         let m = key_client(&sb, "manager");
         let got = pass(&m).await.unwrap_or_else(|e| panic!("{spec}: {e}"));
         assert_eq!(got, baseline_manager, "{spec}: manager");
-        assert!(m.http.requests_sent() > 3);
+        assert!(m.requests_sent() > 3);
         sb.shutdown().await;
     }
 }

@@ -1,9 +1,12 @@
 //! Airbly v3 over real HTTP: assetList (GET and POST), every argument and default, the
 //! envelope, errors in 200 bodies, the public sample group, maintenance mode, webhooks.
 
+mod common;
+
 use std::time::Duration;
 
-use flightdesk_sandbox::{start, FaultSpec, Provider, RunningSandbox, SandboxConfig, Timers};
+use common::{admin_get, admin_post, admin_put, config, credential, sandbox, sandbox_with, token};
+use flightdesk_sandbox::{start, Provider, RunningSandbox, SandboxConfig, Timers};
 use serde_json::{json, Value};
 
 const SAMPLE_KEY: &str = "9C4NSsnLig3zlgzPHqLkXwHPtKv7OC";
@@ -23,22 +26,22 @@ const ENVELOPE: [&str; 9] = [
 ];
 const NOW_MS: i64 = 1_772_443_800_000;
 
-fn cfg() -> SandboxConfig {
-    SandboxConfig {
-        now: Some("2026-03-02T09:30:00Z".parse().unwrap()),
-        ..SandboxConfig::default()
-    }
-}
-
-async fn sandbox() -> RunningSandbox {
-    start(cfg()).await.unwrap()
-}
-
 fn school_key(sb: &RunningSandbox) -> String {
-    let m = sb.manifest();
-    let creds = m["airbly"]["credentials"].as_array().unwrap();
-    let g = creds.iter().find(|c| c["role"] == "group").unwrap();
-    g["token"].as_str().unwrap().to_string()
+    token(sb, Provider::Airbly, "group")
+}
+
+/// A sandbox that pushes Airbly webhooks to `url`, retrying unconfirmed posts quickly.
+async fn with_webhook(url: String) -> RunningSandbox {
+    start(SandboxConfig {
+        webhook: Some(url),
+        timers: Timers {
+            webhook_retry: Duration::from_millis(150),
+            ..Timers::default()
+        },
+        ..config()
+    })
+    .await
+    .unwrap()
 }
 
 async fn get(sb: &RunningSandbox, q: &str) -> Value {
@@ -46,6 +49,24 @@ async fn get(sb: &RunningSandbox, q: &str) -> Value {
     let r = reqwest::get(url).await.unwrap();
     assert_eq!(r.status(), 200);
     r.json().await.unwrap()
+}
+
+/// assetList as the school group, with the arguments `q` after its key.
+async fn school(sb: &RunningSandbox, q: &str) -> Value {
+    let key = school_key(sb);
+    if q.is_empty() {
+        get(sb, &format!("groupKey={key}")).await
+    } else {
+        get(sb, &format!("groupKey={key}&{q}")).await
+    }
+}
+
+/// The world's records of `kind`, as a bare list or under `records`.
+async fn records(sb: &RunningSandbox, kind: &str) -> Option<Vec<Value>> {
+    let v = admin_get(sb, &format!("/records/{kind}")).await.json();
+    v.as_array()
+        .cloned()
+        .or_else(|| v["records"].as_array().cloned())
 }
 
 async fn post_form(sb: &RunningSandbox, path: &str, body: &str) -> Value {
@@ -133,12 +154,7 @@ async fn sample_group_and_envelope() {
         assert!(["current", "due", "overdue"].contains(&x["maintenance_status"].as_str().unwrap()));
     }
     // The manifest lists the sample group with its documented key and uuid.
-    let m = sb.manifest();
-    let creds = m["airbly"]["credentials"].as_array().unwrap();
-    let s = creds
-        .iter()
-        .find(|c| c["role"] == "public_sample_group")
-        .unwrap();
+    let s = credential(&sb, Provider::Airbly, "public_sample_group");
     assert_eq!(s["token"], SAMPLE_KEY);
     assert_eq!(s["group_uuid"], SAMPLE_GROUP);
     sb.shutdown().await;
@@ -218,8 +234,7 @@ async fn errors_are_reported_in_a_200_envelope() {
 #[tokio::test]
 async fn logs_limits_order_and_types() {
     let sb = sandbox().await;
-    let key = school_key(&sb);
-    let v = get(&sb, &format!("groupKey={key}&log_types=all")).await;
+    let v = school(&sb, "log_types=all").await;
     assert_eq!(v["error"], "");
     let a = assets(&v);
     assert!(a.len() >= 3, "device-fitted fleet");
@@ -261,28 +276,16 @@ async fn logs_limits_order_and_types() {
     }
     let _ = saw_maint;
     // Limit.
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&log_types=flight&log_limit_per_asset=3"),
-    )
-    .await;
+    let v = school(&sb, "log_types=flight&log_limit_per_asset=3").await;
     for x in assets(&v) {
         let logs = x["logs"].as_array().unwrap();
         assert_eq!(logs.len(), 3);
         assert!(logs.iter().all(|l| l["log_type"] == "flight"));
     }
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&log_types=flight&log_limit_per_asset=0"),
-    )
-    .await;
+    let v = school(&sb, "log_types=flight&log_limit_per_asset=0").await;
     assert!(assets(&v).iter().all(|x| x["logs"] == json!([])));
     // Maintenance only.
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&log_types=maint&log_limit_per_asset=1000"),
-    )
-    .await;
+    let v = school(&sb, "log_types=maint&log_limit_per_asset=1000").await;
     let maint: Vec<&Value> = assets(&v)
         .iter()
         .flat_map(|x| x["logs"].as_array().unwrap())
@@ -298,30 +301,18 @@ async fn logs_limits_order_and_types() {
             .all(|p| p["type"] == "mechanic"));
     }
     // Union of types; "none" alone gives nothing.
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&log_types=flight,maint&log_limit_per_asset=1000"),
-    )
-    .await;
+    let v = school(&sb, "log_types=flight,maint&log_limit_per_asset=1000").await;
     let n_union: usize = assets(&v)
         .iter()
         .map(|x| x["logs"].as_array().unwrap().len())
         .sum();
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&log_types=all&log_limit_per_asset=1000"),
-    )
-    .await;
+    let v = school(&sb, "log_types=all&log_limit_per_asset=1000").await;
     let n_all: usize = assets(&v)
         .iter()
         .map(|x| x["logs"].as_array().unwrap().len())
         .sum();
     assert_eq!(n_union, n_all);
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&log_types=none&log_limit_per_asset=1000"),
-    )
-    .await;
+    let v = school(&sb, "log_types=none&log_limit_per_asset=1000").await;
     assert!(assets(&v).iter().all(|x| x["logs"] == json!([])));
     sb.shutdown().await;
 }
@@ -329,9 +320,8 @@ async fn logs_limits_order_and_types() {
 #[tokio::test]
 async fn points_first_last_all() {
     let sb = sandbox().await;
-    let key = school_key(&sb);
-    let base = format!("groupKey={key}&log_types=flight&log_limit_per_asset=5");
-    let v = get(&sb, &format!("{base}&point_types=first,last")).await;
+    let base = "log_types=flight&log_limit_per_asset=5";
+    let v = school(&sb, &format!("{base}&point_types=first,last")).await;
     for x in assets(&v) {
         for l in x["logs"]
             .as_array()
@@ -369,13 +359,13 @@ async fn points_first_last_all() {
             .find(|l| l["status"] == "closed")
             .unwrap()
     };
-    let v = get(&sb, &format!("{base}&point_types=first")).await;
+    let v = school(&sb, &format!("{base}&point_types=first")).await;
     let l = &closed(&v);
     assert_eq!(l["points"].as_array().unwrap().len(), 1);
     assert_eq!(l["points"][0]["point_type"], "start");
-    let v = get(&sb, &format!("{base}&point_types=last")).await;
+    let v = school(&sb, &format!("{base}&point_types=last")).await;
     assert_eq!(closed(&v)["points"][0]["point_type"], "stop");
-    let v = get(&sb, &format!("{base}&point_types=all")).await;
+    let v = school(&sb, &format!("{base}&point_types=all")).await;
     let l = &closed(&v);
     let p = l["points"].as_array().unwrap();
     assert!(p.len() > 4);
@@ -388,11 +378,7 @@ async fn points_first_last_all() {
     assert!(p.iter().any(|x| x["events"] == json!(["landing"])));
     assert_eq!(t[0], l["usage"]["engine_start_at"].as_i64().unwrap());
     // Maintenance logs have no points even with point_types=all.
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&log_types=maint&point_types=all"),
-    )
-    .await;
+    let v = school(&sb, "log_types=maint&point_types=all").await;
     for x in assets(&v) {
         for l in x["logs"].as_array().unwrap() {
             assert_eq!(l["points"], json!([]));
@@ -404,42 +390,30 @@ async fn points_first_last_all() {
 #[tokio::test]
 async fn filters_after_before_and_uuids() {
     let sb = sandbox().await;
-    let key = school_key(&sb);
-    let all = get(
-        &sb,
-        &format!("groupKey={key}&log_types=all&log_limit_per_asset=100000"),
-    )
-    .await;
+    let all = school(&sb, "log_types=all&log_limit_per_asset=100000").await;
     let a = assets(&all);
     // asset_uuids.
     let one = a[1]["uuid"].as_str().unwrap();
-    let v = get(&sb, &format!("groupKey={key}&asset_uuids={one}")).await;
+    let v = school(&sb, &format!("asset_uuids={one}")).await;
     assert_eq!(assets(&v).len(), 1);
     assert_eq!(assets(&v)[0]["uuid"], one);
     let two = format!("{},{}", a[0]["uuid"].as_str().unwrap(), one);
     assert_eq!(
-        assets(&get(&sb, &format!("groupKey={key}&asset_uuids={two}")).await).len(),
+        assets(&school(&sb, &format!("asset_uuids={two}")).await).len(),
         2
     );
     assert_eq!(
-        assets(&get(&sb, &format!("groupKey={key}&asset_uuids=")).await).len(),
+        assets(&school(&sb, "asset_uuids=").await).len(),
         a.len(),
         "blank matches all"
     );
     assert_eq!(
-        assets(&get(&sb, &format!("groupKey={key}&asset_types=aircraft")).await).len(),
+        assets(&school(&sb, "asset_types=aircraft").await).len(),
         a.len()
     );
-    assert_eq!(
-        assets(&get(&sb, &format!("groupKey={key}&asset_types=all")).await).len(),
-        a.len()
-    );
+    assert_eq!(assets(&school(&sb, "asset_types=all").await).len(), a.len());
     // Documented default upper bound is accepted verbatim.
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&asset_updated_before=9223372036854775808"),
-    )
-    .await;
+    let v = school(&sb, "asset_updated_before=9223372036854775808").await;
     assert_eq!(assets(&v).len(), a.len());
     // asset_updated_after / before.
     let newest = a
@@ -447,19 +421,15 @@ async fn filters_after_before_and_uuids() {
         .map(|x| x["updated_at"].as_i64().unwrap())
         .max()
         .unwrap();
-    let v = get(&sb, &format!("groupKey={key}&asset_updated_after={newest}")).await;
+    let v = school(&sb, &format!("asset_updated_after={newest}")).await;
     assert_eq!(assets(&v).len(), 0, "strictly after");
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&asset_updated_after={}", newest - 1),
-    )
-    .await;
+    let v = school(&sb, &format!("asset_updated_after={}", newest - 1)).await;
     assert!(!assets(&v).is_empty());
-    let v = get(&sb, &format!("groupKey={key}&asset_updated_before=1")).await;
+    let v = school(&sb, "asset_updated_before=1").await;
     assert_eq!(assets(&v).len(), 0);
     // log_uuids.
     let l0 = a[0]["logs"][3]["uuid"].as_str().unwrap();
-    let v = get(&sb, &format!("groupKey={key}&log_types=all&log_uuids={l0}")).await;
+    let v = school(&sb, &format!("log_types=all&log_uuids={l0}")).await;
     let got: Vec<&Value> = assets(&v)
         .iter()
         .flat_map(|x| x["logs"].as_array().unwrap())
@@ -483,15 +453,15 @@ async fn filters_after_before_and_uuids() {
             .map(|x| x["logs"].as_array().unwrap().len())
             .sum()
     };
-    let q = format!("groupKey={key}&log_types=all&log_limit_per_asset=100000");
-    let after = get(&sb, &format!("{q}&log_updated_after={mid}")).await;
+    let q = "log_types=all&log_limit_per_asset=100000";
+    let after = school(&sb, &format!("{q}&log_updated_after={mid}")).await;
     assert_eq!(count(&after), ups.iter().filter(|u| **u > mid).count());
     for x in assets(&after) {
         for l in x["logs"].as_array().unwrap() {
             assert!(l["updated_at"].as_i64().unwrap() > mid);
         }
     }
-    let before = get(&sb, &format!("{q}&log_updated_before={mid}")).await;
+    let before = school(&sb, &format!("{q}&log_updated_before={mid}")).await;
     assert_eq!(count(&before), ups.iter().filter(|u| **u < mid).count());
     // log_completed_after / before use happened_at.
     let mut hap: Vec<i64> = logs
@@ -500,9 +470,9 @@ async fn filters_after_before_and_uuids() {
         .collect();
     hap.sort();
     let m = hap[hap.len() / 3];
-    let v = get(&sb, &format!("{q}&log_completed_after={m}")).await;
+    let v = school(&sb, &format!("{q}&log_completed_after={m}")).await;
     assert_eq!(count(&v), hap.iter().filter(|h| **h > m).count());
-    let v = get(
+    let v = school(
         &sb,
         &format!(
             "{q}&log_completed_before={m}&log_completed_after={}",
@@ -563,25 +533,8 @@ async fn post_form_and_json_equal_get() {
 #[tokio::test]
 async fn logs_match_the_shared_world() {
     let sb = sandbox().await;
-    let key = school_key(&sb);
-    let c = reqwest::Client::new();
-    let flights: Value = c
-        .get(format!("{}/records/flights", sb.admin_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let flights = flights
-        .as_array()
-        .cloned()
-        .or_else(|| flights["records"].as_array().cloned());
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&log_types=flight&log_limit_per_asset=100000"),
-    )
-    .await;
+    let flights = records(&sb, "flights").await;
+    let v = school(&sb, "log_types=flight&log_limit_per_asset=100000").await;
     let all: Vec<&Value> = assets(&v)
         .iter()
         .flat_map(|x| x["logs"].as_array().unwrap())
@@ -636,12 +589,7 @@ async fn logs_match_the_shared_world() {
 
 #[tokio::test]
 async fn maintenance_mode_fault() {
-    let sb = start(SandboxConfig {
-        faults: FaultSpec::parse("airbly:maintenance=1").unwrap(),
-        ..cfg()
-    })
-    .await
-    .unwrap();
+    let sb = sandbox_with("airbly:maintenance=1").await;
     let v = get(&sb, &format!("groupKey={SAMPLE_KEY}")).await;
     assert_envelope(&v, "assetList");
     assert_eq!(v["server_available"], false);
@@ -650,13 +598,8 @@ async fn maintenance_mode_fault() {
     assert!(v["server_message_timestamp"].as_i64().unwrap() > 0);
     assert!(v.get("assetList").is_none());
     // Switched off at runtime.
-    let r = reqwest::Client::new()
-        .put(format!("{}/faults", sb.admin_url()))
-        .json(&json!({"spec": ""}))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let r = admin_put(&sb, "/faults", json!({"spec": ""})).await;
+    assert!((200..300).contains(&r.status), "{}", r.text);
     let v = get(&sb, &format!("groupKey={SAMPLE_KEY}")).await;
     assert_eq!(v["server_available"], true);
     assert_eq!(v["error"], "");
@@ -665,12 +608,7 @@ async fn maintenance_mode_fault() {
 
 #[tokio::test]
 async fn expired_fault_is_an_auth_failure_in_the_envelope() {
-    let sb = start(SandboxConfig {
-        faults: FaultSpec::parse("airbly:expired=1").unwrap(),
-        ..cfg()
-    })
-    .await
-    .unwrap();
+    let sb = sandbox_with("airbly:expired=1").await;
     let v = get(&sb, &format!("groupKey={SAMPLE_KEY}")).await;
     assert_envelope(&v, "");
     assert_eq!(v["auth_group_success"], false);
@@ -738,61 +676,23 @@ async fn receiver(reject: usize) -> (String, tokio::sync::mpsc::UnboundedReceive
 #[tokio::test]
 async fn webhook_push_retries_until_confirmed() {
     let (url, mut rx) = receiver(2).await;
-    let sb = start(SandboxConfig {
-        webhook: Some(url),
-        timers: Timers {
-            webhook_retry: Duration::from_millis(150),
-            ..Timers::default()
-        },
-        ..cfg()
-    })
-    .await
-    .unwrap();
-    let key = school_key(&sb);
-    let before = get(&sb, &format!("groupKey={key}")).await;
+    let sb = with_webhook(url).await;
+    let before = school(&sb, "").await;
     let tail = assets(&before)[0]["ident"].as_str().unwrap().to_string();
     // A new device flight closes on the first school aircraft.
-    let c = reqwest::Client::new();
-    let world: Value = c
-        .get(format!("{}/records/aircraft", sb.admin_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let list = world
-        .as_array()
-        .cloned()
-        .or_else(|| world["records"].as_array().cloned())
-        .unwrap();
+    let list = records(&sb, "aircraft").await.unwrap();
     let ac = list
         .iter()
         .find(|a| a["registration"] == tail.as_str())
         .unwrap();
-    let people: Value = c
-        .get(format!("{}/records/people", sb.admin_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let people = people
-        .as_array()
-        .cloned()
-        .or_else(|| people["records"].as_array().cloned())
-        .unwrap();
+    let people = records(&sb, "people").await.unwrap();
     let pic = people.iter().find(|p| p["role"] == "instructor").unwrap()["id"].clone();
     let now = NOW_MS / 1000;
-    let r = c
-        .post(format!("{}/flights", sb.admin_url()))
-        .json(&json!({"aircraft": ac["id"], "pic": pic, "off_block": now - 5400, "on_block": now - 600}))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
-    let created: Value = r.json().await.unwrap();
+    let flight =
+        json!({"aircraft": ac["id"], "pic": pic, "off_block": now - 5400, "on_block": now - 600});
+    let r = admin_post(&sb, "/flights", flight).await;
+    assert!((200..300).contains(&r.status), "{}", r.text);
+    let created = r.json();
     let fuuid = created["uuid"]
         .as_str()
         .or(created["record"]["uuid"].as_str())
@@ -827,14 +727,7 @@ async fn webhook_push_retries_until_confirmed() {
     assert!(tokio::time::timeout(Duration::from_millis(600), rx.recv())
         .await
         .is_err());
-    let log: Value = c
-        .get(format!("{}/webhooks/deliveries", sb.admin_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = admin_get(&sb, "/webhooks/deliveries").await.json();
     let d = log["deliveries"]
         .as_array()
         .unwrap()
@@ -867,12 +760,7 @@ fn confirmation_rule() {
 
 #[tokio::test]
 async fn injected_server_errors_and_bursts_keep_the_envelope() {
-    let sb = start(SandboxConfig {
-        faults: FaultSpec::parse("airbly:5xx=1").unwrap(),
-        ..cfg()
-    })
-    .await
-    .unwrap();
+    let sb = sandbox_with("airbly:5xx=1").await;
     let r = reqwest::get(format!(
         "{}/assetList?groupKey={SAMPLE_KEY}",
         sb.base_url(Provider::Airbly)
@@ -884,12 +772,7 @@ async fn injected_server_errors_and_bursts_keep_the_envelope() {
     assert_envelope(&v, "");
     assert_ne!(v["error"], "");
     sb.shutdown().await;
-    let sb = start(SandboxConfig {
-        faults: FaultSpec::parse("airbly:429burst=2").unwrap(),
-        ..cfg()
-    })
-    .await
-    .unwrap();
+    let sb = sandbox_with("airbly:429burst=2").await;
     let url = format!(
         "{}/assetList?groupKey={SAMPLE_KEY}",
         sb.base_url(Provider::Airbly)
@@ -909,22 +792,8 @@ async fn injected_server_errors_and_bursts_keep_the_envelope() {
 #[tokio::test]
 async fn deleted_flights_are_striked_and_pushed() {
     let (url, mut rx) = receiver(0).await;
-    let sb = start(SandboxConfig {
-        webhook: Some(url),
-        timers: Timers {
-            webhook_retry: Duration::from_millis(150),
-            ..Timers::default()
-        },
-        ..cfg()
-    })
-    .await
-    .unwrap();
-    let key = school_key(&sb);
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&log_types=flight&log_limit_per_asset=3"),
-    )
-    .await;
+    let sb = with_webhook(url).await;
+    let v = school(&sb, "log_types=flight&log_limit_per_asset=3").await;
     let log = assets(&v)[0]["logs"]
         .as_array()
         .unwrap()
@@ -932,22 +801,14 @@ async fn deleted_flights_are_striked_and_pushed() {
         .find(|l| l["status"] == "closed")
         .unwrap()
         .clone();
-    let c = reqwest::Client::new();
-    let flights: Value = c
-        .get(format!("{}/records/flights", sb.admin_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let flights = admin_get(&sb, "/records/flights").await.json();
     let f = flights
         .as_array()
         .unwrap()
         .iter()
         .find(|f| f["uuid"] == log["uuid"])
         .unwrap();
-    let r = c
+    let r = reqwest::Client::new()
         .delete(format!("{}/flights/{}", sb.admin_url(), f["id"]))
         .send()
         .await
@@ -961,26 +822,15 @@ async fn deleted_flights_are_striked_and_pushed() {
     assert_eq!(pushed["uuid"], log["uuid"]);
     assert_eq!(pushed["status"], "striked");
     let l = log["uuid"].as_str().unwrap();
-    let v = get(
-        &sb,
-        &format!("groupKey={key}&log_types=flight&log_uuids={l}"),
-    )
-    .await;
+    let v = school(&sb, &format!("log_types=flight&log_uuids={l}")).await;
     let got: Vec<&Value> = assets(&v)
         .iter()
         .flat_map(|x| x["logs"].as_array().unwrap())
         .collect();
     assert_eq!(got[0]["status"], "striked");
     // Admin trigger with nothing pending sends the whole group.
-    let r: Value = c
-        .post(format!("{}/webhooks/trigger", sb.admin_url()))
-        .json(&json!({"provider": "airbly"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let trigger = json!({"provider": "airbly"});
+    let r = admin_post(&sb, "/webhooks/trigger", trigger).await.json();
     assert!(!r["queued"].as_array().unwrap().is_empty(), "{r}");
     let post = tokio::time::timeout(Duration::from_secs(5), rx.recv())
         .await

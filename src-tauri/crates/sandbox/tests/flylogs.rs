@@ -1,15 +1,11 @@
 //! Flylogs trainings over real HTTP: auth (API keys, session login, 2FA), paging, roles,
 //! exams, classes, attendance, signatures, enrolment, missions and the rest of the seed.
 
-use flightdesk_sandbox::{start, FaultSpec, Provider, RunningSandbox, SandboxConfig};
-use serde_json::{json, Value};
+mod common;
 
-fn cfg() -> SandboxConfig {
-    SandboxConfig {
-        now: Some("2026-03-02T09:30:00Z".parse().unwrap()),
-        ..SandboxConfig::default()
-    }
-}
+use common::{admin_post, credential, sandbox_with};
+use flightdesk_sandbox::{Provider, RunningSandbox};
+use serde_json::{json, Value};
 
 struct Fl {
     sb: RunningSandbox,
@@ -33,23 +29,16 @@ enum Body<'a> {
 
 impl Fl {
     async fn new() -> Fl {
-        Fl::with(cfg()).await
+        Fl::with("").await
     }
-    async fn with(c: SandboxConfig) -> Fl {
+    async fn with(faults: &str) -> Fl {
         Fl {
-            sb: start(c).await.unwrap(),
+            sb: sandbox_with(faults).await,
             c: reqwest::Client::new(),
         }
     }
     fn who(&self, role: &str) -> Who {
-        let m = self.sb.manifest();
-        let c = m["flylogs"]["credentials"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["role"] == role)
-            .unwrap_or_else(|| panic!("no {role}"))
-            .clone();
+        let c = credential(&self.sb, Provider::Flylogs, role);
         Who {
             token: c["token"].as_str().unwrap().into(),
             uid: c["user_id"].as_str().unwrap().into(),
@@ -82,24 +71,51 @@ impl Fl {
         };
         (st, v)
     }
-    async fn get(&self, path: &str, w: &Who) -> (u16, Value) {
-        self.req("GET", path, Some(&w.token), Body::None).await
+    // The calls below act as `w`, assert the answer's status is `want` (see `status`) and
+    // return its body.
+    async fn get(&self, path: &str, w: &Who, want: u16) -> Value {
+        let r = self.req("GET", path, Some(&w.token), Body::None).await;
+        status(&r, want).clone()
     }
-    async fn form(&self, path: &str, w: &Who, f: &[(&str, &str)]) -> (u16, Value) {
-        self.req("POST", path, Some(&w.token), Body::Form(f)).await
+    async fn form(&self, path: &str, w: &Who, f: &[(&str, &str)], want: u16) -> Value {
+        let r = self.req("POST", path, Some(&w.token), Body::Form(f)).await;
+        status(&r, want).clone()
     }
-    async fn json(&self, path: &str, w: &Who, v: Value) -> (u16, Value) {
-        self.req("POST", path, Some(&w.token), Body::Json(v)).await
+    async fn json(&self, path: &str, w: &Who, v: Value, want: u16) -> Value {
+        let r = self.req("POST", path, Some(&w.token), Body::Json(v)).await;
+        status(&r, want).clone()
+    }
+    /// `action` (`sign_class` or `unsign_class`) on class `cid` as `w`, with `password`.
+    async fn sign_class(
+        &self,
+        action: &str,
+        w: &Who,
+        cid: &str,
+        password: Option<&str>,
+        want: u16,
+    ) -> Value {
+        let mut form = vec![("classId", cid)];
+        form.extend(password.map(|p| ("password", p)));
+        let path = format!("/trainings/onsite/{action}.json");
+        self.form(&path, w, &form, want).await
+    }
+    /// Signs the debrief of mission `id` as `w` with the password `pass`.
+    async fn sign_mission(
+        &self,
+        w: &Who,
+        id: Option<&str>,
+        pass: Option<&str>,
+        want: u16,
+    ) -> Value {
+        let mut form = Vec::new();
+        form.extend(id.map(|id| ("user_training_flight_id", id)));
+        form.extend(pass.map(|p| ("pass", p)));
+        self.form("/trainings/missions/sign.json", w, &form, want)
+            .await
     }
     async fn advance(&self, d: &str) {
-        let r = self
-            .c
-            .post(format!("{}/clock/advance", self.sb.admin_url()))
-            .json(&json!({"duration": d}))
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
+        let r = admin_post(&self.sb, "/clock/advance", json!({"duration": d})).await;
+        assert!((200..300).contains(&r.status));
     }
 }
 
@@ -144,7 +160,7 @@ async fn api_keys_act_as_their_user() {
     ] {
         let w = f.who(role);
         assert!(w.token.starts_with("flk_"));
-        let v = ok(&f.get("/users/view.json", &w).await).clone();
+        let v = f.get("/users/view.json", &w, 200).await;
         assert_eq!(v["User"]["id"], w.uid.as_str(), "{role}");
         assert_eq!(v["User"]["email"], w.email.as_str());
         if group != 0 {
@@ -156,13 +172,10 @@ async fn api_keys_act_as_their_user() {
     }
     // Unknown path and wrong method.
     let s = f.who("student");
-    status(&f.get("/trainings/nothing/here.json", &s).await, 404);
-    status(
-        &f.form("/trainings/subjects/mine.json", &s, &[("a", "b")])
-            .await,
-        400,
-    );
-    status(&f.get("/trainings/missions/sign.json", &s).await, 400);
+    f.get("/trainings/nothing/here.json", &s, 404).await;
+    f.form("/trainings/subjects/mine.json", &s, &[("a", "b")], 400)
+        .await;
+    f.get("/trainings/missions/sign.json", &s, 400).await;
     f.sb.shutdown().await;
 }
 
@@ -203,7 +216,7 @@ async fn session_login_2fa_and_lifecycle() {
         ..s.clone()
     };
     assert_eq!(
-        ok(&f.get("/users/view.json", &me).await)["User"]["id"],
+        f.get("/users/view.json", &me, 200).await["User"]["id"],
         s.uid.as_str()
     );
     // A new (form) login invalidates the previous session token, not the API key.
@@ -220,19 +233,19 @@ async fn session_login_2fa_and_lifecycle() {
         .await;
     let t2 = ok(&r)["response"]["token"].as_str().unwrap().to_string();
     assert_ne!(t1, t2);
-    status(&f.get("/users/view.json", &me).await, 401);
+    f.get("/users/view.json", &me, 401).await;
     let me2 = Who {
         token: t2.clone(),
         ..s.clone()
     };
-    ok(&f.get("/users/view.json", &me2).await);
-    ok(&f.get("/users/view.json", &s).await);
+    f.get("/users/view.json", &me2, 200).await;
+    f.get("/users/view.json", &s, 200).await;
     // Logout destroys it.
     let r = f
         .req("POST", "/users/logout.json", Some(&t2), Body::None)
         .await;
     assert_eq!(r.0, 200);
-    status(&f.get("/users/view.json", &me2).await, 401);
+    f.get("/users/view.json", &me2, 401).await;
     // 2FA: first call asks for the code, a wrong code fails, the right one logs in.
     let z = f.who("student_2fa");
     let code = z.code.clone().unwrap();
@@ -272,13 +285,13 @@ async fn session_login_2fa_and_lifecycle() {
         token: v["response"]["token"].as_str().unwrap().into(),
         ..z.clone()
     };
-    ok(&f.get("/users/view.json", &zt).await);
+    f.get("/users/view.json", &zt, 200).await;
     // Sessions expire after 14 idle days; keys do not.
     f.advance("13d").await;
-    ok(&f.get("/users/view.json", &zt).await);
+    f.get("/users/view.json", &zt, 200).await;
     f.advance("15d").await;
-    status(&f.get("/users/view.json", &zt).await, 401);
-    ok(&f.get("/users/view.json", &z).await);
+    f.get("/users/view.json", &zt, 401).await;
+    f.get("/users/view.json", &z, 200).await;
     f.sb.shutdown().await;
 }
 
@@ -286,7 +299,7 @@ async fn session_login_2fa_and_lifecycle() {
 async fn my_trainings_shape_and_api_user() {
     let f = Fl::new().await;
     let s = f.who("student");
-    let v = ok(&f.get("/trainings.json", &s).await).clone();
+    let v = f.get("/trainings.json", &s, 200).await;
     let rows = v["trainings"].as_array().unwrap();
     assert!(rows.len() >= 3);
     let mut saw_theory = false;
@@ -339,43 +352,37 @@ async fn my_trainings_shape_and_api_user() {
     assert_eq!(p["count"].as_u64().unwrap() as usize, rows.len());
     assert_eq!(p["nextPage"], false);
     assert_eq!(p["prevPage"], false);
-    status(&f.get("/trainings/index/page:2.json", &s).await, 404);
-    status(&f.get("/trainings/page:0.json", &s).await, 400);
-    status(&f.get("/trainings/page:x.json", &s).await, 400);
+    f.get("/trainings/index/page:2.json", &s, 404).await;
+    f.get("/trainings/page:0.json", &s, 400).await;
+    f.get("/trainings/page:x.json", &s, 400).await;
     assert_eq!(
-        ok(&f.get("/trainings/index/page:1.json", &s).await)["trainings"],
+        f.get("/trainings/index/page:1.json", &s, 200).await["trainings"],
         v["trainings"]
     );
     // The instructor teaches subjects and has classes.
     let i = f.who("instructor");
-    let iv = ok(&f.get("/trainings.json", &i).await).clone();
+    let iv = f.get("/trainings.json", &i, 200).await;
     assert!(
         !iv["teacher"].as_array().unwrap().is_empty()
             || !iv["myClasses"].as_array().unwrap().is_empty()
     );
     // user_id: ignored for ordinary users, honoured for the API user.
     let m = f.who("manager");
-    let mine = ok(&f
-        .get(&format!("/trainings/user_id:{}.json", s.uid), &m)
-        .await)
-    .clone();
+    let by_id = format!("/trainings/user_id:{}.json", s.uid);
+    let mine = f.get(&by_id, &m, 200).await;
     assert!(mine["trainings"]
         .as_array()
         .unwrap()
         .iter()
         .all(|r| r["Training"]["enrollment_id"] != rows[0]["Training"]["enrollment_id"]));
     let a = f.who("api_user");
-    let theirs = ok(&f
-        .get(&format!("/trainings/user_id:{}.json", s.uid), &a)
-        .await)
-    .clone();
+    let theirs = f.get(&by_id, &a, 200).await;
     assert_eq!(theirs["trainings"], v["trainings"]);
-    let theirs = ok(&f
-        .get(&format!("/trainings.json?user_id={}", s.uid), &a)
-        .await)
-    .clone();
+    let theirs = f
+        .get(&format!("/trainings.json?user_id={}", s.uid), &a, 200)
+        .await;
     assert_eq!(theirs["trainings"], v["trainings"]);
-    status(&f.get("/trainings/user_id:424242.json", &a).await, 404);
+    f.get("/trainings/user_id:424242.json", &a, 404).await;
     f.sb.shutdown().await;
 }
 
@@ -384,7 +391,7 @@ async fn paging_30_and_50_with_created_trainings() {
     let f = Fl::new().await;
     let m = f.who("manager");
     let s = f.who("student");
-    let before = ok(&f.get("/manager/trainings.json", &m).await).clone();
+    let before = f.get("/manager/trainings.json", &m, 200).await;
     let n0 = before["paginate"]["count"].as_u64().unwrap() as usize;
     let names: Vec<&str> = before["trainings"]
         .as_array()
@@ -418,92 +425,83 @@ async fn paging_30_and_50_with_created_trainings() {
             assert!(t.get(k).is_some(), "{k}");
         }
     }
-    let mine = ok(&f.get("/trainings.json", &s).await)["paginate"]["count"]
+    let mine = f.get("/trainings.json", &s, 200).await["paginate"]["count"]
         .as_u64()
         .unwrap() as usize;
     // Create trainings until the manager list has 52 and the student has 31 enrolments.
     let extra = 52 - n0;
     for k in 0..extra {
         let name = format!("Z Created {k:02}");
-        let v = ok(&f
+        let v = f
             .form(
                 "/manager/trainings/trainings/create.json",
                 &m,
                 &[("name", &name), ("type", "REMOTE"), ("theory", "1")],
+                200,
             )
-            .await)
-        .clone();
+            .await;
         assert_eq!(v["result"], true);
         let id = v["id"].as_str().unwrap().to_string();
         if k < 31 - mine {
-            let e = ok(&f
+            let e = f
                 .form(
                     "/manager/trainings/students/enroll.json",
                     &m,
                     &[("training_id", &id), ("students[]", &s.uid)],
+                    200,
                 )
-                .await)
-            .clone();
+                .await;
             assert!(e["results"][s.uid.as_str()]["TrainingsUser"]["id"].is_string());
         }
     }
-    let p1 = ok(&f.get("/manager/trainings.json", &m).await).clone();
+    let p1 = f.get("/manager/trainings.json", &m, 200).await;
     assert_eq!(p1["trainings"].as_array().unwrap().len(), 50);
     assert_eq!(p1["paginate"]["count"], 52);
     assert_eq!(p1["paginate"]["pageCount"], 2);
     assert_eq!(p1["paginate"]["nextPage"], true);
-    let p2 = ok(&f.get("/manager/trainings/index/page:2.json", &m).await).clone();
+    let p2 = f.get("/manager/trainings/index/page:2.json", &m, 200).await;
     assert_eq!(p2["trainings"].as_array().unwrap().len(), 2);
     assert_eq!(p2["paginate"]["prevPage"], true);
     assert_eq!(p2["paginate"]["limit"], 50);
-    let t1 = ok(&f.get("/trainings.json", &s).await).clone();
+    let t1 = f.get("/trainings.json", &s, 200).await;
     assert_eq!(t1["trainings"].as_array().unwrap().len(), 30);
     assert_eq!(t1["paginate"]["count"], 31);
-    let t2 = ok(&f.get("/trainings/page:2.json", &s).await).clone();
+    let t2 = f.get("/trainings/page:2.json", &s, 200).await;
     assert_eq!(t2["trainings"].as_array().unwrap().len(), 1);
     // Roles: only user_group_id <= 135 reaches the manager area.
-    status(&f.get("/manager/trainings.json", &s).await, 403);
-    status(
-        &f.get("/manager/trainings.json", &f.who("instructor")).await,
-        403,
-    );
+    f.get("/manager/trainings.json", &s, 403).await;
+    f.get("/manager/trainings.json", &f.who("instructor"), 403)
+        .await;
     // Create validation.
-    status(
-        &f.form(
-            "/manager/trainings/trainings/create.json",
-            &m,
-            &[("name", "X")],
-        )
-        .await,
+    f.form(
+        "/manager/trainings/trainings/create.json",
+        &m,
+        &[("name", "X")],
         400,
-    );
-    status(
-        &f.form(
-            "/manager/trainings/trainings/create.json",
-            &m,
-            &[("name", "X"), ("type", "ground")],
-        )
-        .await,
+    )
+    .await;
+    f.form(
+        "/manager/trainings/trainings/create.json",
+        &m,
+        &[("name", "X"), ("type", "ground")],
         400,
-    );
-    status(
-        &f.form(
-            "/manager/trainings/trainings/create.json",
-            &m,
-            &[("type", "ONSITE")],
-        )
-        .await,
+    )
+    .await;
+    f.form(
+        "/manager/trainings/trainings/create.json",
+        &m,
+        &[("type", "ONSITE")],
         400,
-    );
-    let tpl = ok(&f
-        .get("/manager/trainings/trainings/templates.json", &m)
-        .await)
-    .clone();
+    )
+    .await;
+    let tpl = f
+        .get("/manager/trainings/trainings/templates.json", &m, 200)
+        .await;
     let tid = tpl["templates"][0]["Training"]["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let c = ok(&f
+    let c = f
         .form(
             "/manager/trainings/trainings/create.json",
             &m,
@@ -512,24 +510,22 @@ async fn paging_30_and_50_with_created_trainings() {
                 ("type", "ONSITE"),
                 ("template_id", &tid),
             ],
+            200,
         )
-        .await)
-    .clone();
-    status(
-        &f.form(
-            "/manager/trainings/trainings/create.json",
-            &m,
-            &[("name", "X"), ("type", "ONSITE"), ("template_id", "nope")],
-        )
-        .await,
+        .await;
+    f.form(
+        "/manager/trainings/trainings/create.json",
+        &m,
+        &[("name", "X"), ("type", "ONSITE"), ("template_id", "nope")],
         404,
-    );
+    )
+    .await;
     let _ = c;
     f.sb.shutdown().await;
 }
 
 async fn first_enrollment(f: &Fl, w: &Who, pred: impl Fn(&Value) -> bool) -> Value {
-    let v = ok(&f.get("/trainings.json", w).await).clone();
+    let v = f.get("/trainings.json", w, 200).await;
     v["trainings"]
         .as_array()
         .unwrap()
@@ -545,10 +541,8 @@ async fn training_and_subject_views() {
     let s = f.who("student");
     let t = first_enrollment(&f, &s, |t| t["theory"] == true && t["type"] == "ONSITE").await;
     let eid = t["enrollment_id"].as_str().unwrap();
-    let v = ok(&f
-        .get(&format!("/trainings/trainings/view/{eid}.json"), &s)
-        .await)
-    .clone();
+    let view = format!("/trainings/trainings/view/{eid}.json");
+    let v = f.get(&view, &s, 200).await;
     let tr = &v["training"];
     assert_eq!(tr["TrainingsUser"]["id"], eid);
     assert_eq!(tr["TrainingsUser"]["user_id"], s.uid.as_str());
@@ -564,71 +558,62 @@ async fn training_and_subject_views() {
     );
     assert!(v["performedFlightTrainings"].is_array());
     // By training id too.
-    let by_t = ok(&f
+    let by_t = f
         .get(
             &format!(
                 "/trainings/trainings/view/{}.json",
                 t["training_id"].as_str().unwrap()
             ),
             &s,
+            200,
         )
-        .await)
-    .clone();
+        .await;
     assert_eq!(
         by_t["training"]["TrainingsUser"]["training_id"],
         t["training_id"]
     );
     // Someone else's enrolment.
     let z = f.who("student_2fa");
-    status(
-        &f.get(&format!("/trainings/trainings/view/{eid}.json"), &z)
-            .await,
-        403,
-    );
-    status(&f.get("/trainings/trainings/view/nope.json", &s).await, 404);
+    f.get(&view, &z, 403).await;
+    f.get("/trainings/trainings/view/nope.json", &s, 404).await;
     let m = f.who("manager");
-    ok(&f
-        .get(&format!("/manager/trainings/students/view/{eid}.json"), &m)
-        .await);
+    f.get(
+        &format!("/manager/trainings/students/view/{eid}.json"),
+        &m,
+        200,
+    )
+    .await;
     // Subjects.
-    let mine = ok(&f.get("/trainings/subjects/mine.json", &s).await).clone();
+    let mine = f.get("/trainings/subjects/mine.json", &s, 200).await;
     assert!(mine
         .as_array()
         .unwrap()
         .iter()
         .any(|x| x["Training"]["id"] == t["training_id"]));
     let sid = subjects[0]["id"].as_str().unwrap();
-    let sv = ok(&f
-        .get(&format!("/trainings/subjects/view/{eid}/{sid}.json"), &s)
-        .await)
-    .clone();
+    let subject = format!("/trainings/subjects/view/{eid}/{sid}.json");
+    let manager_subject = format!("/manager/trainings/subjects/view/{sid}.json");
+    let sv = f.get(&subject, &s, 200).await;
     assert_eq!(sv["subject"]["TrainingSubject"]["id"], sid);
     assert!(sv["subject"]["TrainingSubjectLesson"][0]["TrainingSubjectAttendance"].is_array());
     assert!(sv["subject"]["Progress"]["total"].is_u64());
-    status(
-        &f.get(&format!("/trainings/subjects/view/{eid}/{sid}.json"), &z)
-            .await,
-        403,
-    );
-    status(
-        &f.get(&format!("/trainings/subjects/view/{eid}/nope.json"), &s)
-            .await,
+    f.get(&subject, &z, 403).await;
+    f.get(
+        &format!("/trainings/subjects/view/{eid}/nope.json"),
+        &s,
         404,
-    );
-    let mv = ok(&f
-        .get(&format!("/manager/trainings/subjects/view/{sid}.json"), &m)
-        .await)
-    .clone();
+    )
+    .await;
+    let mv = f.get(&manager_subject, &m, 200).await;
     assert!(mv["subject"]["TrainingSubject"]["total_minutes"].is_u64());
-    status(
-        &f.get(&format!("/manager/trainings/subjects/view/{sid}.json"), &s)
-            .await,
-        403,
-    );
-    let la = ok(&f
-        .get(&format!("/trainings/lessons/attendance/{sid}.json"), &s)
-        .await)
-    .clone();
+    f.get(&manager_subject, &s, 403).await;
+    let la = f
+        .get(
+            &format!("/trainings/lessons/attendance/{sid}.json"),
+            &s,
+            200,
+        )
+        .await;
     for l in la["lessons"].as_array().unwrap() {
         for a in l["TrainingSubjectAttendance"].as_array().unwrap() {
             assert_eq!(
@@ -648,86 +633,73 @@ async fn distance_lessons_slides_and_completion() {
     let t = first_enrollment(&f, &s, |t| t["type"] == "DISTANCE").await;
     let eid = t["enrollment_id"].as_str().unwrap().to_string();
     let before = t["Lessons"]["completed"].as_u64().unwrap();
-    let v = ok(&f
-        .get(&format!("/trainings/trainings/view/{eid}.json"), &s)
-        .await)
-    .clone();
+    let v = f
+        .get(&format!("/trainings/trainings/view/{eid}.json"), &s, 200)
+        .await;
     let subj = &v["training"]["Training"]["TrainingSubject"][0];
     let lid = subj["TrainingSubjectLesson"][0]["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let lv = ok(&f
-        .get(&format!("/trainings/lessons/view/{lid}/{eid}.json"), &s)
-        .await)
-    .clone();
+    let lesson_view = format!("/trainings/lessons/view/{lid}/{eid}.json");
+    let lv = f.get(&lesson_view, &s, 200).await;
     assert_eq!(lv["enrollment"], eid.as_str());
     assert!(lv["testAuthorization"].is_boolean());
     assert_eq!(lv["nextLesson"]["action"], "lesson");
-    let slides = ok(&f
-        .get(&format!("/trainings/lessons/slides/{lid}.json"), &s)
-        .await)
-    .clone();
+    let slides = f
+        .get(&format!("/trainings/lessons/slides/{lid}.json"), &s, 200)
+        .await;
     let sl = slides["slides"].as_array().unwrap();
     assert_eq!(sl.len(), 3);
     let first = sl[0]["LessonSlide"]["id"].as_str().unwrap();
-    let one = ok(&f
-        .get(&format!("/trainings/lessons/slide/{first}.json"), &s)
-        .await)
-    .clone();
+    let one = f
+        .get(&format!("/trainings/lessons/slide/{first}.json"), &s, 200)
+        .await;
     assert_eq!(one["prev"], Value::Null);
     assert_eq!(one["next"], sl[1]["LessonSlide"]["id"]);
-    status(&f.get("/trainings/lessons/slide/nope.json", &s).await, 404);
+    f.get("/trainings/lessons/slide/nope.json", &s, 404).await;
     // Completion (form-urlencoded).
-    status(
-        &f.form(
-            "/trainings/lessons/complete.json",
-            &s,
-            &[("lessonId", &lid), ("enrollmentId", &eid)],
-        )
-        .await,
+    f.form(
+        "/trainings/lessons/complete.json",
+        &s,
+        &[("lessonId", &lid), ("enrollmentId", &eid)],
         400,
-    );
-    status(
-        &f.form(
-            "/trainings/lessons/complete.json",
-            &s,
-            &[
-                ("lessonId", &lid),
-                ("enrollmentId", &eid),
-                ("timeSpent", "abc"),
-            ],
-        )
-        .await,
+    )
+    .await;
+    f.form(
+        "/trainings/lessons/complete.json",
+        &s,
+        &[
+            ("lessonId", &lid),
+            ("enrollmentId", &eid),
+            ("timeSpent", "abc"),
+        ],
         400,
-    );
-    status(
-        &f.form(
-            "/trainings/lessons/complete.json",
-            &s,
-            &[
-                ("lessonId", "nope"),
-                ("enrollmentId", &eid),
-                ("timeSpent", "60"),
-            ],
-        )
-        .await,
+    )
+    .await;
+    f.form(
+        "/trainings/lessons/complete.json",
+        &s,
+        &[
+            ("lessonId", "nope"),
+            ("enrollmentId", &eid),
+            ("timeSpent", "60"),
+        ],
         404,
-    );
+    )
+    .await;
     let z = f.who("student_2fa");
-    status(
-        &f.form(
-            "/trainings/lessons/complete.json",
-            &z,
-            &[
-                ("lessonId", &lid),
-                ("enrollmentId", &eid),
-                ("timeSpent", "60"),
-            ],
-        )
-        .await,
+    f.form(
+        "/trainings/lessons/complete.json",
+        &z,
+        &[
+            ("lessonId", &lid),
+            ("enrollmentId", &eid),
+            ("timeSpent", "60"),
+        ],
         403,
-    );
+    )
+    .await;
     // Complete every lesson of the first subject.
     let lessons: Vec<String> = subj["TrainingSubjectLesson"]
         .as_array()
@@ -737,7 +709,7 @@ async fn distance_lessons_slides_and_completion() {
         .collect();
     let mut last = Value::Null;
     for l in &lessons {
-        last = ok(&f
+        last = f
             .form(
                 "/trainings/lessons/complete.json",
                 &s,
@@ -746,9 +718,9 @@ async fn distance_lessons_slides_and_completion() {
                     ("enrollmentId", &eid),
                     ("timeSpent", "600"),
                 ],
+                200,
             )
-            .await)
-        .clone();
+            .await;
         assert_eq!(last["result"], true);
         assert_eq!(last["trainingId"], t["training_id"]);
     }
@@ -758,10 +730,7 @@ async fn distance_lessons_slides_and_completion() {
     );
     let after = first_enrollment(&f, &s, |x| x["enrollment_id"] == eid.as_str()).await;
     assert!(after["Lessons"]["completed"].as_u64().unwrap() >= before);
-    let lv = ok(&f
-        .get(&format!("/trainings/lessons/view/{lid}/{eid}.json"), &s)
-        .await)
-    .clone();
+    let lv = f.get(&lesson_view, &s, 200).await;
     assert_eq!(lv["testAuthorization"], true);
     assert!(!lv["attendance"].as_array().unwrap().is_empty());
     f.sb.shutdown().await;
@@ -774,27 +743,21 @@ async fn exam_lifecycle() {
     let m = f.who("manager");
     let t = first_enrollment(&f, &s, |t| t["type"] == "DISTANCE").await;
     let eid = t["enrollment_id"].as_str().unwrap().to_string();
-    let v = ok(&f
-        .get(&format!("/trainings/trainings/view/{eid}.json"), &s)
-        .await)
-    .clone();
+    let v = f
+        .get(&format!("/trainings/trainings/view/{eid}.json"), &s, 200)
+        .await;
     let subjects = v["training"]["Training"]["TrainingSubject"]
         .as_array()
         .unwrap()
         .clone();
     let sid = subjects[0]["id"].as_str().unwrap().to_string();
     // Index: students get no questions, managers get the options with the answers.
-    let si = ok(&f
-        .get(&format!("/trainings/exams/index/subject:{sid}.json"), &s)
-        .await)
-    .clone();
+    let subject_exams = format!("/trainings/exams/index/subject:{sid}.json");
+    let si = f.get(&subject_exams, &s, 200).await;
     let ex = &si["exams"][0];
     assert_eq!(ex["TrainingSubjectExam"]["available"], true);
     assert!(ex.get("TrainingQuestion").is_none());
-    let mi = ok(&f
-        .get(&format!("/trainings/exams/index/subject:{sid}.json"), &m)
-        .await)
-    .clone();
+    let mi = f.get(&subject_exams, &m, 200).await;
     let qs = mi["exams"][0]["TrainingQuestion"]
         .as_array()
         .unwrap()
@@ -805,16 +768,17 @@ async fn exam_lifecycle() {
     let lid = subjects[0]["TrainingSubjectLesson"][0]["id"]
         .as_str()
         .unwrap();
-    let li = ok(&f
-        .get(&format!("/trainings/exams/index/lesson:{lid}.json"), &s)
-        .await)
-    .clone();
+    let li = f
+        .get(
+            &format!("/trainings/exams/index/lesson:{lid}.json"),
+            &s,
+            200,
+        )
+        .await;
     assert_eq!(li["exams"].as_array().unwrap().len(), 1);
-    status(&f.get("/trainings/exams/index.json", &s).await, 400);
-    status(
-        &f.get("/trainings/exams/index/subject:nope.json", &s).await,
-        404,
-    );
+    f.get("/trainings/exams/index.json", &s, 400).await;
+    f.get("/trainings/exams/index/subject:nope.json", &s, 404)
+        .await;
     let correct: std::collections::BTreeMap<String, String> = qs
         .iter()
         .flat_map(|q| q["TrainingQuestionOption"].as_array().unwrap().clone())
@@ -832,22 +796,24 @@ async fn exam_lifecycle() {
         .to_string();
     let start = format!("/trainings/exams/start/{eid}/{xid}.json");
     // Preview.
-    let p = ok(&f.get(&start, &s).await).clone();
+    let p = f.get(&start, &s, 200).await;
     assert_eq!(p["remainingAttempts"], 3);
     assert_eq!(p["canStart"], true);
-    status(&f.get(&start, &f.who("student_2fa")).await, 403);
+    f.get(&start, &f.who("student_2fa"), 403).await;
     // Attempt 1: answer everything wrong, finish, fail.
-    let att = ok(&f.form(&start, &s, &[]).await)["attempt_id"]
+    let att = f.form(&start, &s, &[], 200).await["attempt_id"]
         .as_str()
         .unwrap()
         .to_string();
-    let again = ok(&f.form(&start, &s, &[]).await).clone();
+    let again = f.form(&start, &s, &[], 200).await;
     assert_eq!(
         again["attempt_id"],
         att.as_str(),
         "an open attempt is resumed"
     );
-    let d = ok(&f.get(&format!("/trainings/exams/do/{att}.json"), &s).await).clone();
+    let d = f
+        .get(&format!("/trainings/exams/do/{att}.json"), &s, 200)
+        .await;
     let questions = d["questions"].as_array().unwrap().clone();
     assert_eq!(
         questions.len() as u64,
@@ -866,7 +832,7 @@ async fn exam_lifecycle() {
             .find(|o| !correct.contains_key(o["id"].as_str().unwrap()))
             .unwrap();
         let did = q["ExamAttemptDetail"]["id"].as_str().unwrap();
-        let r = ok(&f
+        let r = f
             .form(
                 "/trainings/exams/answer.json",
                 &s,
@@ -874,9 +840,9 @@ async fn exam_lifecycle() {
                     ("attemptDetailId", did),
                     ("questionOptionId", wrong["id"].as_str().unwrap()),
                 ],
+                200,
             )
-            .await)
-        .clone();
+            .await;
         assert_eq!(r["result"], true);
     }
     // An option of another question is rejected; missing params too.
@@ -884,62 +850,42 @@ async fn exam_lifecycle() {
     let other = questions[1]["TrainingQuestion"]["TrainingQuestionOption"][0]["id"]
         .as_str()
         .unwrap();
-    status(
-        &f.form(
-            "/trainings/exams/answer.json",
-            &s,
-            &[("attemptDetailId", d0), ("questionOptionId", other)],
-        )
-        .await,
+    f.form(
+        "/trainings/exams/answer.json",
+        &s,
+        &[("attemptDetailId", d0), ("questionOptionId", other)],
         400,
-    );
-    status(
-        &f.form(
-            "/trainings/exams/answer.json",
-            &s,
-            &[("attemptDetailId", d0)],
-        )
-        .await,
+    )
+    .await;
+    f.form(
+        "/trainings/exams/answer.json",
+        &s,
+        &[("attemptDetailId", d0)],
         400,
-    );
-    status(
-        &f.form(
-            "/trainings/exams/answer.json",
-            &s,
-            &[("attemptDetailId", "nope"), ("questionOptionId", other)],
-        )
-        .await,
+    )
+    .await;
+    f.form(
+        "/trainings/exams/answer.json",
+        &s,
+        &[("attemptDetailId", "nope"), ("questionOptionId", other)],
         404,
-    );
-    status(
-        &f.get(&format!("/trainings/exams/view/{att}.json"), &s)
-            .await,
-        400,
-    );
-    let fin = ok(&f
-        .get(&format!("/trainings/exams/finish/{att}.json"), &s)
-        .await)
-    .clone();
+    )
+    .await;
+    let attempt_view = format!("/trainings/exams/view/{att}.json");
+    f.get(&attempt_view, &s, 400).await;
+    let finish_attempt = format!("/trainings/exams/finish/{att}.json");
+    let fin = f.get(&finish_attempt, &s, 200).await;
     assert_eq!(fin["passed"], false);
     assert_eq!(fin["score"], 0);
-    status(
-        &f.get(&format!("/trainings/exams/finish/{att}.json"), &s)
-            .await,
+    f.get(&finish_attempt, &s, 400).await;
+    f.form(
+        "/trainings/exams/answer.json",
+        &s,
+        &[("attemptDetailId", d0), ("questionOptionId", other)],
         400,
-    );
-    status(
-        &f.form(
-            "/trainings/exams/answer.json",
-            &s,
-            &[("attemptDetailId", d0), ("questionOptionId", other)],
-        )
-        .await,
-        400,
-    );
-    let view = ok(&f
-        .get(&format!("/trainings/exams/view/{att}.json"), &s)
-        .await)
-    .clone();
+    )
+    .await;
+    let view = f.get(&attempt_view, &s, 200).await;
     assert_eq!(view["attempt"]["status"], "FINISHED");
     assert!(
         view["questions"][0]["TrainingQuestion"]["TrainingQuestionOption"][0]
@@ -948,12 +894,14 @@ async fn exam_lifecycle() {
     );
     assert_eq!(view["questions"][0]["ExamAttemptDetail"]["correct"], false);
     // Attempt 2: all correct, pass.
-    let att2 = ok(&f.form(&start, &s, &[]).await)["attempt_id"]
+    let att2 = f.form(&start, &s, &[], 200).await["attempt_id"]
         .as_str()
         .unwrap()
         .to_string();
     assert_ne!(att2, att);
-    let d = ok(&f.get(&format!("/trainings/exams/do/{att2}.json"), &s).await).clone();
+    let d = f
+        .get(&format!("/trainings/exams/do/{att2}.json"), &s, 200)
+        .await;
     for q in d["questions"].as_array().unwrap() {
         let opts = q["TrainingQuestion"]["TrainingQuestionOption"]
             .as_array()
@@ -962,77 +910,7 @@ async fn exam_lifecycle() {
             .iter()
             .find(|o| correct.contains_key(o["id"].as_str().unwrap()))
             .unwrap();
-        ok(&f
-            .form(
-                "/trainings/exams/answer.json",
-                &s,
-                &[
-                    (
-                        "attemptDetailId",
-                        q["ExamAttemptDetail"]["id"].as_str().unwrap(),
-                    ),
-                    ("questionOptionId", right["id"].as_str().unwrap()),
-                ],
-            )
-            .await);
-    }
-    let fin = ok(&f
-        .get(&format!("/trainings/exams/finish/{att2}.json"), &s)
-        .await)
-    .clone();
-    assert_eq!(fin["passed"], true);
-    assert_eq!(fin["score"], 100);
-    status(&f.form(&start, &s, &[]).await, 403);
-    let p = ok(&f.get(&start, &s).await).clone();
-    assert_eq!(p["passed"], true);
-    assert_eq!(p["attempts"].as_array().unwrap().len(), 2);
-    assert_eq!(p["remainingAttempts"], 1);
-    // Exhausting attempts on another subject's exam.
-    let sid2 = subjects[1]["id"].as_str().unwrap();
-    let x2 = ok(&f
-        .get(&format!("/trainings/exams/index/subject:{sid2}.json"), &s)
-        .await)["exams"][0]["TrainingSubjectExam"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let start2 = format!("/trainings/exams/start/{eid}/{x2}.json");
-    for _ in 0..3 {
-        let a = ok(&f.form(&start2, &s, &[]).await)["attempt_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        assert_eq!(
-            ok(&f
-                .get(&format!("/trainings/exams/finish/{a}.json"), &s)
-                .await)["passed"],
-            false
-        );
-    }
-    status(&f.form(&start2, &s, &[]).await, 403);
-    // Time limit: a started attempt can not be answered after its minutes.
-    let sid3 = subjects[2]["id"].as_str().unwrap();
-    let x3 = ok(&f
-        .get(&format!("/trainings/exams/index/subject:{sid3}.json"), &s)
-        .await)["exams"][0]["TrainingSubjectExam"]
-        .clone();
-    let a3 = ok(&f
-        .form(
-            &format!(
-                "/trainings/exams/start/{eid}/{}.json",
-                x3["id"].as_str().unwrap()
-            ),
-            &s,
-            &[],
-        )
-        .await)["attempt_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let d3 = ok(&f.get(&format!("/trainings/exams/do/{a3}.json"), &s).await).clone();
-    f.advance("2h").await;
-    let q = &d3["questions"][0];
-    status(
-        &f.form(
+        f.form(
             "/trainings/exams/answer.json",
             &s,
             &[
@@ -1040,25 +918,94 @@ async fn exam_lifecycle() {
                     "attemptDetailId",
                     q["ExamAttemptDetail"]["id"].as_str().unwrap(),
                 ),
-                (
-                    "questionOptionId",
-                    q["TrainingQuestion"]["TrainingQuestionOption"][0]["id"]
-                        .as_str()
-                        .unwrap(),
-                ),
+                ("questionOptionId", right["id"].as_str().unwrap()),
             ],
+            200,
         )
-        .await,
-        403,
-    );
-    status(
-        &f.get(
-            &format!("/trainings/exams/do/{a3}.json"),
-            &f.who("student_2fa"),
+        .await;
+    }
+    let fin = f
+        .get(&format!("/trainings/exams/finish/{att2}.json"), &s, 200)
+        .await;
+    assert_eq!(fin["passed"], true);
+    assert_eq!(fin["score"], 100);
+    f.form(&start, &s, &[], 403).await;
+    let p = f.get(&start, &s, 200).await;
+    assert_eq!(p["passed"], true);
+    assert_eq!(p["attempts"].as_array().unwrap().len(), 2);
+    assert_eq!(p["remainingAttempts"], 1);
+    // Exhausting attempts on another subject's exam.
+    let sid2 = subjects[1]["id"].as_str().unwrap();
+    let x2 = f
+        .get(
+            &format!("/trainings/exams/index/subject:{sid2}.json"),
+            &s,
+            200,
         )
-        .await,
+        .await["exams"][0]["TrainingSubjectExam"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let start2 = format!("/trainings/exams/start/{eid}/{x2}.json");
+    for _ in 0..3 {
+        let a = f.form(&start2, &s, &[], 200).await["attempt_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            f.get(&format!("/trainings/exams/finish/{a}.json"), &s, 200)
+                .await["passed"],
+            false
+        );
+    }
+    f.form(&start2, &s, &[], 403).await;
+    // Time limit: a started attempt can not be answered after its minutes.
+    let sid3 = subjects[2]["id"].as_str().unwrap();
+    let x3 = f
+        .get(
+            &format!("/trainings/exams/index/subject:{sid3}.json"),
+            &s,
+            200,
+        )
+        .await["exams"][0]["TrainingSubjectExam"]
+        .clone();
+    let a3 = f
+        .form(
+            &format!(
+                "/trainings/exams/start/{eid}/{}.json",
+                x3["id"].as_str().unwrap()
+            ),
+            &s,
+            &[],
+            200,
+        )
+        .await["attempt_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let attempt3 = format!("/trainings/exams/do/{a3}.json");
+    let d3 = f.get(&attempt3, &s, 200).await;
+    f.advance("2h").await;
+    let q = &d3["questions"][0];
+    f.form(
+        "/trainings/exams/answer.json",
+        &s,
+        &[
+            (
+                "attemptDetailId",
+                q["ExamAttemptDetail"]["id"].as_str().unwrap(),
+            ),
+            (
+                "questionOptionId",
+                q["TrainingQuestion"]["TrainingQuestionOption"][0]["id"]
+                    .as_str()
+                    .unwrap(),
+            ),
+        ],
         403,
-    );
+    )
+    .await;
+    f.get(&attempt3, &f.who("student_2fa"), 403).await;
     f.sb.shutdown().await;
 }
 
@@ -1070,14 +1017,13 @@ async fn classes_attendance_signing_and_evaluation() {
     let m = f.who("manager");
     let t = first_enrollment(&f, &s, |t| t["theory"] == true && t["type"] == "ONSITE").await;
     let eid = t["enrollment_id"].as_str().unwrap();
-    let v = ok(&f
-        .get(&format!("/trainings/trainings/view/{eid}.json"), &s)
-        .await)
-    .clone();
+    let v = f
+        .get(&format!("/trainings/trainings/view/{eid}.json"), &s, 200)
+        .await;
     let subj = &v["training"]["Training"]["TrainingSubject"][0];
     let sid = subj["id"].as_str().unwrap();
     let lid = subj["TrainingSubjectLesson"][0]["id"].as_str().unwrap();
-    let locs = ok(&f.get("/trainings/locations.json", &s).await).clone();
+    let locs = f.get("/trainings/locations.json", &s, 200).await;
     let loc = locs["locations"][0]["TrainingLocation"]["id"]
         .as_str()
         .unwrap()
@@ -1093,43 +1039,29 @@ async fn classes_attendance_signing_and_evaluation() {
         ("notify", "1"),
         ("students", s.uid.as_str()),
     ];
-    status(
-        &f.form("/manager/trainings/onsite/class.json", &s, &form)
-            .await,
-        403,
-    );
+    f.form("/manager/trainings/onsite/class.json", &s, &form, 403)
+        .await;
     for drop in ["training_subject_id", "start", "teacher_id", "students"] {
         let partial: Vec<(&str, &str)> = form.iter().copied().filter(|(k, _)| *k != drop).collect();
-        status(
-            &f.form("/manager/trainings/onsite/class.json", &m, &partial)
-                .await,
-            400,
-        );
+        f.form("/manager/trainings/onsite/class.json", &m, &partial, 400)
+            .await;
     }
     let mut bad = form;
     bad[2] = ("start", "someday");
-    status(
-        &f.form("/manager/trainings/onsite/class.json", &m, &bad)
-            .await,
-        400,
-    );
+    f.form("/manager/trainings/onsite/class.json", &m, &bad, 400)
+        .await;
     let mut bad = form;
     bad[7] = ("students", "1");
-    status(
-        &f.form("/manager/trainings/onsite/class.json", &m, &bad)
-            .await,
-        400,
-    );
-    let c = ok(&f
-        .form("/manager/trainings/onsite/class.json", &m, &form)
-        .await)
-    .clone();
+    f.form("/manager/trainings/onsite/class.json", &m, &bad, 400)
+        .await;
+    let c = f
+        .form("/manager/trainings/onsite/class.json", &m, &form, 200)
+        .await;
     let cid = c["id"].as_str().unwrap().to_string();
+    let class = format!("/trainings/onsite/class/{cid}.json");
+    let delete = format!("/manager/trainings/onsite/delete_class/{cid}/true.json");
     // View: roster, teacher; a stranger is refused.
-    let cv = ok(&f
-        .get(&format!("/trainings/onsite/class/{cid}.json"), &s)
-        .await)
-    .clone();
+    let cv = f.get(&class, &s, 200).await;
     assert_eq!(cv["class"]["LessonClass"]["teacher_id"], i.uid.as_str());
     assert_eq!(
         cv["class"]["LessonClass"]["training_subject_lesson_id"],
@@ -1139,91 +1071,55 @@ async fn classes_attendance_signing_and_evaluation() {
         cv["class"]["LessonClass"]["datetime"],
         "2026-03-02 08:00:00"
     );
-    status(
-        &f.get(
-            &format!("/trainings/onsite/class/{cid}.json"),
-            &f.who("student_2fa"),
-        )
-        .await,
-        403,
-    );
+    f.get(&class, &f.who("student_2fa"), 403).await;
     // Attendance by the teacher.
     let att_key = format!("data[attendance][{}][value]", s.uid);
-    status(
-        &f.form(
-            "/trainings/onsite/store_attendance.json",
-            &s,
-            &[("data[class_id]", &cid), (&att_key, "1")],
-        )
-        .await,
-        403,
-    );
-    status(
-        &f.form(
-            "/trainings/onsite/store_attendance.json",
-            &i,
-            &[("data[class_id]", &cid)],
-        )
-        .await,
-        400,
-    );
-    let sa = ok(&f
-        .form(
-            "/trainings/onsite/store_attendance.json",
-            &i,
-            &[("data[class_id]", &cid), (&att_key, "1")],
-        )
-        .await)
-    .clone();
+    let store_attendance = "/trainings/onsite/store_attendance.json";
+    let present = [("data[class_id]", cid.as_str()), (att_key.as_str(), "1")];
+    f.form(store_attendance, &s, &present, 403).await;
+    f.form(store_attendance, &i, &present[..1], 400).await;
+    let sa = f.form(store_attendance, &i, &present, 200).await;
     let row = &sa["attendances"][0]["TrainingSubjectAttendance"];
     assert_eq!(row["value"], true);
     let row_id = row["id"].as_str().unwrap().to_string();
     // Keyed by the attendance row id works too.
     let k2 = format!("data[attendance][{row_id}][value]");
-    ok(&f
-        .form(
-            "/trainings/onsite/store_attendance.json",
-            &i,
-            &[("data[class_id]", &cid), (&k2, "1")],
-        )
-        .await);
+    f.form(store_attendance, &i, &[present[0], (&k2, "1")], 200)
+        .await;
     // Evaluation.
-    let ev = ok(&f
+    let ev = f
         .get(
             &format!(
                 "/trainings/onsite/get_student_evaluation/{cid}/{}.json",
                 s.uid
             ),
             &i,
+            200,
         )
-        .await)
-    .clone();
+        .await;
     assert_eq!(
         ev["attendanceRecord"]["TrainingSubjectAttendance"]["id"],
         row_id.as_str()
     );
-    status(
-        &f.get(
-            &format!("/trainings/onsite/get_student_evaluation/{cid}/abc.json"),
-            &i,
-        )
-        .await,
+    f.get(
+        &format!("/trainings/onsite/get_student_evaluation/{cid}/abc.json"),
+        &i,
         400,
-    );
-    status(
-        &f.get(
-            &format!(
-                "/trainings/onsite/get_student_evaluation/nope/{}.json",
-                s.uid
-            ),
-            &i,
-        )
-        .await,
+    )
+    .await;
+    f.get(
+        &format!(
+            "/trainings/onsite/get_student_evaluation/nope/{}.json",
+            s.uid
+        ),
+        &i,
         404,
-    );
-    let se = ok(&f
+    )
+    .await;
+    let save_evaluation = "/trainings/onsite/save_student_evaluation.json";
+    let se = f
         .form(
-            "/trainings/onsite/save_student_evaluation.json",
+            save_evaluation,
             &i,
             &[
                 ("class_id", &cid),
@@ -1232,136 +1128,54 @@ async fn classes_attendance_signing_and_evaluation() {
                 ("measures", "More charts"),
                 ("objectives", "STD"),
             ],
+            200,
         )
-        .await)
-    .clone();
+        .await;
     assert_eq!(se["updateData"]["remarks"], "Good");
     assert_eq!(se["updateData"]["value"], 1);
-    status(
-        &f.form(
-            "/trainings/onsite/save_student_evaluation.json",
-            &i,
-            &[("class_id", &cid)],
-        )
-        .await,
-        400,
-    );
-    status(
-        &f.form(
-            "/trainings/onsite/save_student_evaluation.json",
-            &s,
-            &[("class_id", &cid), ("student_id", &s.uid)],
-        )
-        .await,
+    f.form(save_evaluation, &i, &[("class_id", &cid)], 400)
+        .await;
+    f.form(
+        save_evaluation,
+        &s,
+        &[("class_id", &cid), ("student_id", &s.uid)],
         403,
-    );
+    )
+    .await;
     // Signing: teacher only, with the teacher's own password.
-    status(
-        &f.form(
-            "/trainings/onsite/sign_class.json",
-            &i,
-            &[("classId", &cid)],
-        )
-        .await,
-        400,
-    );
-    status(
-        &f.form(
-            "/trainings/onsite/sign_class.json",
-            &i,
-            &[("classId", &cid), ("password", "wrong")],
-        )
-        .await,
-        403,
-    );
-    status(
-        &f.form(
-            "/trainings/onsite/sign_class.json",
-            &m,
-            &[("classId", &cid), ("password", &m.password)],
-        )
-        .await,
-        403,
-    );
-    status(
-        &f.form(
-            "/trainings/onsite/sign_class.json",
-            &s,
-            &[("classId", &cid), ("password", &s.password)],
-        )
-        .await,
-        403,
-    );
-    let sg = ok(&f
-        .form(
-            "/trainings/onsite/sign_class.json",
-            &i,
-            &[("classId", &cid), ("password", &i.password)],
-        )
-        .await)
-    .clone();
+    f.sign_class("sign_class", &i, &cid, None, 400).await;
+    f.sign_class("sign_class", &i, &cid, Some("wrong"), 403)
+        .await;
+    f.sign_class("sign_class", &m, &cid, Some(&m.password), 403)
+        .await;
+    f.sign_class("sign_class", &s, &cid, Some(&s.password), 403)
+        .await;
+    let sg = f
+        .sign_class("sign_class", &i, &cid, Some(&i.password), 200)
+        .await;
     assert_eq!(sg["result"], true);
     assert_eq!(
-        ok(&f
-            .form(
-                "/trainings/onsite/sign_class.json",
-                &i,
-                &[("classId", &cid), ("password", &i.password)]
-            )
-            .await)["result"],
+        f.sign_class("sign_class", &i, &cid, Some(&i.password), 200)
+            .await["result"],
         false
     );
-    let cv = ok(&f
-        .get(&format!("/trainings/onsite/class/{cid}.json"), &i)
-        .await)
-    .clone();
+    let cv = f.get(&class, &i, 200).await;
     assert_eq!(cv["class"]["LessonClass"]["status"], "closed");
     // A signed class is frozen.
-    status(
-        &f.form(
-            "/trainings/onsite/store_attendance.json",
-            &i,
-            &[("data[class_id]", &cid), (&att_key, "0")],
-        )
-        .await,
-        400,
-    );
-    status(
-        &f.get(
-            &format!("/manager/trainings/onsite/delete_class/{cid}/true.json"),
-            &m,
-        )
-        .await,
-        400,
-    );
+    let absent = [present[0], (&att_key, "0")];
+    f.form(store_attendance, &i, &absent, 400).await;
+    f.get(&delete, &m, 400).await;
     // Unsign needs the password as well.
-    status(
-        &f.form(
-            "/trainings/onsite/unsign_class.json",
-            &i,
-            &[("classId", &cid), ("password", "wrong")],
-        )
-        .await,
-        403,
-    );
+    f.sign_class("unsign_class", &i, &cid, Some("wrong"), 403)
+        .await;
     assert_eq!(
-        ok(&f
-            .form(
-                "/trainings/onsite/unsign_class.json",
-                &i,
-                &[("classId", &cid), ("password", &i.password)]
-            )
-            .await)["result"],
+        f.sign_class("unsign_class", &i, &cid, Some(&i.password), 200)
+            .await["result"],
         true
     );
     assert_eq!(
-        ok(&f
-            .form(
-                "/trainings/onsite/unsign_class.json",
-                &i,
-                &[("classId", &cid), ("password", &i.password)]
-            )
-            .await)["result"],
+        f.sign_class("unsign_class", &i, &cid, Some(&i.password), 200)
+            .await["result"],
         false
     );
     // Update (id) then delete.
@@ -1369,54 +1183,45 @@ async fn classes_attendance_signing_and_evaluation() {
     upd.push(("id", &cid));
     upd[2] = ("start", "2026-03-09T10:00:00Z");
     assert_eq!(
-        ok(&f
-            .form("/manager/trainings/onsite/class.json", &m, &upd)
-            .await)["id"],
+        f.form("/manager/trainings/onsite/class.json", &m, &upd, 200)
+            .await["id"],
         cid.as_str()
     );
-    let cv = ok(&f
-        .get(&format!("/trainings/onsite/class/{cid}.json"), &i)
-        .await)
-    .clone();
+    let cv = f.get(&class, &i, 200).await;
     assert_eq!(
         cv["class"]["LessonClass"]["datetime"],
         "2026-03-09 10:00:00"
     );
     assert_eq!(cv["class"]["LessonClass"]["status"], "scheduled");
     // Calendar and location view show it.
-    let cal = ok(&f.get("/trainings/trainings/calendar.json?start=2026-03-09&end=2026-03-09&timeZone=Europe/Madrid", &s).await).clone();
+    let cal = f.get("/trainings/trainings/calendar.json?start=2026-03-09&end=2026-03-09&timeZone=Europe/Madrid", &s, 200).await;
     assert!(cal
         .as_array()
         .unwrap()
         .iter()
         .any(|e| e["id"] == cid.as_str()));
-    status(
-        &f.get(
-            "/trainings/trainings/calendar.json?start=2026-03-09&end=2026-03-09",
-            &s,
-        )
-        .await,
+    f.get(
+        "/trainings/trainings/calendar.json?start=2026-03-09&end=2026-03-09",
+        &s,
         400,
-    );
-    status(
-        &f.get(
-            "/trainings/trainings/calendar.json?start=x&end=2026-03-09&timeZone=UTC",
-            &s,
-        )
-        .await,
+    )
+    .await;
+    f.get(
+        "/trainings/trainings/calendar.json?start=x&end=2026-03-09&timeZone=UTC",
+        &s,
         400,
-    );
-    let lv = ok(&f
-        .get(&format!("/trainings/locations/view/{loc}.json"), &s)
-        .await)
-    .clone();
+    )
+    .await;
+    let lv = f
+        .get(&format!("/trainings/locations/view/{loc}.json"), &s, 200)
+        .await;
     assert!(lv["classes"]
         .as_array()
         .unwrap()
         .iter()
         .any(|c| c["LessonClass"]["id"] == cid.as_str()));
     // Teaching report counts the class.
-    let tr = ok(&f
+    let tr = f
         .form(
             "/manager/trainings/trainings/teaching_report.json",
             &m,
@@ -1425,53 +1230,30 @@ async fn classes_attendance_signing_and_evaluation() {
                 ("from", "2026-03-01"),
                 ("to", "2026-03-31"),
             ],
+            200,
         )
-        .await)
-    .clone();
+        .await;
     assert!(tr["report"]
         .as_array()
         .unwrap()
         .iter()
         .any(|r| r["teacher"]["id"] == i.uid.as_str()));
-    status(
-        &f.form(
-            "/manager/trainings/trainings/teaching_report.json",
-            &m,
-            &[("training", "x")],
-        )
-        .await,
+    f.form(
+        "/manager/trainings/trainings/teaching_report.json",
+        &m,
+        &[("training", "x")],
         400,
-    );
-    status(
-        &f.get(
-            &format!("/manager/trainings/onsite/delete_class/{cid}/false.json"),
-            &m,
-        )
-        .await,
+    )
+    .await;
+    f.get(
+        &format!("/manager/trainings/onsite/delete_class/{cid}/false.json"),
+        &m,
         400,
-    );
-    status(
-        &f.get(
-            &format!("/manager/trainings/onsite/delete_class/{cid}/true.json"),
-            &i,
-        )
-        .await,
-        403,
-    );
-    assert_eq!(
-        ok(&f
-            .get(
-                &format!("/manager/trainings/onsite/delete_class/{cid}/true.json"),
-                &m
-            )
-            .await)["result"],
-        true
-    );
-    status(
-        &f.get(&format!("/trainings/onsite/class/{cid}.json"), &i)
-            .await,
-        404,
-    );
+    )
+    .await;
+    f.get(&delete, &i, 403).await;
+    assert_eq!(f.get(&delete, &m, 200).await["result"], true);
+    f.get(&class, &i, 404).await;
     f.sb.shutdown().await;
 }
 
@@ -1481,7 +1263,7 @@ async fn enrolment_rules() {
     let m = f.who("manager");
     let s = f.who("student");
     let z = f.who("student_2fa");
-    let trainings = ok(&f.get("/manager/trainings.json", &m).await).clone();
+    let trainings = f.get("/manager/trainings.json", &m, 200).await;
     let rows = trainings["trainings"].as_array().unwrap();
     let distance = rows
         .iter()
@@ -1492,58 +1274,52 @@ async fn enrolment_rules() {
         .to_string();
     let path = "/manager/trainings/students/enroll.json";
     // Errors.
-    status(&f.get(path, &m).await, 400);
-    status(&f.form(path, &m, &[]).await, 400);
-    status(&f.form(path, &m, &[("students[]", &s.uid)]).await, 400);
-    status(
-        &f.form(
-            path,
-            &m,
-            &[("training_id", &distance), ("students", &s.uid)],
-        )
-        .await,
+    f.get(path, &m, 400).await;
+    f.form(path, &m, &[], 400).await;
+    f.form(path, &m, &[("students[]", &s.uid)], 400).await;
+    f.form(
+        path,
+        &m,
+        &[("training_id", &distance), ("students", &s.uid)],
         400,
-    );
-    status(
-        &f.json(
-            path,
-            &m,
-            json!({"training_id": distance, "students": s.uid}),
-        )
-        .await,
+    )
+    .await;
+    f.json(
+        path,
+        &m,
+        json!({"training_id": distance, "students": s.uid}),
         400,
-    );
-    status(
-        &f.json(path, &m, json!({"training_id": distance, "students": []}))
-            .await,
+    )
+    .await;
+    f.json(
+        path,
+        &m,
+        json!({"training_id": distance, "students": []}),
         404,
-    );
-    status(
-        &f.json(
-            path,
-            &m,
-            json!({"training_id": "nope", "students": [s.uid]}),
-        )
-        .await,
+    )
+    .await;
+    f.json(
+        path,
+        &m,
+        json!({"training_id": "nope", "students": [s.uid]}),
         404,
-    );
-    status(
-        &f.json(
-            path,
-            &s,
-            json!({"training_id": distance, "students": [s.uid]}),
-        )
-        .await,
+    )
+    .await;
+    f.json(
+        path,
+        &s,
+        json!({"training_id": distance, "students": [s.uid]}),
         403,
-    );
+    )
+    .await;
     // Already enrolled (not finished): skipped. Finished: re-take gets a fresh enrolment.
-    let r = ok(&f.json(path, &m, json!({"training_id": distance, "students": [s.uid, z.uid], "supervisor_id": f.who("instructor").uid, "finish_before": 1_790_000_000})).await).clone();
+    let r = f.json(path, &m, json!({"training_id": distance, "students": [s.uid, z.uid], "supervisor_id": f.who("instructor").uid, "finish_before": 1_790_000_000}), 200).await;
     let res = r["results"].as_object().unwrap();
     assert!(!res.contains_key(&s.uid), "already enrolled is skipped");
     let fresh = &res[&z.uid]["TrainingsUser"];
     assert_eq!(fresh["finish_before"], 1_790_000_000);
     assert_eq!(fresh["user_id"], z.uid.as_str());
-    let zv = ok(&f.get("/trainings.json", &z).await).clone();
+    let zv = f.get("/trainings.json", &z, 200).await;
     let zd: Vec<&Value> = zv["trainings"]
         .as_array()
         .unwrap()
@@ -1552,23 +1328,24 @@ async fn enrolment_rules() {
         .collect();
     assert_eq!(zd.len(), 2, "the finished enrolment and the re-take");
     // Again: now both skipped.
-    let r = ok(&f
+    let r = f
         .json(
             path,
             &m,
             json!({"training_id": distance, "students": [s.uid, z.uid]}),
+            200,
         )
-        .await)
-    .clone();
+        .await;
     assert_eq!(r["results"], json!({}));
     // Pilot group expansion (non-numeric id), skipping members already enrolled.
-    let created = ok(&f
+    let created = f
         .form(
             "/manager/trainings/trainings/create.json",
             &m,
             &[("name", "Group course"), ("type", "ONSITE")],
+            200,
         )
-        .await)["id"]
+        .await["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -1594,14 +1371,14 @@ async fn enrolment_rules() {
         .map(|x| x.to_string())
         .collect();
     let first = members[0].clone();
-    ok(&f
-        .form(
-            path,
-            &m,
-            &[("training_id", &created), ("students[]", &first)],
-        )
-        .await);
-    let r = ok(&f
+    f.form(
+        path,
+        &m,
+        &[("training_id", &created), ("students[]", &first)],
+        200,
+    )
+    .await;
+    let r = f
         .form(
             path,
             &m,
@@ -1609,9 +1386,9 @@ async fn enrolment_rules() {
                 ("training_id", &created),
                 ("students[0]", group["id"].as_str().unwrap()),
             ],
+            200,
         )
-        .await)
-    .clone();
+        .await;
     let res = r["results"].as_object().unwrap();
     assert!(!res.contains_key(&first));
     let active_members = members.len() - 1;
@@ -1620,62 +1397,65 @@ async fn enrolment_rules() {
         assert!(members.contains(k));
     }
     // Students list filters.
-    let all = ok(&f.get(&format!("/manager/trainings/students/list/training:{created}/finished:/group:/pilot_group:/username:.json"), &m).await).clone();
+    let all = f.get(&format!("/manager/trainings/students/list/training:{created}/finished:/group:/pilot_group:/username:.json"), &m, 200).await;
     let enrolled = res.values().filter(|v| v.is_object()).count();
     assert!(res.values().all(|v| v.is_object() || *v == json!(false)));
     assert_eq!(all["students"].as_array().unwrap().len(), enrolled + 1);
-    let one = ok(&f.get(&format!("/manager/trainings/students/list/training:/finished:1/group:/pilot_group:/username:{}.json", z.email), &m).await).clone();
+    let one = f.get(&format!("/manager/trainings/students/list/training:/finished:1/group:/pilot_group:/username:{}.json", z.email), &m, 200).await;
     assert!(one["students"]
         .as_array()
         .unwrap()
         .iter()
         .all(|x| x["TrainingsUser"]["finished"] == true && x["User"]["id"] == z.uid.as_str()));
     assert!(!one["students"].as_array().unwrap().is_empty());
-    let pg = ok(&f.get(&format!("/manager/trainings/students/list/training:/finished:/group:200/pilot_group:{}/username:.json", group["id"].as_str().unwrap()), &m).await).clone();
+    let pg = f.get(&format!("/manager/trainings/students/list/training:/finished:/group:200/pilot_group:{}/username:.json", group["id"].as_str().unwrap()), &m, 200).await;
     assert!(pg["students"]
         .as_array()
         .unwrap()
         .iter()
         .all(|x| members.contains(&x["User"]["id"].as_str().unwrap().to_string())));
-    status(
-        &f.get("/manager/trainings/students/list/finished:maybe.json", &m)
-            .await,
+    f.get(
+        "/manager/trainings/students/list/finished:maybe.json",
+        &m,
         400,
-    );
-    status(
-        &f.get("/manager/trainings/students/list/pilot_group:nope.json", &m)
-            .await,
+    )
+    .await;
+    f.get(
+        "/manager/trainings/students/list/pilot_group:nope.json",
+        &m,
         404,
-    );
+    )
+    .await;
     // Notes.
     let eid = res.values().find(|v| v.is_object()).unwrap()["TrainingsUser"]["id"]
         .as_str()
         .unwrap()
         .to_string();
     assert_eq!(
-        ok(&f
-            .form(
-                "/manager/trainings/students/notes.json",
-                &m,
-                &[("id", &eid), ("notes", "Keen")]
-            )
-            .await)["result"],
-        true
-    );
-    let sv = ok(&f
-        .get(&format!("/manager/trainings/students/view/{eid}.json"), &m)
-        .await)
-    .clone();
-    assert_eq!(sv["training"]["TrainingsUser"]["notes"], "Keen");
-    status(
-        &f.form(
+        f.form(
             "/manager/trainings/students/notes.json",
             &m,
-            &[("notes", "x")],
+            &[("id", &eid), ("notes", "Keen")],
+            200
         )
-        .await,
-        400,
+        .await["result"],
+        true
     );
+    let sv = f
+        .get(
+            &format!("/manager/trainings/students/view/{eid}.json"),
+            &m,
+            200,
+        )
+        .await;
+    assert_eq!(sv["training"]["TrainingsUser"]["notes"], "Keen");
+    f.form(
+        "/manager/trainings/students/notes.json",
+        &m,
+        &[("notes", "x")],
+        400,
+    )
+    .await;
     f.sb.shutdown().await;
 }
 
@@ -1684,7 +1464,7 @@ async fn missions_debrief_signing() {
     let f = Fl::new().await;
     let s = f.who("student");
     let z = f.who("student_2fa");
-    let un = ok(&f.get("/trainings/missions/unsigned.json", &s).await).clone();
+    let un = f.get("/trainings/missions/unsigned.json", &s, 200).await;
     let list = un["missions"].as_array().unwrap().clone();
     assert!(!list.is_empty(), "recent flights await a debrief signature");
     for m in &list {
@@ -1701,60 +1481,21 @@ async fn missions_debrief_signing() {
         .as_str()
         .unwrap()
         .to_string();
-    let p = "/trainings/missions/sign.json";
-    status(
-        &f.form(p, &s, &[("user_training_flight_id", &id)]).await,
-        400,
-    );
-    status(&f.form(p, &s, &[("pass", &s.password)]).await, 400);
-    status(
-        &f.form(
-            p,
-            &s,
-            &[("user_training_flight_id", "nope"), ("pass", &s.password)],
-        )
-        .await,
-        404,
-    );
-    status(
-        &f.form(
-            p,
-            &s,
-            &[("user_training_flight_id", &id), ("pass", "wrong")],
-        )
-        .await,
-        403,
-    );
-    status(
-        &f.form(
-            p,
-            &z,
-            &[("user_training_flight_id", &id), ("pass", &z.password)],
-        )
-        .await,
-        403,
-    );
+    f.sign_mission(&s, Some(&id), None, 400).await;
+    f.sign_mission(&s, None, Some(&s.password), 400).await;
+    f.sign_mission(&s, Some("nope"), Some(&s.password), 404)
+        .await;
+    f.sign_mission(&s, Some(&id), Some("wrong"), 403).await;
+    f.sign_mission(&z, Some(&id), Some(&z.password), 403).await;
     assert_eq!(
-        ok(&f
-            .form(
-                p,
-                &s,
-                &[("user_training_flight_id", &id), ("pass", &s.password)]
-            )
-            .await)["update"],
+        f.sign_mission(&s, Some(&id), Some(&s.password), 200).await["update"],
         true
     );
     assert_eq!(
-        ok(&f
-            .form(
-                p,
-                &s,
-                &[("user_training_flight_id", &id), ("pass", &s.password)]
-            )
-            .await)["update"],
+        f.sign_mission(&s, Some(&id), Some(&s.password), 200).await["update"],
         false
     );
-    let un2 = ok(&f.get("/trainings/missions/unsigned.json", &s).await).clone();
+    let un2 = f.get("/trainings/missions/unsigned.json", &s, 200).await;
     assert_eq!(un2["missions"].as_array().unwrap().len(), list.len() - 1);
     // Missions of a training past its dates and of an archived one can not be signed.
     let truth: Value =
@@ -1766,7 +1507,7 @@ async fn missions_debrief_signing() {
             .await
             .unwrap();
     let _ = truth;
-    let v = ok(&f.get("/trainings.json", &s).await).clone();
+    let v = f.get("/trainings.json", &s, 200).await;
     for name in [
         "Mountain Flying Course",
         "Aerobatics Introduction (archived)",
@@ -1778,22 +1519,13 @@ async fn missions_debrief_signing() {
             .find(|t| t["Training"]["name"] == name)
             .unwrap();
         let eid = t["Training"]["enrollment_id"].as_str().unwrap();
-        let tv = ok(&f
-            .get(&format!("/trainings/trainings/view/{eid}.json"), &s)
-            .await)
-        .clone();
+        let tv = f
+            .get(&format!("/trainings/trainings/view/{eid}.json"), &s, 200)
+            .await;
         let m = &tv["performedFlightTrainings"][0]["UserTrainingFlight"];
         assert_eq!(m["debriefing_signature"], Value::Null);
         let mid = m["id"].as_str().unwrap();
-        status(
-            &f.form(
-                p,
-                &s,
-                &[("user_training_flight_id", mid), ("pass", &s.password)],
-            )
-            .await,
-            403,
-        );
+        f.sign_mission(&s, Some(mid), Some(&s.password), 403).await;
     }
     // The missions are the student's real flights (also served by the other providers).
     let flights: Value =
@@ -1858,7 +1590,7 @@ async fn certificate_locations_and_misc() {
     let m = f.who("manager");
     let s = f.who("student");
     let z = f.who("student_2fa");
-    let zt = ok(&f.get("/trainings.json", &z).await).clone();
+    let zt = f.get("/trainings.json", &z, 200).await;
     let fin = zt["trainings"]
         .as_array()
         .unwrap()
@@ -1866,107 +1598,52 @@ async fn certificate_locations_and_misc() {
         .find(|t| t["Training"]["finished"] == true)
         .unwrap();
     let fid = fin["Training"]["enrollment_id"].as_str().unwrap();
+    let cert = format!("/trainings/trainings/certificate/{fid}.json");
     assert!(fin["Training"]["finish_date"].as_i64().unwrap() > 0);
-    let c = ok(&f
-        .get(&format!("/trainings/trainings/certificate/{fid}.json"), &z)
-        .await)
-    .clone();
+    let c = f.get(&cert, &z, 200).await;
     assert_eq!(c["certificate"]["TrainingsUser"]["finished"], true);
-    ok(&f
-        .get(&format!("/trainings/trainings/certificate/{fid}.json"), &m)
-        .await);
-    status(
-        &f.get(&format!("/trainings/trainings/certificate/{fid}.json"), &s)
-            .await,
-        403,
-    );
-    let st = ok(&f.get("/trainings.json", &s).await).clone();
+    f.get(&cert, &m, 200).await;
+    f.get(&cert, &s, 403).await;
+    let st = f.get("/trainings.json", &s, 200).await;
     let open = st["trainings"][0]["Training"]["enrollment_id"]
         .as_str()
         .unwrap();
     assert_eq!(
-        status(
-            &f.get(&format!("/trainings/trainings/certificate/{open}.json"), &s)
-                .await,
+        f.get(
+            &format!("/trainings/trainings/certificate/{open}.json"),
+            &s,
             404
-        )["message"],
+        )
+        .await["message"],
         "Training not finished yet"
     );
     // Locations.
-    status(
-        &f.form(
-            "/manager/trainings/locations/edit.json",
-            &m,
-            &[("name", "Hangar 2")],
-        )
-        .await,
-        400,
-    );
-    status(
-        &f.form(
-            "/manager/trainings/locations/edit.json",
-            &s,
-            &[
-                ("name", "Hangar 2"),
-                ("type", "HANGAR"),
-                ("country_id", "US"),
-                ("timezone_id", "UTC"),
-            ],
-        )
-        .await,
-        403,
-    );
-    let l = ok(&f
-        .form(
-            "/manager/trainings/locations/edit.json",
-            &m,
-            &[
-                ("name", "Hangar 2"),
-                ("type", "HANGAR"),
-                ("country_id", "US"),
-                ("timezone_id", "UTC"),
-                ("phone", "123"),
-            ],
-        )
-        .await)
-    .clone();
+    let edit = "/manager/trainings/locations/edit.json";
+    let hangar = [
+        ("name", "Hangar 2"),
+        ("type", "HANGAR"),
+        ("country_id", "US"),
+        ("timezone_id", "UTC"),
+    ];
+    f.form(edit, &m, &hangar[..1], 400).await;
+    f.form(edit, &s, &hangar, 403).await;
+    let l = f
+        .form(edit, &m, &[&hangar[..], &[("phone", "123")]].concat(), 200)
+        .await;
     let lid = l["id"].as_str().unwrap().to_string();
-    ok(&f
-        .form(
-            "/manager/trainings/locations/edit.json",
-            &m,
-            &[
-                ("id", &lid),
-                ("name", "Hangar Two"),
-                ("type", "HANGAR"),
-                ("country_id", "US"),
-                ("timezone_id", "UTC"),
-            ],
-        )
-        .await);
-    let lv = ok(&f
-        .get(&format!("/trainings/locations/view/{lid}.json"), &s)
-        .await)
-    .clone();
+    let renamed = [("id", lid.as_str()), ("name", "Hangar Two")];
+    f.form(edit, &m, &[&renamed[..], &hangar[1..]].concat(), 200)
+        .await;
+    let lv = f
+        .get(&format!("/trainings/locations/view/{lid}.json"), &s, 200)
+        .await;
     assert_eq!(lv["location"]["TrainingLocation"]["name"], "Hangar Two");
     assert_eq!(lv["location"]["TrainingLocation"]["phone"], "123");
-    status(
-        &f.form(
-            "/manager/trainings/locations/edit.json",
-            &m,
-            &[
-                ("id", "nope"),
-                ("name", "x"),
-                ("type", "x"),
-                ("country_id", "US"),
-                ("timezone_id", "UTC"),
-            ],
-        )
-        .await,
-        404,
-    );
-    status(&f.get("/trainings/locations/view/nope.json", &s).await, 404);
-    let all = ok(&f.get("/trainings/locations.json", &s).await).clone();
+    let unknown = [("id", "nope"), ("name", "x"), ("type", "x")];
+    f.form(edit, &m, &[&unknown[..], &hangar[2..]].concat(), 404)
+        .await;
+    f.get("/trainings/locations/view/nope.json", &s, 404).await;
+    let all = f.get("/trainings/locations.json", &s, 200).await;
     assert!(all["locations"].as_array().unwrap().len() >= 4);
     f.sb.shutdown().await;
 }
@@ -2035,21 +1712,15 @@ async fn same_seed_and_pinned_now_are_byte_identical() {
 
 #[tokio::test]
 async fn faults_use_the_message_envelope() {
-    let f = Fl::with(SandboxConfig {
-        faults: FaultSpec::parse("flylogs:expired=1").unwrap(),
-        ..cfg()
-    })
-    .await;
+    let f = Fl::with("flylogs:expired=1").await;
     let s = f.who("student");
-    status(&f.get("/trainings.json", &s).await, 401);
+    f.get("/trainings.json", &s, 401).await;
     f.sb.shutdown().await;
-    let f = Fl::with(SandboxConfig {
-        faults: FaultSpec::parse("flylogs:5xx=1").unwrap(),
-        ..cfg()
-    })
-    .await;
+    let f = Fl::with("flylogs:5xx=1").await;
     let s = f.who("student");
-    let r = f.get("/trainings.json", &s).await;
+    let r = f
+        .req("GET", "/trainings.json", Some(&s.token), Body::None)
+        .await;
     assert!(r.0 >= 500 && r.1["message"].is_string());
     f.sb.shutdown().await;
 }
@@ -2093,7 +1764,7 @@ async fn malformed_requests_get_json_errors() {
 async fn world_changes_reach_flylogs() {
     let f = Fl::new().await;
     let s = f.who("student");
-    let n = ok(&f.get("/trainings/missions/unsigned.json", &s).await)["missions"]
+    let n = f.get("/trainings/missions/unsigned.json", &s, 200).await["missions"]
         .as_array()
         .unwrap()
         .len();
@@ -2143,7 +1814,7 @@ async fn world_changes_reach_flylogs() {
     } else {
         created["record"].clone()
     };
-    let un = ok(&f.get("/trainings/missions/unsigned.json", &s).await).clone();
+    let un = f.get("/trainings/missions/unsigned.json", &s, 200).await;
     let list = un["missions"].as_array().unwrap();
     assert_eq!(list.len(), n + 1);
     assert!(list
@@ -2155,7 +1826,7 @@ async fn world_changes_reach_flylogs() {
             .await
             .unwrap();
     assert!(r.status().is_success());
-    let un = ok(&f.get("/trainings/missions/unsigned.json", &s).await).clone();
+    let un = f.get("/trainings/missions/unsigned.json", &s, 200).await;
     assert_eq!(un["missions"].as_array().unwrap().len(), n);
     // A new person becomes a user (their course enrolment included).
     let r =
@@ -2190,10 +1861,9 @@ async fn exam_classes_calendar_filter_and_enrol_options() {
     let t = first_enrollment(&f, &s, |t| t["theory"] == true && t["type"] == "ONSITE").await;
     let tid = t["training_id"].as_str().unwrap().to_string();
     let eid = t["enrollment_id"].as_str().unwrap();
-    let v = ok(&f
-        .get(&format!("/trainings/trainings/view/{eid}.json"), &s)
-        .await)
-    .clone();
+    let v = f
+        .get(&format!("/trainings/trainings/view/{eid}.json"), &s, 200)
+        .await;
     let subj = &v["training"]["Training"]["TrainingSubject"][0];
     let sid = subj["id"].as_str().unwrap();
     let xid = subj["TrainingSubjectExam"][0]["id"].as_str().unwrap();
@@ -2208,29 +1878,21 @@ async fn exam_classes_calendar_filter_and_enrol_options() {
         ("teacher_id", i.uid.as_str()),
         ("students", s.uid.as_str()),
     ];
-    let c = ok(&f
-        .form("/manager/trainings/onsite/class.json", &m, &base)
-        .await)
-    .clone();
+    let c = f
+        .form("/manager/trainings/onsite/class.json", &m, &base, 200)
+        .await;
     let cid = c["id"].as_str().unwrap().to_string();
     let mut bad = base;
     bad[0] = ("training_subject_id", other_sid);
-    status(
-        &f.form("/manager/trainings/onsite/class.json", &m, &bad)
-            .await,
-        400,
-    );
+    f.form("/manager/trainings/onsite/class.json", &m, &bad, 400)
+        .await;
     let mut bad = base;
     bad[3] = ("teacher_id", s.uid.as_str());
-    status(
-        &f.form("/manager/trainings/onsite/class.json", &m, &bad)
-            .await,
-        400,
-    );
-    let cv = ok(&f
-        .get(&format!("/trainings/onsite/class/{cid}.json"), &s)
-        .await)
-    .clone();
+    f.form("/manager/trainings/onsite/class.json", &m, &bad, 400)
+        .await;
+    let cv = f
+        .get(&format!("/trainings/onsite/class/{cid}.json"), &s, 200)
+        .await;
     assert_eq!(cv["class"]["LessonClass"]["training_subject_exam_id"], xid);
     assert_eq!(
         cv["class"]["LessonClass"]["training_subject_lesson_id"],
@@ -2239,13 +1901,13 @@ async fn exam_classes_calendar_filter_and_enrol_options() {
     assert_eq!(cv["class"]["TrainingSubjectExam"]["id"], xid);
     // Calendar: the training filter and the exam type.
     let q = "start=2026-03-10&end=2026-03-10&timeZone=UTC";
-    let cal = ok(&f
+    let cal = f
         .get(
             &format!("/trainings/trainings/calendar.json?{q}&training={tid}"),
             &s,
+            200,
         )
-        .await)
-    .clone();
+        .await;
     let ev = cal
         .as_array()
         .unwrap()
@@ -2254,17 +1916,22 @@ async fn exam_classes_calendar_filter_and_enrol_options() {
         .unwrap();
     assert_eq!(ev["type"], "exam");
     assert_eq!(ev["start"], "2026-03-10T09:00:00+00:00");
-    let cal = ok(&f
+    let cal = f
         .get(
             &format!("/trainings/trainings/calendar.json?{q}&training=other"),
             &s,
+            200,
         )
-        .await)
-    .clone();
+        .await;
     assert!(cal.as_array().unwrap().is_empty());
-    status(&f.get("/trainings/trainings/calendar.json?start=2026-03-10&end=2026-03-10&timeZone=not a zone", &s).await, 400);
+    f.get(
+        "/trainings/trainings/calendar.json?start=2026-03-10&end=2026-03-10&timeZone=not a zone",
+        &s,
+        400,
+    )
+    .await;
     // Enrolment options: a falsy finish_before means no deadline; a bad supervisor is refused.
-    let created = ok(&f
+    let created = f
         .form(
             "/manager/trainings/trainings/create.json",
             &m,
@@ -2274,28 +1941,26 @@ async fn exam_classes_calendar_filter_and_enrol_options() {
                 ("theory", "true"),
                 ("flights", "0"),
             ],
+            200,
         )
-        .await)
-    .clone();
+        .await;
     assert_eq!(created["Training"]["type"], "DISTANCE");
     assert_eq!(created["Training"]["theory"], true);
     assert_eq!(created["Training"]["flights"], false);
     let nid = created["id"].as_str().unwrap();
     let p = "/manager/trainings/students/enroll.json";
-    status(
-        &f.form(
-            p,
-            &m,
-            &[
-                ("training_id", nid),
-                ("students[]", &s.uid),
-                ("supervisor_id", "x"),
-            ],
-        )
-        .await,
+    f.form(
+        p,
+        &m,
+        &[
+            ("training_id", nid),
+            ("students[]", &s.uid),
+            ("supervisor_id", "x"),
+        ],
         400,
-    );
-    let r = ok(&f
+    )
+    .await;
+    let r = f
         .form(
             p,
             &m,
@@ -2304,9 +1969,9 @@ async fn exam_classes_calendar_filter_and_enrol_options() {
                 ("students[]", &s.uid),
                 ("finish_before", "0"),
             ],
+            200,
         )
-        .await)
-    .clone();
+        .await;
     assert_eq!(
         r["results"][s.uid.as_str()]["TrainingsUser"]["finish_before"],
         Value::Null
@@ -2322,30 +1987,21 @@ async fn exam_classes_calendar_filter_and_enrol_options() {
 async fn manifest_instructor_can_sign_a_generated_class() {
     let f = Fl::new().await;
     let i = f.who("instructor");
-    let cal = ok(&f
-        .get("/trainings/trainings/calendar.json?start=2026-02-26&end=2026-03-02T09:30:00Z&timeZone=UTC", &i)
-        .await)
-    .clone();
+    let cal = f.get("/trainings/trainings/calendar.json?start=2026-02-26&end=2026-03-02T09:30:00Z&timeZone=UTC", &i, 200).await;
     let mut signed = false;
     for e in cal.as_array().unwrap() {
         let cid = e["id"].as_str().unwrap();
-        let cv = ok(&f
-            .get(&format!("/trainings/onsite/class/{cid}.json"), &i)
-            .await)
-        .clone();
+        let cv = f
+            .get(&format!("/trainings/onsite/class/{cid}.json"), &i, 200)
+            .await;
         if cv["class"]["LessonClass"]["status"] == "open" {
             assert!(
                 !cv["attendances"].as_array().unwrap().is_empty(),
                 "attendance was taken"
             );
-            let r = ok(&f
-                .form(
-                    "/trainings/onsite/sign_class.json",
-                    &i,
-                    &[("classId", cid), ("password", &i.password)],
-                )
-                .await)
-            .clone();
+            let r = f
+                .sign_class("sign_class", &i, cid, Some(&i.password), 200)
+                .await;
             assert_eq!(r["result"], true);
             signed = true;
             break;
