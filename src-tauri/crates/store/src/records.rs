@@ -6,7 +6,7 @@
 //! written and upserts make a re-read page harmless.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use flightdesk_core::{Kind, Record, RecordData};
@@ -95,12 +95,77 @@ pub struct PageOutcome {
     pub pass: i64,
 }
 
+/// SQLite's limit on the parameters of one statement (`SQLITE_MAX_VARIABLE_NUMBER` of the
+/// bundled SQLCipher build, SQLite 3.45: 32,766).
+const MAX_VARIABLES: usize = 32_766;
+
+/// The most records one upsert statement carries. A page (50 to 200 records from the
+/// connectors) is then one statement per kind; bigger pages are split.
+const MAX_ROWS_PER_STATEMENT: usize = 500;
+
 /// The prepared SQL of one kind's table.
 struct KindSql {
+    table: &'static str,
     columns: Vec<&'static str>,
-    upsert: String,
+    /// Records per upsert statement, within [`MAX_VARIABLES`].
+    rows_per_statement: usize,
+    /// Multi-row upserts by row count, built on first use (a connector's page size and
+    /// the shorter last page: a handful per kind). sqlx keeps each one prepared per
+    /// connection.
+    upserts: Mutex<HashMap<usize, Arc<str>>>,
     export: String,
     export_raw: String,
+}
+
+impl KindSql {
+    /// The upsert of `rows` records, one `VALUES` tuple each. Every record is written
+    /// whatever happened: the normalized columns, `seen_pass` and `resource` always;
+    /// `version` and `changed_at` move only when the raw record (or its removed state)
+    /// differs. SET expressions see the old row, and `changed_at` equal to this write's
+    /// unique timestamp tells "changed" apart. Rows are processed in order, so a record
+    /// listed twice in one statement behaves as two statements would.
+    fn upsert(&self, rows: usize) -> Arc<str> {
+        let mut cache = self
+            .upserts
+            .lock()
+            .expect("the SQL cache is never poisoned");
+        cache
+            .entry(rows)
+            .or_insert_with(|| self.build_upsert(rows).into())
+            .clone()
+    }
+
+    fn build_upsert(&self, rows: usize) -> String {
+        let table = self.table;
+        let names = self.columns.join(", ");
+        let updates = self
+            .columns
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let changed =
+            format!("({table}.raw IS NOT excluded.raw OR {table}.removed IS NOT excluded.removed)");
+        // Anonymous `?` parameters only, repeated per row: sqlx looks up the name of
+        // every parameter it binds, and SQLite finds a numbered parameter's name by a
+        // linear scan, which makes a statement with thousands of `?NNN` quadratic.
+        let mut tuple = String::from("(?, ?, ?, ?, ?, ?");
+        for _ in &self.columns {
+            tuple.push_str(", ?");
+        }
+        tuple.push_str(", 1, ?, ?)");
+        let values = vec![tuple; rows].join(", ");
+        format!(
+            "INSERT INTO {table} (account_id, source_id, resource, raw, removed, seen_pass, {names}, \
+               version, first_seen_at, changed_at) \
+             VALUES {values} \
+             ON CONFLICT(account_id, source_id) DO UPDATE SET {updates}, resource = excluded.resource, \
+               raw = excluded.raw, removed = excluded.removed, seen_pass = excluded.seen_pass, \
+               version = CASE WHEN {changed} THEN {table}.version + 1 ELSE {table}.version END, \
+               changed_at = CASE WHEN {changed} THEN excluded.changed_at ELSE {table}.changed_at END \
+             RETURNING version, changed_at = ?, removed"
+        )
+    }
 }
 
 fn kind_sql(kind: Kind) -> &'static KindSql {
@@ -123,33 +188,6 @@ fn build_kind_sql(kind: Kind) -> KindSql {
         .map(|(k, _)| k.as_str())
         .collect();
     let bool_like = ["passed", "on_duty"];
-    let names = columns.join(", ");
-    let holders = (0..columns.len() + 6)
-        .map(|i| format!("?{}", i + 1))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let updates = columns
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    // One statement per record whatever happened: the normalized columns, `seen_pass`
-    // and `resource` are always written; `version` and `changed_at` move only when the
-    // raw record (or its removed state) differs. SET expressions see the old row, and
-    // `changed_at` equal to this write's unique timestamp tells "changed" apart.
-    let changed =
-        format!("({table}.raw IS NOT excluded.raw OR {table}.removed IS NOT excluded.removed)");
-    let upsert = format!(
-        "INSERT INTO {table} (account_id, source_id, resource, raw, removed, seen_pass, {names}, \
-           version, first_seen_at, changed_at) \
-         VALUES ({holders}, 1, ?{now}, ?{now}) \
-         ON CONFLICT(account_id, source_id) DO UPDATE SET {updates}, resource = excluded.resource, \
-           raw = excluded.raw, removed = excluded.removed, seen_pass = excluded.seen_pass, \
-           version = CASE WHEN {changed} THEN {table}.version + 1 ELSE {table}.version END, \
-           changed_at = CASE WHEN {changed} THEN excluded.changed_at ELSE {table}.changed_at END \
-         RETURNING version, changed_at = ?{now}",
-        now = columns.len() + 7,
-    );
     let mut pairs = vec![
         "'source', a.provider".to_string(),
         "'account', a.name".to_string(),
@@ -175,12 +213,30 @@ fn build_kind_sql(kind: Kind) -> KindSql {
             pairs.join(", ")
         )
     };
+    // Parameters per upserted row: account_id, source_id, resource, raw, removed,
+    // seen_pass, the columns, then the timestamp twice; one more for RETURNING.
+    let params_per_row = columns.len() + 8;
     KindSql {
+        table,
+        rows_per_statement: ((MAX_VARIABLES - 1) / params_per_row).min(MAX_ROWS_PER_STATEMENT),
         columns,
-        upsert,
+        upserts: Mutex::new(HashMap::new()),
         export: select(""),
         export_raw: select(", 'raw', json(t.raw)"),
     }
+}
+
+/// The page's records grouped by kind, each group in page order.
+fn by_kind(records: &[Record]) -> Vec<(Kind, Vec<&Record>)> {
+    let mut groups: Vec<(Kind, Vec<&Record>)> = Vec::new();
+    for record in records {
+        let kind = record.kind();
+        match groups.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, group)) => group.push(record),
+            None => groups.push((kind, vec![record])),
+        }
+    }
+    groups
 }
 
 fn bind_value(args: &mut SqliteArguments<'_>, value: &Value) {
@@ -275,32 +331,42 @@ impl Store {
         let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let mut counts = Counts::default();
         let mut tx = self.pool().begin().await.context("writing a page")?;
-        for record in page.records {
-            let kind = record.kind();
+        // One multi-row upsert per kind (per chunk of a big page) instead of one statement
+        // per record: each statement is a round trip to sqlx's connection thread.
+        for (kind, records) in by_kind(page.records) {
             let sql = kind_sql(kind);
-            let raw = record.raw.to_string();
-            let mut args = SqliteArguments::default();
-            let _ = args.add(page.account_id);
-            let _ = args.add(record.source_id.clone());
-            let _ = args.add(page.resource.to_string());
-            let _ = args.add(raw);
-            let _ = args.add(record.removed as i64);
-            let _ = args.add(page.pass);
-            let fields = record.data.fields();
-            for column in &sql.columns {
-                bind_value(&mut args, fields.get(*column).unwrap_or(&Value::Null));
-            }
-            let _ = args.add(now.clone());
-            let (version, changed): (i64, bool) = sqlx::query_as_with(&sql.upsert, args)
-                .fetch_one(&mut *tx)
-                .await
-                .context("upserting a record")?;
-            match (version, changed) {
-                (_, false) => {}
-                (1, true) if !record.removed => counts.new += 1,
-                (1, true) => {} // a tombstone for a record never cached
-                (_, true) if record.removed => counts.removed += 1,
-                (_, true) => counts.updated += 1,
+            for chunk in records.chunks(sql.rows_per_statement) {
+                let text = sql.upsert(chunk.len());
+                let mut args = SqliteArguments::default();
+                for record in chunk {
+                    let _ = args.add(page.account_id);
+                    let _ = args.add(record.source_id.as_str());
+                    let _ = args.add(page.resource);
+                    let _ = args.add(record.raw.to_string());
+                    let _ = args.add(record.removed as i64);
+                    let _ = args.add(page.pass);
+                    let fields = record.data.fields();
+                    for column in &sql.columns {
+                        bind_value(&mut args, fields.get(*column).unwrap_or(&Value::Null));
+                    }
+                    let _ = args.add(now.as_str());
+                    let _ = args.add(now.as_str());
+                }
+                // The RETURNING clause's timestamp, the statement's last parameter.
+                let _ = args.add(now.as_str());
+                let written: Vec<(i64, bool, bool)> = sqlx::query_as_with(&text, args)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .context("upserting records")?;
+                for (version, changed, removed) in written {
+                    match (version, changed) {
+                        (_, false) => {}
+                        (1, true) if !removed => counts.new += 1,
+                        (1, true) => {} // a tombstone for a record never cached
+                        (_, true) if removed => counts.removed += 1,
+                        (_, true) => counts.updated += 1,
+                    }
+                }
             }
         }
         let mut pass = page.pass;
