@@ -228,3 +228,54 @@ async fn a_big_page_of_mixed_kinds_counts_every_record_exactly() {
     );
     assert!(people.iter().all(|p| p["raw"]["id"] == p["source_id"]));
 }
+
+#[tokio::test]
+async fn a_record_listed_twice_or_remapped_is_written_as_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, id) = store_with_account(&dir).await;
+    store.begin_pass(id, "r", false).await.unwrap();
+    let ana = vec![person("1", "Ana")];
+    store
+        .write_page(&page(id, 1, &ana, PassEnd::Continues))
+        .await
+        .unwrap();
+    // Listed twice unchanged: nothing to count.
+    let twice = vec![person("1", "Ana"), person("1", "Ana")];
+    let out = store
+        .write_page(&page(id, 1, &twice, PassEnd::Continues))
+        .await
+        .unwrap();
+    assert_eq!(out.counts, Counts::default());
+    // Listed twice with two changes: two updates, the last one stays.
+    let edits = vec![person("1", "Ana B"), person("1", "Ana C")];
+    let out = store
+        .write_page(&page(id, 1, &edits, PassEnd::Continues))
+        .await
+        .unwrap();
+    assert_eq!(out.counts.updated, 2);
+    assert_eq!(
+        store.export_kind(Kind::People, false).await.unwrap()[0]["name"],
+        "Ana C"
+    );
+    // The same raw record mapped differently (a newer FlightDesk): the normalized
+    // columns follow, and nothing counts as changed.
+    let raw = person("1", "Ana C").raw;
+    let remapped = vec![Record::new(
+        "1",
+        Person {
+            name: Some("Ana C.".into()),
+            email: Some("ana@example.org".into()),
+            ..Default::default()
+        },
+        raw,
+    )];
+    let out = store
+        .write_page(&page(id, 1, &remapped, PassEnd::Completes))
+        .await
+        .unwrap();
+    assert_eq!(out.counts, Counts::default());
+    let exported = store.export_kind(Kind::People, true).await.unwrap();
+    assert_eq!(exported[0]["name"], "Ana C.");
+    assert_eq!(exported[0]["email"], "ana@example.org");
+    assert_eq!(exported[0]["raw"]["name"], "Ana C");
+}
