@@ -71,6 +71,8 @@ pub struct ResourceSummary {
     #[serde(flatten)]
     pub counts: Counts,
     pub pages: u64,
+    /// HTTP requests this resource's run sent, retries included.
+    pub requests: u64,
     /// Machine code of the error (`forbidden`, `unauthorized`, `server_error`, ...).
     pub error_code: Option<String>,
     /// The error for people; never contains a credential.
@@ -218,6 +220,7 @@ pub async fn sync_account(
         outcome,
         counts: Counts::default(),
         pages: 0,
+        requests: 0,
         error_code: error.map(|e| e.code().to_string()),
         error: error.map(|e| e.to_string()),
     };
@@ -262,7 +265,8 @@ pub async fn sync_account(
             summaries.push(s);
             continue;
         }
-        let s = sync_resource(
+        let sent_before = connector.requests_sent();
+        let mut s = sync_resource(
             workspace,
             account,
             connector.as_ref(),
@@ -271,6 +275,7 @@ pub async fn sync_account(
             progress,
         )
         .await?;
+        s.requests = connector.requests_sent() - sent_before;
         if s.outcome == Outcome::NeedsCredential {
             unauthorized = Some(ConnectorError::Unauthorized {
                 message: s.error.clone().unwrap_or_default(),
@@ -415,6 +420,7 @@ async fn sync_resource(
         outcome,
         counts,
         pages,
+        requests: 0, // set by the caller, which owns the connector's request count
         error_code: error.map(|e| e.code().to_string()),
         error: error.map(|e| e.to_string()),
     })
