@@ -74,8 +74,10 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             // A bigger page cache than the 2 MB default: page writes of a few hundred
-            // records otherwise re-read (and re-decrypt) index pages for every row.
-            .pragma("cache_size", "-32000")
+            // records otherwise re-read (and re-decrypt) index pages for every row. It is
+            // per connection and fills as the cache grows, so it is kept at 8 MB: with
+            // the pool's 4 connections, 32 MB of the process at most.
+            .pragma("cache_size", "-8000")
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
