@@ -6,7 +6,7 @@
 //! written and upserts make a re-read page harmless.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use flightdesk_core::{Kind, Record, RecordData};
@@ -98,12 +98,112 @@ pub struct PageOutcome {
     pub pass: i64,
 }
 
+/// SQLite's limit on the parameters of one statement (`SQLITE_MAX_VARIABLE_NUMBER` of the
+/// bundled SQLCipher build, SQLite 3.45: 32,766).
+const MAX_VARIABLES: usize = 32_766;
+
+/// The most records one upsert statement carries. A page (50 to 200 records from the
+/// connectors) is then one statement per kind; bigger pages are split.
+const MAX_ROWS_PER_STATEMENT: usize = 500;
+
 /// The prepared SQL of one kind's table.
 struct KindSql {
+    table: &'static str,
     columns: Vec<&'static str>,
-    upsert: String,
+    /// Records per upsert statement, within [`MAX_VARIABLES`].
+    rows_per_statement: usize,
+    /// Multi-row upserts by row count, built on first use (a connector's page size and
+    /// the shorter last page: a handful per kind). sqlx keeps each one prepared per
+    /// connection.
+    upserts: Mutex<HashMap<usize, Arc<str>>>,
+    /// Comparisons of `rows` records with their cached rows, by row count likewise.
+    lookups: Mutex<HashMap<usize, Arc<str>>>,
+    /// Moves `seen_pass` of rows listed again unchanged.
+    touch: String,
     export: String,
     export_raw: String,
+}
+
+impl KindSql {
+    /// The upsert of `rows` records, one `VALUES` tuple each. The normalized columns,
+    /// `seen_pass` and `resource` are always written; `version` and `changed_at` move
+    /// only when the raw record (or its removed state) differs. Rows are processed in
+    /// order, so a record listed twice in one statement behaves as two statements would.
+    fn upsert(&self, rows: usize) -> Arc<str> {
+        cached(&self.upserts, rows, || self.build_upsert(rows))
+    }
+
+    /// The comparison of `rows` records with the cached rows of the same ids, one result
+    /// row: for each cached one, space-separated, its index in the statement, its
+    /// version, whether this write already changed it, whether its raw record and
+    /// removed state are the same, and whether the resource and every normalized column
+    /// are the same.
+    fn lookup(&self, rows: usize) -> Arc<str> {
+        cached(&self.lookups, rows, || self.build_lookup(rows))
+    }
+
+    fn build_lookup(&self, rows: usize) -> String {
+        let table = self.table;
+        let names = self.columns.join(", ");
+        let tuple = format!("(?, ?, ?, ?, ?{})", ", ?".repeat(self.columns.len()));
+        let values = vec![tuple; rows].join(", ");
+        // `incoming` columns have no affinity, so each comparison applies the table
+        // column's affinity to the new value first: "the same" means writing the value
+        // would store exactly what is stored.
+        let same_columns: String = self
+            .columns
+            .iter()
+            .map(|c| format!(" AND t.{c} IS incoming.{c}"))
+            .collect();
+        format!(
+            "WITH incoming(i, source_id, resource, raw, removed, {names}) AS (VALUES {values}) \
+             SELECT group_concat(incoming.i || ' ' || t.version || ' ' || (t.changed_at IS ?) \
+               || ' ' || (t.raw IS incoming.raw AND t.removed IS incoming.removed) \
+               || ' ' || (t.resource IS incoming.resource{same_columns}), ' ') \
+             FROM incoming JOIN {table} t \
+               ON t.account_id = ? AND t.source_id = incoming.source_id"
+        )
+    }
+
+    fn build_upsert(&self, rows: usize) -> String {
+        let table = self.table;
+        let names = self.columns.join(", ");
+        let updates = self
+            .columns
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let changed =
+            format!("({table}.raw IS NOT excluded.raw OR {table}.removed IS NOT excluded.removed)");
+        // Anonymous `?` parameters only, repeated per row: sqlx looks up the name of
+        // every parameter it binds, and SQLite finds a numbered parameter's name by a
+        // linear scan, which makes a statement with thousands of `?NNN` quadratic.
+        let mut tuple = String::from("(?, ?, ?, ?, ?, ?");
+        for _ in &self.columns {
+            tuple.push_str(", ?");
+        }
+        tuple.push_str(", 1, ?, ?)");
+        let values = vec![tuple; rows].join(", ");
+        format!(
+            "INSERT INTO {table} (account_id, source_id, resource, raw, removed, seen_pass, {names}, \
+               version, first_seen_at, changed_at) \
+             VALUES {values} \
+             ON CONFLICT(account_id, source_id) DO UPDATE SET {updates}, resource = excluded.resource, \
+               raw = excluded.raw, removed = excluded.removed, seen_pass = excluded.seen_pass, \
+               version = CASE WHEN {changed} THEN {table}.version + 1 ELSE {table}.version END, \
+               changed_at = CASE WHEN {changed} THEN excluded.changed_at ELSE {table}.changed_at END"
+        )
+    }
+}
+
+fn cached(
+    cache: &Mutex<HashMap<usize, Arc<str>>>,
+    rows: usize,
+    build: impl FnOnce() -> String,
+) -> Arc<str> {
+    let mut cache = cache.lock().expect("the SQL cache is never poisoned");
+    cache.entry(rows).or_insert_with(|| build().into()).clone()
 }
 
 fn kind_sql(kind: Kind) -> &'static KindSql {
@@ -126,33 +226,6 @@ fn build_kind_sql(kind: Kind) -> KindSql {
         .map(|(k, _)| k.as_str())
         .collect();
     let bool_like = ["passed", "on_duty"];
-    let names = columns.join(", ");
-    let holders = (0..columns.len() + 6)
-        .map(|i| format!("?{}", i + 1))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let updates = columns
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    // One statement per record whatever happened: the normalized columns, `seen_pass`
-    // and `resource` are always written; `version` and `changed_at` move only when the
-    // raw record (or its removed state) differs. SET expressions see the old row, and
-    // `changed_at` equal to this write's unique timestamp tells "changed" apart.
-    let changed =
-        format!("({table}.raw IS NOT excluded.raw OR {table}.removed IS NOT excluded.removed)");
-    let upsert = format!(
-        "INSERT INTO {table} (account_id, source_id, resource, raw, removed, seen_pass, {names}, \
-           version, first_seen_at, changed_at) \
-         VALUES ({holders}, 1, ?{now}, ?{now}) \
-         ON CONFLICT(account_id, source_id) DO UPDATE SET {updates}, resource = excluded.resource, \
-           raw = excluded.raw, removed = excluded.removed, seen_pass = excluded.seen_pass, \
-           version = CASE WHEN {changed} THEN {table}.version + 1 ELSE {table}.version END, \
-           changed_at = CASE WHEN {changed} THEN excluded.changed_at ELSE {table}.changed_at END \
-         RETURNING version, changed_at = ?{now}",
-        now = columns.len() + 7,
-    );
     let mut pairs = vec![
         "'source', a.provider".to_string(),
         "'account', a.name".to_string(),
@@ -178,15 +251,218 @@ fn build_kind_sql(kind: Kind) -> KindSql {
             pairs.join(", ")
         )
     };
+    // Parameters per upserted row: account_id, source_id, resource, raw, removed,
+    // seen_pass, the columns, then the timestamp twice (a lookup needs fewer, plus two).
+    let params_per_row = columns.len() + 8;
     KindSql {
+        table,
+        rows_per_statement: ((MAX_VARIABLES - 2) / params_per_row).min(MAX_ROWS_PER_STATEMENT),
+        lookups: Mutex::new(HashMap::new()),
+        touch: format!(
+            "UPDATE {table} SET seen_pass = ? WHERE account_id = ? AND seen_pass IS NOT ? \
+             AND source_id IN (SELECT value FROM json_each(?))"
+        ),
         columns,
-        upsert,
+        upserts: Mutex::new(HashMap::new()),
         export: select(""),
         export_raw: select(", 'raw', json(t.raw)"),
     }
 }
 
-fn bind_value(args: &mut SqliteArguments<'_>, value: &Value) {
+/// A record ready to bind: its raw JSON as text and its normalized fields.
+struct Prepared<'a> {
+    record: &'a Record,
+    raw: String,
+    fields: serde_json::Map<String, Value>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(record: &'a Record) -> Self {
+        Self {
+            record,
+            raw: record.raw.to_string(),
+            fields: record.data.fields(),
+        }
+    }
+
+    fn bind_columns<'q>(&'q self, args: &mut SqliteArguments<'q>, columns: &[&str]) {
+        for column in columns {
+            bind_value(args, self.fields.get(*column).unwrap_or(&Value::Null));
+        }
+    }
+}
+
+/// A cached row as [`KindSql::lookup`] reports it.
+#[derive(Debug, Clone, Copy)]
+struct Cached {
+    version: i64,
+    /// This write (an earlier chunk of the page) already changed it.
+    changed: bool,
+    /// Same raw record and removed state.
+    same_content: bool,
+    /// Every written column the same: only `seen_pass` may need to move.
+    same_row: bool,
+}
+
+/// How one record's write turns out, as the statement-per-record upsert reported it:
+/// the version after the write and whether this write's timestamp is its `changed_at`.
+struct Sim<'a> {
+    version: i64,
+    changed: bool,
+    raw: &'a str,
+    removed: bool,
+}
+
+/// Writes one chunk of records of one kind: compares them with the cached rows in one
+/// statement, moves `seen_pass` of the rows that are otherwise the same in another, and
+/// upserts the rest in a third. The counts are worked out from the comparison exactly as
+/// one upsert per record in page order would have reported them.
+async fn write_chunk(
+    tx: &mut sqlx::SqliteConnection,
+    sql: &KindSql,
+    page: &PageWrite<'_>,
+    now: &str,
+    chunk: &[Prepared<'_>],
+) -> Result<Counts> {
+    let mut args = SqliteArguments::default();
+    for (i, p) in chunk.iter().enumerate() {
+        let _ = args.add(i as i64);
+        let _ = args.add(p.record.source_id.as_str());
+        let _ = args.add(page.resource);
+        let _ = args.add(p.raw.as_str());
+        let _ = args.add(p.record.removed as i64);
+        p.bind_columns(&mut args, &sql.columns);
+    }
+    let _ = args.add(now);
+    let _ = args.add(page.account_id);
+    let found: Option<String> = sqlx::query_scalar_with(&sql.lookup(chunk.len()), args)
+        .fetch_one(&mut *tx)
+        .await
+        .context("comparing records with the cache")?;
+    let mut cached: Vec<Option<Cached>> = vec![None; chunk.len()];
+    let numbers: Vec<i64> = found
+        .as_deref()
+        .unwrap_or_default()
+        .split_ascii_whitespace()
+        .map(|n| n.parse().expect("the lookup yields integers"))
+        .collect();
+    for row in numbers.chunks_exact(5) {
+        cached[row[0] as usize] = Some(Cached {
+            version: row[1],
+            changed: row[2] != 0,
+            same_content: row[3] != 0,
+            same_row: row[3] != 0 && row[4] != 0,
+        });
+    }
+    let mut listed: HashMap<&str, usize> = HashMap::new();
+    for p in chunk {
+        *listed.entry(p.record.source_id.as_str()).or_default() += 1;
+    }
+
+    let mut counts = Counts::default();
+    let mut sims: HashMap<&str, Sim> = HashMap::new();
+    let mut touch: Vec<&str> = Vec::new();
+    let mut write: Vec<&Prepared> = Vec::new();
+    for (p, cached) in chunk.iter().zip(&cached) {
+        let id = p.record.source_id.as_str();
+        let removed = p.record.removed;
+        let (version, changed) = match (sims.get_mut(id), cached) {
+            // Listed earlier in this chunk: compare with that listing.
+            (Some(sim), _) => {
+                if sim.raw != p.raw || sim.removed != removed {
+                    sim.version += 1;
+                    sim.changed = true;
+                }
+                sim.raw = &p.raw;
+                sim.removed = removed;
+                (sim.version, sim.changed)
+            }
+            (None, None) => {
+                sims.insert(
+                    id,
+                    Sim {
+                        version: 1,
+                        changed: true,
+                        raw: &p.raw,
+                        removed,
+                    },
+                );
+                (1, true)
+            }
+            (None, Some(c)) => {
+                let version = c.version + i64::from(!c.same_content);
+                let changed = c.changed || !c.same_content;
+                sims.insert(
+                    id,
+                    Sim {
+                        version,
+                        changed,
+                        raw: &p.raw,
+                        removed,
+                    },
+                );
+                (version, changed)
+            }
+        };
+        match (version, changed) {
+            (_, false) => {}
+            (1, true) if !removed => counts.new += 1,
+            (1, true) => {} // a tombstone for a record never cached
+            (_, true) if removed => counts.removed += 1,
+            (_, true) => counts.updated += 1,
+        }
+        match cached {
+            Some(c) if c.same_row && listed[id] == 1 => touch.push(id),
+            _ => write.push(p),
+        }
+    }
+
+    if !touch.is_empty() {
+        let ids = serde_json::to_string(&touch).expect("ids serialize");
+        sqlx::query(&sql.touch)
+            .bind(page.pass)
+            .bind(page.account_id)
+            .bind(page.pass)
+            .bind(ids)
+            .execute(&mut *tx)
+            .await
+            .context("marking records seen")?;
+    }
+    if !write.is_empty() {
+        let mut args = SqliteArguments::default();
+        for p in &write {
+            let _ = args.add(page.account_id);
+            let _ = args.add(p.record.source_id.as_str());
+            let _ = args.add(page.resource);
+            let _ = args.add(p.raw.as_str());
+            let _ = args.add(p.record.removed as i64);
+            let _ = args.add(page.pass);
+            p.bind_columns(&mut args, &sql.columns);
+            let _ = args.add(now);
+            let _ = args.add(now);
+        }
+        sqlx::query_with(&sql.upsert(write.len()), args)
+            .execute(&mut *tx)
+            .await
+            .context("upserting records")?;
+    }
+    Ok(counts)
+}
+
+/// The page's records grouped by kind, each group in page order.
+fn by_kind(records: &[Record]) -> Vec<(Kind, Vec<&Record>)> {
+    let mut groups: Vec<(Kind, Vec<&Record>)> = Vec::new();
+    for record in records {
+        let kind = record.kind();
+        match groups.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, group)) => group.push(record),
+            None => groups.push((kind, vec![record])),
+        }
+    }
+    groups
+}
+
+fn bind_value<'q>(args: &mut SqliteArguments<'q>, value: &'q Value) {
     let _ = match value {
         Value::Null => args.add(None::<String>),
         Value::Bool(b) => args.add(*b as i64),
@@ -194,7 +470,7 @@ fn bind_value(args: &mut SqliteArguments<'_>, value: &Value) {
             Some(i) => args.add(i),
             None => args.add(n.as_f64().unwrap_or_default()),
         },
-        Value::String(s) => args.add(s.clone()),
+        Value::String(s) => args.add(s.as_str()),
         other => args.add(other.to_string()),
     };
 }
@@ -278,32 +554,14 @@ impl Store {
         let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let mut counts = Counts::default();
         let mut tx = self.pool().begin().await.context("writing a page")?;
-        for record in page.records {
-            let kind = record.kind();
+        // A few multi-row statements per kind (per chunk of a big page) instead of one per
+        // record: each statement is a round trip to sqlx's connection thread, and so is
+        // each row a statement returns, so none returns more than one.
+        for (kind, records) in by_kind(page.records) {
             let sql = kind_sql(kind);
-            let raw = record.raw.to_string();
-            let mut args = SqliteArguments::default();
-            let _ = args.add(page.account_id);
-            let _ = args.add(record.source_id.clone());
-            let _ = args.add(page.resource.to_string());
-            let _ = args.add(raw);
-            let _ = args.add(record.removed as i64);
-            let _ = args.add(page.pass);
-            let fields = record.data.fields();
-            for column in &sql.columns {
-                bind_value(&mut args, fields.get(*column).unwrap_or(&Value::Null));
-            }
-            let _ = args.add(now.clone());
-            let (version, changed): (i64, bool) = sqlx::query_as_with(&sql.upsert, args)
-                .fetch_one(&mut *tx)
-                .await
-                .context("upserting a record")?;
-            match (version, changed) {
-                (_, false) => {}
-                (1, true) if !record.removed => counts.new += 1,
-                (1, true) => {} // a tombstone for a record never cached
-                (_, true) if record.removed => counts.removed += 1,
-                (_, true) => counts.updated += 1,
+            for chunk in records.chunks(sql.rows_per_statement) {
+                let chunk: Vec<Prepared> = chunk.iter().map(|r| Prepared::new(r)).collect();
+                counts += write_chunk(&mut tx, sql, page, &now, &chunk).await?;
             }
         }
         let mut pass = page.pass;

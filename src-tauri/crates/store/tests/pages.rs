@@ -171,3 +171,111 @@ async fn tombstones_remove_and_a_killed_pass_resumes() {
     let full = store.begin_pass(id, "r", true).await.unwrap();
     assert_eq!((full.pass, full.position), (2, None));
 }
+
+#[tokio::test]
+async fn a_big_page_of_mixed_kinds_counts_every_record_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, id) = store_with_account(&dir).await;
+    store.begin_pass(id, "r", false).await.unwrap();
+    // More records of one kind than one statement carries, interleaved with another kind.
+    let mut records = Vec::new();
+    for i in 0..1_234 {
+        records.push(person(&format!("p{i}"), &format!("Person {i}")));
+        if i % 10 == 0 {
+            records.push(booking(&format!("b{i}"), "2099-01-01T10:00:00Z"));
+        }
+    }
+    let first = store
+        .write_page(&page(id, 1, &records, PassEnd::Completes))
+        .await
+        .unwrap();
+    assert_eq!(first.counts.new, 1_234 + 124);
+    let counts = store.record_counts(id).await.unwrap();
+    assert_eq!(
+        (counts[&Kind::People], counts[&Kind::Bookings]),
+        (1_234, 124)
+    );
+
+    store.begin_pass(id, "r", false).await.unwrap();
+    for (i, r) in records.iter_mut().enumerate() {
+        if i % 7 == 0 {
+            *r = r.clone().removed();
+        } else if i % 3 == 0 && r.source_id.starts_with('p') {
+            *r = person(&r.source_id, "Renamed");
+        }
+    }
+    let removed = records.iter().filter(|r| r.removed).count() as u64;
+    let renamed = records
+        .iter()
+        .filter(|r| !r.removed && r.raw["name"] == "Renamed")
+        .count() as u64;
+    let second = store
+        .write_page(&page(id, 2, &records, PassEnd::Completes))
+        .await
+        .unwrap();
+    assert_eq!(
+        second.counts,
+        Counts {
+            new: 0,
+            updated: renamed,
+            removed
+        }
+    );
+    let people = store.export_kind(Kind::People, true).await.unwrap();
+    assert_eq!(
+        people.iter().filter(|p| p["name"] == "Renamed").count() as u64,
+        renamed
+    );
+    assert!(people.iter().all(|p| p["raw"]["id"] == p["source_id"]));
+}
+
+#[tokio::test]
+async fn a_record_listed_twice_or_remapped_is_written_as_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, id) = store_with_account(&dir).await;
+    store.begin_pass(id, "r", false).await.unwrap();
+    let ana = vec![person("1", "Ana")];
+    store
+        .write_page(&page(id, 1, &ana, PassEnd::Continues))
+        .await
+        .unwrap();
+    // Listed twice unchanged: nothing to count.
+    let twice = vec![person("1", "Ana"), person("1", "Ana")];
+    let out = store
+        .write_page(&page(id, 1, &twice, PassEnd::Continues))
+        .await
+        .unwrap();
+    assert_eq!(out.counts, Counts::default());
+    // Listed twice with two changes: two updates, the last one stays.
+    let edits = vec![person("1", "Ana B"), person("1", "Ana C")];
+    let out = store
+        .write_page(&page(id, 1, &edits, PassEnd::Continues))
+        .await
+        .unwrap();
+    assert_eq!(out.counts.updated, 2);
+    assert_eq!(
+        store.export_kind(Kind::People, false).await.unwrap()[0]["name"],
+        "Ana C"
+    );
+    // The same raw record mapped differently (a newer FlightDesk): the normalized
+    // columns follow, and nothing counts as changed.
+    let raw = person("1", "Ana C").raw;
+    let remapped = vec![Record::new(
+        "1",
+        Person {
+            name: Some("Ana C.".into()),
+            email: Some("ana@example.org".into()),
+            ..Default::default()
+        },
+        raw,
+    )];
+    let out = store
+        .write_page(&page(id, 1, &remapped, PassEnd::Completes))
+        .await
+        .unwrap();
+    assert_eq!(out.counts, Counts::default());
+    let exported = store.export_kind(Kind::People, true).await.unwrap();
+    assert_eq!(exported[0]["name"], "Ana C.");
+    assert_eq!(exported[0]["email"], "ana@example.org");
+    assert_eq!(exported[0]["raw"]["name"], "Ana C");
+}

@@ -156,3 +156,57 @@ async fn two_openers_of_one_file_write_without_losing_anything() {
     tokio::join!(write(a.clone(), "app"), write(b.clone(), "cli"));
     assert_eq!(a.accounts().await.unwrap().len(), 80);
 }
+
+/// SQLCipher answers `PRAGMA cipher_page_size` as text.
+async fn page_size(store: &Store) -> i64 {
+    let size: String = sqlx::query_scalar("PRAGMA cipher_page_size")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    size.parse().unwrap()
+}
+
+#[tokio::test]
+async fn new_files_use_16_kb_pages_and_older_4_kb_files_still_open() {
+    use sqlx::ConnectOptions;
+    use std::str::FromStr;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir, KEY).await.unwrap();
+    let size = page_size(&store).await;
+    assert_eq!(size, 16_384);
+    store.close().await;
+
+    // A database written with SQLCipher's default page size, as before.
+    let legacy = tempfile::tempdir().unwrap();
+    let path = legacy.path().join(DB_FILE_NAME);
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::from_str("sqlite://")
+        .unwrap()
+        .filename(&path)
+        .pragma("key", format!("\"x'{KEY}'\""))
+        .create_if_missing(true)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("CREATE TABLE before (x)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let store = open(&legacy, KEY).await.unwrap();
+    let size = page_size(&store).await;
+    assert_eq!(size, 4_096);
+    store
+        .upsert_account(&new_account("older file"))
+        .await
+        .unwrap();
+    store.close().await;
+    assert!(matches!(
+        open(&legacy, OTHER_KEY).await,
+        Err(StoreError::CannotDecrypt { .. })
+    ));
+    assert_eq!(
+        open(&legacy, KEY).await.unwrap().accounts().await.unwrap()[0].name,
+        "older file"
+    );
+}

@@ -1,6 +1,10 @@
 //! Store ingest benchmark (no network): decode, map and upsert pages of AviationAlley
 //! booking JSON, 200 rows a page, one transaction per page.
 //!
+//! Three passes over the same records, each a new pass as in a real sync: the first
+//! ingest (all new), a re-ingest with nothing changed, and a re-ingest where every
+//! record changed. The counts of each pass are checked.
+//!
 //! `cargo run --release -p flightdesk-sync --example ingest -- [RECORDS]`
 
 use std::sync::Arc;
@@ -8,13 +12,13 @@ use std::time::Instant;
 
 use flightdesk_core::Provider;
 use flightdesk_secrets::MemoryStore;
-use flightdesk_store::{NewAccount, PageWrite, PassEnd};
+use flightdesk_store::{Counts, NewAccount, PageWrite, PassEnd};
 use flightdesk_workspace::{SecretsBackend, Workspace};
 use serde_json::json;
 
 const PAGE: usize = 200;
 
-fn page_bytes(first: usize) -> Vec<u8> {
+fn page_bytes(first: usize, notes: &str) -> Vec<u8> {
     let data: Vec<_> = (first..first + PAGE)
         .map(|i| {
             json!({
@@ -29,7 +33,7 @@ fn page_bytes(first: usize) -> Vec<u8> {
                 "startsAt": "2026-03-02T09:00:00Z",
                 "endsAt": "2026-03-02T11:00:00Z",
                 "status": "SCHEDULED",
-                "notes": "Circuits and emergencies",
+                "notes": notes,
                 "cancelledAt": null,
                 "cancellationReason": null,
                 "createdAt": "2026-02-20T16:12:00Z",
@@ -47,9 +51,13 @@ async fn main() {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(100_000);
-    let pages: Vec<Vec<u8>> = (0..records.div_ceil(PAGE))
-        .map(|p| page_bytes(p * PAGE))
-        .collect();
+    let pages_of = |notes: &str| -> Vec<Vec<u8>> {
+        (0..records.div_ceil(PAGE))
+            .map(|p| page_bytes(p * PAGE, notes))
+            .collect()
+    };
+    let original = pages_of("Circuits and emergencies");
+    let edited = pages_of("Circuits, emergencies and a diversion");
     let dir = tempfile::tempdir().unwrap();
     let workspace = Workspace::open(
         dir.path(),
@@ -67,37 +75,71 @@ async fn main() {
         })
         .await
         .unwrap();
-    for round in ["first ingest (inserts)", "re-ingest (unchanged)"] {
+    let n_records = (records.div_ceil(PAGE) * PAGE) as u64;
+    let rounds = [
+        (
+            "first ingest (inserts)",
+            &original,
+            Counts {
+                new: n_records,
+                ..Default::default()
+            },
+        ),
+        ("re-ingest (unchanged)", &original, Counts::default()),
+        (
+            "re-ingest (all changed)",
+            &edited,
+            Counts {
+                updated: n_records,
+                ..Default::default()
+            },
+        ),
+    ];
+    for (round, pages, expected) in rounds {
         let state = store
             .begin_pass(account.id, "bookings", false)
             .await
             .unwrap();
         let started = Instant::now();
         let mut n = 0;
+        let mut counts = Counts::default();
         let mut decode = std::time::Duration::ZERO;
-        for bytes in &pages {
+        for (i, bytes) in pages.iter().enumerate() {
             let t = Instant::now();
             let body: serde_json::Value = serde_json::from_slice(bytes).unwrap();
             let recs = flightdesk_connectors::aviationalley::records_of("bookings", &body).unwrap();
             decode += t.elapsed();
             n += recs.len();
-            store
+            // The last page completes the pass, so the next round is a new pass and every
+            // row's `seen_pass` moves, as in a real sync.
+            let end = if i + 1 == pages.len() {
+                PassEnd::Completes
+            } else {
+                PassEnd::Continues
+            };
+            let outcome = store
                 .write_page(&PageWrite {
                     account_id: account.id,
                     resource: "bookings",
                     pass: state.pass,
                     records: &recs,
                     position: Some("{}"),
-                    end: PassEnd::Continues,
+                    end,
                 })
                 .await
                 .unwrap();
+            counts += outcome.counts;
         }
         let secs = started.elapsed().as_secs_f64();
         println!(
-            "{round}: {n} records in {secs:.2} s = {:.0} records/s (decode and map {:.2} s)",
+            "{round}: {n} records in {secs:.2} s = {:.0} records/s (decode and map {:.2} s); \
+             new {}, updated {}, removed {}",
             n as f64 / secs,
-            decode.as_secs_f64()
+            decode.as_secs_f64(),
+            counts.new,
+            counts.updated,
+            counts.removed,
         );
+        assert_eq!(counts, expected, "{round}: counts");
     }
 }

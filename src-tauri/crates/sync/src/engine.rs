@@ -76,6 +76,8 @@ pub struct ResourceSummary {
     pub counts: Counts,
     #[ts(type = "number")]
     pub pages: u64,
+    /// HTTP requests this resource's run sent, retries included.
+    pub requests: u64,
     /// Machine code of the error (`forbidden`, `unauthorized`, `server_error`, ...).
     pub error_code: Option<String>,
     /// The error for people; never contains a credential.
@@ -226,6 +228,7 @@ pub async fn sync_account(
         outcome,
         counts: Counts::default(),
         pages: 0,
+        requests: 0,
         error_code: error.map(|e| e.code().to_string()),
         error: error.map(|e| e.to_string()),
     };
@@ -285,7 +288,8 @@ pub async fn sync_account(
             summaries.push(s);
             continue;
         }
-        let s = sync_resource(
+        let sent_before = connector.requests_sent();
+        let mut s = sync_resource(
             workspace,
             account,
             connector.as_ref(),
@@ -294,6 +298,7 @@ pub async fn sync_account(
             progress,
         )
         .await?;
+        s.requests = connector.requests_sent() - sent_before;
         if s.outcome == Outcome::NeedsCredential {
             let message = s.error.clone().unwrap_or_default();
             blocked = Some((
@@ -449,6 +454,7 @@ async fn sync_resource(
         outcome,
         counts,
         pages,
+        requests: 0, // set by the caller, which owns the connector's request count
         error_code: error.map(|e| e.code().to_string()),
         error: error.map(|e| e.to_string()),
     })
