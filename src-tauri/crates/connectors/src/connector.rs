@@ -118,6 +118,9 @@ pub enum Next {
     More(Position),
     /// The pass is complete: persist this position; the next sync starts from it.
     Done(Position),
+    /// The pass is complete but, though the resource is a snapshot, it asked only for
+    /// changes (between two full listings): persist the position, remove nothing.
+    DoneChangesOnly(Position),
     /// The data changed under a paged read (Flight School Booking's `change_id` moved):
     /// the pass starts over from this position. Records already written stay (upserts are
     /// idempotent); a snapshot's removal check waits for a pass that completes.

@@ -6,11 +6,16 @@
 //!
 //! Members, aircraft, invoices and calendar events are incremental: after the first pass
 //! each sync asks only for what changed since the newest `updated_at` seen, one request
-//! when nothing did. Flight logs can be deleted and the API reports no tombstones, so they
-//! are re-listed whole each pass (a snapshot), which is how deletions become visible.
+//! when nothing did. Flight logs can be deleted and the API reports no tombstones, so a
+//! deletion only shows as absence from a full listing: they are listed whole once every
+//! [`SWEEP_HOURS`] (the account option `flight_log_sweep_hours` changes it; 0 lists them
+//! whole every sync) and asked only for changes in between. A school of 15 laptops then
+//! fits PilotFlows' 1,000 requests an hour; new and edited logs still arrive at once, and
+//! a deleted one leaves the cache within a day (or at once with `sync --full`).
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use flightdesk_core::records::{Aircraft, Booking, FlightLog, Invoice, Person};
 use flightdesk_core::{Kind, Provider, Record, RecordData};
 use serde::{Deserialize, Serialize};
@@ -46,7 +51,17 @@ struct Pos {
     /// The newest `updated_at` seen so far in this pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     newest: Option<String>,
+    /// Flight logs: when the last full listing completed (this laptop's clock: it only
+    /// schedules the next one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    listed_whole_at: Option<DateTime<Utc>>,
+    /// Flight logs: this pass lists the resource whole.
+    #[serde(default)]
+    whole: bool,
 }
+
+/// Hours between two full listings of the flight logs (see the module docs).
+pub const SWEEP_HOURS: i64 = 24;
 
 impl PilotFlows {
     pub fn new(account: AccountConfig, http: Arc<Http>) -> Self {
@@ -89,6 +104,20 @@ impl PilotFlows {
             });
         }
         Ok(answer.body)
+    }
+
+    /// Whether the flight-log pass starting at `pos` lists them whole: the first pass, and
+    /// then once every [`SWEEP_HOURS`] (or the account's `flight_log_sweep_hours`).
+    fn sweep_due(&self, pos: &Pos) -> bool {
+        let hours = self
+            .account
+            .option("flight_log_sweep_hours")
+            .and_then(|h| h.parse::<i64>().ok())
+            .unwrap_or(SWEEP_HOURS);
+        match (&pos.since, pos.listed_whole_at) {
+            (Some(_), Some(at)) => Utc::now() - at >= chrono::Duration::hours(hours),
+            _ => true,
+        }
     }
 
     /// The organisation: the account's option, else the only one the key sees.
@@ -179,12 +208,15 @@ impl Connector for PilotFlows {
         let snapshot = resource == "flight_logs";
         let org = self.organization().await?.to_string();
         let mut pos: Pos = position.decode().unwrap_or_default();
+        if pos.page <= 1 && snapshot {
+            pos.whole = self.sweep_due(&pos);
+        }
         pos.page = pos.page.max(1);
         let mut query = vec![
             ("page[number]", pos.page.to_string()),
             ("page[size]", PAGE_SIZE.to_string()),
         ];
-        if let (Some(since), false) = (&pos.since, snapshot) {
+        if let (Some(since), false) = (&pos.since, snapshot && pos.whole) {
             query.push(("filter[updated_since]", since.clone()));
         }
         let body = self
@@ -219,20 +251,29 @@ impl Connector for PilotFlows {
         let next = if next_link && !records.is_empty() {
             Next::More(Position::of(&Pos {
                 page: pos.page + 1,
-                since: pos.since,
-                newest: pos.newest,
+                ..pos
             }))
-        } else if snapshot {
-            Next::Done(Position::start())
         } else {
             // The newest change seen becomes the next pass's filter (server clock, so
             // the laptop's clock cannot skew it); the filter is inclusive, so a record
             // changed within that second is read again, never missed.
-            Next::Done(Position::of(&Pos {
+            let listed_whole_at = if pos.whole {
+                Some(Utc::now())
+            } else {
+                pos.listed_whole_at
+            };
+            let following = Position::of(&Pos {
                 page: 1,
                 since: pos.newest.clone().or(pos.since),
                 newest: None,
-            }))
+                listed_whole_at,
+                whole: false,
+            });
+            if snapshot && !pos.whole {
+                Next::DoneChangesOnly(following)
+            } else {
+                Next::Done(following)
+            }
         };
         Ok(Page { records, next })
     }

@@ -374,6 +374,7 @@ async fn sync_resource(
                 };
                 (end, p, true)
             }
+            Next::DoneChangesOnly(p) => (PassEnd::Completes, p, true),
             Next::Restart(p) => (PassEnd::Restarts, p, false),
             Next::Unchanged => {
                 unchanged = true;

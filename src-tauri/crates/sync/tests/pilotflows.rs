@@ -46,17 +46,36 @@ async fn first_sync_then_one_request_per_incremental_resource() {
     assert!(!again.failed());
     assert_eq!(again.totals().new, 0);
     for r in &again.resources {
-        if r.resource != "flight_logs" {
-            assert_eq!(r.pages, 1, "the updated_since filter: {r:?}");
-        }
+        // Flight logs too: their full listing waits for the daily sweep.
+        assert_eq!(r.pages, 1, "the updated_since filter: {r:?}");
     }
     assert_cache_equals_truth(&w, "main", "organization_plan").await;
 }
 
+fn flight_logs(
+    report: &flightdesk_sync::SyncReport,
+    account: &str,
+) -> flightdesk_sync::ResourceSummary {
+    report
+        .resources
+        .iter()
+        .find(|r| r.resource == "flight_logs" && r.account == account)
+        .unwrap()
+        .clone()
+}
+
 #[tokio::test]
-async fn new_flight_logs_and_deletions_reach_the_cache() {
+async fn deleted_flight_logs_leave_the_cache_at_the_next_full_listing() {
     let w = world("").await;
     let account = w.connect(PF, "main", "organization_plan", json!({})).await;
+    // The same organisation, listed whole at every sync.
+    w.connect(
+        PF,
+        "every",
+        "organization_plan",
+        json!({"flight_log_sweep_hours": 0}),
+    )
+    .await;
     w.sync(false).await;
     // Delete one flight log through the API itself.
     let truth = w.truth(PF).await;
@@ -78,13 +97,23 @@ async fn new_flight_logs_and_deletions_reach_the_cache() {
         .await
         .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
+
     let report = w.sync(false).await;
-    let fl = report
-        .resources
-        .iter()
-        .find(|r| r.resource == "flight_logs")
-        .unwrap();
-    assert_eq!(fl.counts.removed, 1, "{fl:?}");
+    // Between sweeps only changes are asked for: one request, and no tombstone to see.
+    let main = flight_logs(&report, "main");
+    assert_eq!((main.pages, main.counts.removed), (1, 0), "{main:?}");
+    assert!(w
+        .cached_ids(Kind::FlightLogs, "main")
+        .await
+        .contains(&victim));
+    // Listed whole, the deletion shows.
+    let every = flight_logs(&report, "every");
+    assert_eq!(every.counts.removed, 1, "{every:?}");
+    assert_cache_equals_truth(&w, "every", "organization_plan").await;
+
+    // `--full` lists whole at once.
+    let full = w.sync(true).await;
+    assert_eq!(flight_logs(&full, "main").counts.removed, 1);
     assert_cache_equals_truth(&w, "main", "organization_plan").await;
 }
 
