@@ -63,6 +63,10 @@ export type Outcome = "synced" | "unchanged" | "not_permitted" | "needs_credenti
 
 export type ResourceSummary = { account: string, provider: Provider, resource: string, outcome: Outcome, pages: number, 
 /**
+ * HTTP requests this resource's run sent, retries included.
+ */
+requests: number, 
+/**
  * Machine code of the error (`forbidden`, `unauthorized`, `server_error`, ...).
  */
 error_code: string | null, 

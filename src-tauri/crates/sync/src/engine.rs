@@ -77,6 +77,7 @@ pub struct ResourceSummary {
     #[ts(type = "number")]
     pub pages: u64,
     /// HTTP requests this resource's run sent, retries included.
+    #[ts(type = "number")]
     pub requests: u64,
     /// Machine code of the error (`forbidden`, `unauthorized`, `server_error`, ...).
     pub error_code: Option<String>,
