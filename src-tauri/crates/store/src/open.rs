@@ -39,6 +39,7 @@ impl Store {
     /// Opens (creating if needed) the database at `path`, unlocks it with `key` and brings
     /// its schema up to date.
     pub async fn open(path: &Path, key: &Secret) -> Result<Self> {
+        crate::crypto_exit::keep_libcrypto_until_exit();
         // SQLCipher cannot read the page size from the (encrypted) header, so an existing
         // file is tried with this build's size first and then with SQLCipher's default,
         // which databases created before it use.
