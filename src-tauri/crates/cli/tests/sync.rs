@@ -2,55 +2,17 @@
 //! in-process sandbox on a random loopback port, with the real OS keyring (the test
 //! command runs inside a Secret Service session) and throwaway data directories.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use flightdesk_sandbox::{start, FaultSpec, Provider, RunningSandbox, SandboxConfig};
 use serde_json::Value;
 
-fn bin() -> std::path::PathBuf {
-    assert_cmd::cargo::cargo_bin("flightdesk")
-}
-
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(bin());
-    cmd.arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("FLIGHTDESK_DATA_DIR");
-    cmd
-}
-
-async fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut cmd = command(dir, args);
-    let stdin = stdin.map(str::to_string);
-    tokio::task::spawn_blocking(move || {
-        cmd.stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        if let Some(text) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(text.as_bytes())
-                .unwrap();
-        } else {
-            drop(child.stdin.take());
-        }
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use common::{command, run, text, token};
 
 async fn sandbox(faults: &str) -> RunningSandbox {
     start(SandboxConfig {
@@ -60,18 +22,6 @@ async fn sandbox(faults: &str) -> RunningSandbox {
     })
     .await
     .unwrap()
-}
-
-fn token(sb: &RunningSandbox, p: Provider, role: &str) -> String {
-    sb.manifest()[p.name()]["credentials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["role"] == role)
-        .unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 async fn truth_ids(sb: &RunningSandbox) -> BTreeSet<String> {

@@ -2,48 +2,20 @@
 //! (the test command runs inside a Secret Service session), an in-process sandbox that
 //! signs its AviationAlley events, and a throwaway data directory.
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use flightdesk_sandbox::{start, Provider, RunningSandbox, SandboxConfig};
 use serde_json::{json, Value};
 
+use common::{command, run, text, token};
+
 const SECRET: &str = "whsec_cli_test_signing_secret";
-
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("flightdesk"));
-    cmd.arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("FLIGHTDESK_DATA_DIR");
-    cmd
-}
-
-async fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut cmd = command(dir, args);
-    let stdin = stdin.map(str::to_string);
-    tokio::task::spawn_blocking(move || {
-        cmd.stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let mut input = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).unwrap();
-        }
-        drop(input);
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// Lines of a child's output, read on a thread.
 fn lines(r: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
@@ -74,18 +46,6 @@ async fn wait_for(rx: &mpsc::Receiver<String>, seen: &mut Vec<String>, want: &st
         "no line with `{want}` within 30 s; saw:\n{}",
         seen.join("\n")
     );
-}
-
-fn token(sb: &RunningSandbox, role: &str) -> String {
-    sb.manifest()["aviationalley"]["credentials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["role"] == role)
-        .unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 async fn admin(sb: &RunningSandbox, path: &str, body: Value) {
@@ -133,7 +93,10 @@ async fn serve_prints_the_urls_and_a_signed_event_syncs_what_changed() {
             "--name",
             "centre",
         ],
-        Some(&format!("{}\n", token(&sb, "live_full"))),
+        Some(&format!(
+            "{}\n",
+            token(&sb, Provider::AviationAlley, "live_full")
+        )),
     )
     .await;
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -1,0 +1,58 @@
+//! What the CLI's integration tests share: running the `flightdesk` binary on a data
+//! directory and reading sandbox credentials.
+
+// Each test binary uses only some of these helpers.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use flightdesk_sandbox::{Provider, RunningSandbox};
+
+/// The binary on `dir`, ignoring any data directory the environment names.
+pub fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("flightdesk"));
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("FLIGHTDESK_DATA_DIR");
+    cmd
+}
+
+/// Runs the binary to its end (off the async runtime), feeding `stdin` when given.
+pub async fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = command(dir, args);
+    let stdin = stdin.map(str::to_string);
+    tokio::task::spawn_blocking(move || {
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+        drop(input);
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The token of the sandbox credential of `p` with `role`.
+pub fn token(sb: &RunningSandbox, p: Provider, role: &str) -> String {
+    sb.manifest()[p.name()]["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["role"] == role)
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
