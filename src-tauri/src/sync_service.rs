@@ -294,10 +294,11 @@ async fn resource_states(workspace: &Workspace) -> Result<Vec<ResourceState>, Ui
             out.push(ResourceState {
                 account: account.name.clone(),
                 provider: account.provider,
+                // Before the fields below move out of `state`.
+                in_progress: state.resumes(),
                 resource: state.resource,
                 last_success_at: state.last_success_at,
                 last_attempt_at: state.last_attempt_at,
-                in_progress: state.in_pass && state.position.is_some(),
                 last_counts: state.last_counts,
                 error_code: state.last_error_code,
                 error: state.last_error,

@@ -75,10 +75,11 @@ pub async fn run(data_dir: &Path, args: StatusArgs) -> Result<(), Failure> {
             .map_err(failed)?
             .into_iter()
             .map(|s| ResourceStatus {
+                // Before the fields below move out of `s`.
+                in_progress: s.resumes(),
                 resource: s.resource,
                 last_success_at: s.last_success_at,
                 last_attempt_at: s.last_attempt_at,
-                in_progress: s.in_pass && s.position.is_some(),
                 last_counts: s.last_counts,
                 error_code: s.last_error_code,
                 error: s.last_error,

@@ -69,7 +69,7 @@ async fn a_sync_killed_between_pages_resumes_from_the_store() {
     // The first process writes three pages and dies.
     assert!(w.sync(&w.connector(), Some(3)).await.is_none());
     let state = w.state("assets").await;
-    assert!(state.in_pass && state.position.is_some());
+    assert!(state.resumes());
     // The next one resumes the same pass from the stored position.
     assert!(w.sync(&w.connector(), None).await.is_some());
     assert_store_equals_truth(&w).await;

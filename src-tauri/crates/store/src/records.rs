@@ -59,6 +59,14 @@ pub struct SyncState {
     pub last_counts: Option<Counts>,
 }
 
+impl SyncState {
+    /// A pass stopped in its middle with a position to resume from: the next sync
+    /// continues it instead of starting over.
+    pub fn resumes(&self) -> bool {
+        self.in_pass && self.position.is_some()
+    }
+}
+
 /// How the pass stands after a page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PassEnd<'a> {

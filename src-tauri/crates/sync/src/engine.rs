@@ -340,7 +340,7 @@ async fn sync_resource(
 ) -> Result<ResourceSummary, SyncError> {
     let store = workspace.store();
     let before = store.sync_state(account.id, resource.name).await?;
-    let resumed = !full && before.is_some_and(|s| s.in_pass && s.position.is_some());
+    let resumed = !full && before.is_some_and(|s| s.resumes());
     let state = store.begin_pass(account.id, resource.name, full).await?;
     if resumed {
         tracing::info!(account = %account.name, resource = resource.name, "resuming a pass left unfinished");
