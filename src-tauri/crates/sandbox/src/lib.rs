@@ -243,6 +243,13 @@ impl RunningSandbox {
     pub fn manifest(&self) -> serde_json::Value {
         self.state.manifest()
     }
+    /// The manifest entry of `p`'s credential with `role` (its token and facts).
+    pub fn credential(&self, p: Provider, role: &str) -> Option<serde_json::Value> {
+        let mut manifest = self.manifest();
+        let list = manifest[p.name()]["credentials"].as_array_mut()?;
+        let at = list.iter().position(|c| c["role"] == role)?;
+        Some(list.swap_remove(at))
+    }
     pub fn state(&self) -> &AppState {
         &self.state
     }

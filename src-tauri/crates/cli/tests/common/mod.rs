@@ -46,12 +46,7 @@ pub fn text(b: &[u8]) -> String {
 
 /// The token of the sandbox credential of `p` with `role`.
 pub fn token(sb: &RunningSandbox, p: Provider, role: &str) -> String {
-    sb.manifest()[p.name()]["credentials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["role"] == role)
-        .unwrap()["token"]
+    sb.credential(p, role).unwrap()["token"]
         .as_str()
         .unwrap()
         .to_string()

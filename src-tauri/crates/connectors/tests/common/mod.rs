@@ -40,13 +40,8 @@ pub fn base_url(sb: &RunningSandbox, p: Provider) -> String {
 
 /// The manifest entry of the sandbox credential of `role` for `p`.
 pub fn credential(sb: &RunningSandbox, p: Provider, role: &str) -> Value {
-    sb.manifest()[p.as_str()]["credentials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["role"] == role)
+    sb.credential(p.as_str().parse().unwrap(), role)
         .unwrap_or_else(|| panic!("no credential {role} for {p}"))
-        .clone()
 }
 
 /// The token (key, group key) of the sandbox credential of `role` for `p`.

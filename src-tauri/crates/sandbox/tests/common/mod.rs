@@ -28,27 +28,15 @@ pub async fn sandbox_with(faults: &str) -> RunningSandbox {
 
 /// The token of the credential with `role` for provider `p`.
 pub fn token(sb: &RunningSandbox, p: Provider, role: &str) -> String {
-    let m = sb.manifest();
-    m[p.name()]["credentials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["role"] == role)
-        .unwrap_or_else(|| panic!("no credential {role} for {p}"))["token"]
+    credential(sb, p, role)["token"]
         .as_str()
         .unwrap()
         .to_string()
 }
 
 pub fn credential(sb: &RunningSandbox, p: Provider, role: &str) -> Value {
-    let m = sb.manifest();
-    m[p.name()]["credentials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["role"] == role)
+    sb.credential(p, role)
         .unwrap_or_else(|| panic!("no credential {role} for {p}"))
-        .clone()
 }
 
 pub struct Resp {

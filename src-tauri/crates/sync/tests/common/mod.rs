@@ -51,26 +51,16 @@ pub async fn world(faults: &str) -> World {
 
 impl World {
     pub fn token(&self, p: Provider, role: &str) -> String {
-        let m = self.sandbox.manifest();
-        m[p.as_str()]["credentials"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["role"] == role)
-            .unwrap_or_else(|| panic!("no credential {role} for {p}"))["token"]
+        self.credential_fact(p, role, "token")
             .as_str()
             .unwrap()
             .to_string()
     }
 
     pub fn credential_fact(&self, p: Provider, role: &str, fact: &str) -> Value {
-        let m = self.sandbox.manifest();
-        m[p.as_str()]["credentials"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["role"] == role)
-            .unwrap()[fact]
+        self.sandbox
+            .credential(sandbox_provider(p), role)
+            .unwrap_or_else(|| panic!("no credential {role} for {p}"))[fact]
             .clone()
     }
 
