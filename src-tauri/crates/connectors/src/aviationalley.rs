@@ -142,8 +142,8 @@ impl Connector for AviationAlley {
                 query.push(("cursor", c.cursor));
             }
         }
-        let body = self.get(resource, &query).await?;
-        let records = records_of(resource, &body)?;
+        let mut body = self.get(resource, &query).await?;
+        let records = records_of(resource, &mut body)?;
         let next = body
             .get("pagination")
             .and_then(|p| string(p, &["nextCursor", "next_cursor"]));
@@ -166,7 +166,8 @@ const RESOURCES: [&str; 7] = [
 ];
 
 /// Maps one decoded list answer of `resource` to records (public for the ingest benchmark).
-pub fn records_of(resource: &str, body: &Value) -> Result<Vec<Record>> {
+/// The rows are moved out of `body` into the records; the rest of it stays.
+pub fn records_of(resource: &str, body: &mut Value) -> Result<Vec<Record>> {
     let map: fn(&Value, &Value) -> Option<(String, RecordData)> = match resource {
         "trainees" => map_trainee,
         "bookings" => map_booking,
@@ -178,10 +179,11 @@ pub fn records_of(resource: &str, body: &Value) -> Result<Vec<Record>> {
         other => return Err(unknown_resource(Provider::AviationAlley, other)),
     };
     let data = body
-        .get("data")
+        .get_mut("data")
+        .map(Value::take)
         .ok_or_else(|| ConnectorError::malformed(format!("listing {resource}"), "no `data`"))?;
     let mut records = Vec::new();
-    for row in wire::list(Some(data)) {
+    for row in wire::into_list(data) {
         let (source_id, data) = map(&row, body).ok_or_else(|| {
             ConnectorError::malformed(format!("reading {resource}"), "a row without an id")
         })?;

@@ -141,7 +141,7 @@ impl Connector for FlightSchoolBooking {
             query.push(("include_cancellations", "1".into()));
             query.push(("include_unavailability", "1".into()));
         }
-        let body = self.get(path, query).await?;
+        let mut body = self.get(path, query).await?;
         let change_id = string(&body, &["change_id", "changeId"]);
         if pos.page == 0 && change_id.is_some() && change_id == pos.complete {
             return Ok(Page {
@@ -149,7 +149,11 @@ impl Connector for FlightSchoolBooking {
                 next: Next::Unchanged,
             });
         }
-        let rows = wire::list(body.get("rows").or_else(|| body.get("data")));
+        let rows = ["rows", "data"]
+            .iter()
+            .find_map(|k| body.get_mut(*k).map(Value::take))
+            .map(wire::into_list)
+            .unwrap_or_default();
         let mut records = Vec::with_capacity(rows.len());
         for row in rows {
             let Some(source_id) = id(&row, &["id", "booking_id"]).or_else(|| id_from_url(&row))

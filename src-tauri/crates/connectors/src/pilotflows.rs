@@ -219,10 +219,14 @@ impl Connector for PilotFlows {
         if let (Some(since), false) = (&pos.since, snapshot && pos.whole) {
             query.push(("filter[updated_since]", since.clone()));
         }
-        let body = self
+        let mut body = self
             .get(&format!("organizations/{org}/{resource}"), &query)
             .await?;
-        let rows = wire::list(body.get("data"));
+        let rows = body
+            .get_mut("data")
+            .map(Value::take)
+            .map(wire::into_list)
+            .unwrap_or_default();
         let mut records = Vec::with_capacity(rows.len());
         for row in rows {
             let source_id = id(&row, &["id"]).ok_or_else(|| {

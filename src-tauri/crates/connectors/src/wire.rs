@@ -142,12 +142,18 @@ pub fn snake(s: &str) -> String {
 /// A list that the documents call an array but examples sometimes send as an object
 /// keyed by id (or a single object): always a vector of the member values.
 pub fn list(v: Option<&Value>) -> Vec<Value> {
+    v.cloned().map(into_list).unwrap_or_default()
+}
+
+/// [`list`] of a value the caller gives up, so the members are moved, not copied: a
+/// page's rows become the records' raw JSON as they are.
+pub fn into_list(v: Value) -> Vec<Value> {
     match v {
-        Some(Value::Array(a)) => a.clone(),
-        Some(Value::Object(o)) if o.values().all(Value::is_object) && !o.is_empty() => {
-            o.values().cloned().collect()
+        Value::Array(a) => a,
+        Value::Object(o) if o.values().all(Value::is_object) && !o.is_empty() => {
+            o.into_iter().map(|(_, v)| v).collect()
         }
-        Some(o @ Value::Object(_)) => vec![o.clone()],
+        o @ Value::Object(_) => vec![o],
         _ => Vec::new(),
     }
 }

@@ -13,4 +13,4 @@ mod records;
 pub use accounts::{Account, AccountHealth, NewAccount};
 pub use error::{Result, StoreError};
 pub use open::{Store, DB_FILE_NAME};
-pub use records::{Counts, PageOutcome, PageWrite, PassEnd, SyncState};
+pub use records::{Counts, PageOutcome, PageWrite, PassEnd, PreparedPage, SyncState};

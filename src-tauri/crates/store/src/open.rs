@@ -82,6 +82,9 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // A connection of this process cannot go stale the way a network one can;
+            // a ping before every acquire only costs each page write a round trip.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|source| classify_open_error(path, source))?;

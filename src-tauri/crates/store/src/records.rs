@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, Row};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::{QueryContext, Result, StoreError};
 use crate::Store;
@@ -124,8 +125,10 @@ struct KindSql {
     /// the shorter last page: a handful per kind). sqlx keeps each one prepared per
     /// connection.
     upserts: Mutex<HashMap<usize, Arc<str>>>,
-    /// Comparisons of `rows` records with their cached rows, by row count likewise.
+    /// Comparisons of `rows` records with their cached rows by hash, by row count likewise.
     lookups: Mutex<HashMap<usize, Arc<str>>>,
+    /// Comparisons column by column, for rows cached before the hashes were (by row count).
+    full_lookups: Mutex<HashMap<usize, Arc<str>>>,
     /// Moves `seen_pass` of rows listed again unchanged.
     touch: String,
     export: String,
@@ -144,13 +147,34 @@ impl KindSql {
     /// The comparison of `rows` records with the cached rows of the same ids, one result
     /// row: for each cached one, space-separated, its index in the statement, its
     /// version, whether this write already changed it, whether its raw record and
-    /// removed state are the same, and whether the resource and every normalized column
-    /// are the same.
+    /// removed state are the same (2: the row has no hashes yet), and whether the
+    /// resource and every normalized column are the same. Binds each record's id and
+    /// its two hashes.
     fn lookup(&self, rows: usize) -> Arc<str> {
         cached(&self.lookups, rows, || self.build_lookup(rows))
     }
 
+    /// [`Self::lookup`] column by column, binding each record's every value: for rows
+    /// written before the hashes existed.
+    fn full_lookup(&self, rows: usize) -> Arc<str> {
+        cached(&self.full_lookups, rows, || self.build_full_lookup(rows))
+    }
+
     fn build_lookup(&self, rows: usize) -> String {
+        let table = self.table;
+        let values = vec!["(?, ?, ?, ?)"; rows].join(", ");
+        format!(
+            "WITH incoming(i, source_id, content_hash, row_hash) AS (VALUES {values}) \
+             SELECT group_concat(incoming.i || ' ' || t.version || ' ' || (t.changed_at IS ?) \
+               || ' ' || CASE WHEN t.content_hash IS NULL THEN 2 \
+                              ELSE t.content_hash = incoming.content_hash END \
+               || ' ' || (t.row_hash IS incoming.row_hash), ' ') \
+             FROM incoming JOIN {table} t \
+               ON t.account_id = ? AND t.source_id = incoming.source_id"
+        )
+    }
+
+    fn build_full_lookup(&self, rows: usize) -> String {
         let table = self.table;
         let names = self.columns.join(", ");
         let tuple = format!("(?, ?, ?, ?, ?{})", ", ?".repeat(self.columns.len()));
@@ -187,18 +211,19 @@ impl KindSql {
         // Anonymous `?` parameters only, repeated per row: sqlx looks up the name of
         // every parameter it binds, and SQLite finds a numbered parameter's name by a
         // linear scan, which makes a statement with thousands of `?NNN` quadratic.
-        let mut tuple = String::from("(?, ?, ?, ?, ?, ?");
+        let mut tuple = String::from("(?, ?, ?, ?, ?, ?, ?, ?");
         for _ in &self.columns {
             tuple.push_str(", ?");
         }
         tuple.push_str(", 1, ?, ?)");
         let values = vec![tuple; rows].join(", ");
         format!(
-            "INSERT INTO {table} (account_id, source_id, resource, raw, removed, seen_pass, {names}, \
-               version, first_seen_at, changed_at) \
+            "INSERT INTO {table} (account_id, source_id, resource, raw, removed, seen_pass, \
+               content_hash, row_hash, {names}, version, first_seen_at, changed_at) \
              VALUES {values} \
              ON CONFLICT(account_id, source_id) DO UPDATE SET {updates}, resource = excluded.resource, \
                raw = excluded.raw, removed = excluded.removed, seen_pass = excluded.seen_pass, \
+               content_hash = excluded.content_hash, row_hash = excluded.row_hash, \
                version = CASE WHEN {changed} THEN {table}.version + 1 ELSE {table}.version END, \
                changed_at = CASE WHEN {changed} THEN excluded.changed_at ELSE {table}.changed_at END"
         )
@@ -260,12 +285,14 @@ fn build_kind_sql(kind: Kind) -> KindSql {
         )
     };
     // Parameters per upserted row: account_id, source_id, resource, raw, removed,
-    // seen_pass, the columns, then the timestamp twice (a lookup needs fewer, plus two).
-    let params_per_row = columns.len() + 8;
+    // seen_pass, the two hashes, the columns, then the timestamp twice (a lookup needs
+    // fewer, plus two).
+    let params_per_row = columns.len() + 10;
     KindSql {
         table,
         rows_per_statement: ((MAX_VARIABLES - 2) / params_per_row).min(MAX_ROWS_PER_STATEMENT),
         lookups: Mutex::new(HashMap::new()),
+        full_lookups: Mutex::new(HashMap::new()),
         touch: format!(
             "UPDATE {table} SET seen_pass = ? WHERE account_id = ? AND seen_pass IS NOT ? \
              AND source_id IN (SELECT value FROM json_each(?))"
@@ -277,19 +304,63 @@ fn build_kind_sql(kind: Kind) -> KindSql {
     }
 }
 
-/// A record ready to bind: its raw JSON as text and its normalized fields.
-struct Prepared<'a> {
-    record: &'a Record,
-    raw: String,
-    fields: serde_json::Map<String, Value>,
+/// A page's records made ready to bind, grouped by kind in page order: serialized,
+/// mapped to columns and hashed. This is the CPU half of [`Store::write_page`]; a sync
+/// prepares the next page while the previous one is being written
+/// ([`Store::write_prepared`]).
+pub struct PreparedPage {
+    resource: String,
+    records: usize,
+    groups: Vec<(Kind, Vec<Prepared>)>,
 }
 
-impl<'a> Prepared<'a> {
-    fn new(record: &'a Record) -> Self {
+impl PreparedPage {
+    /// Prepares `records`, which [`Store::write_prepared`] then writes for `resource`.
+    pub fn new(resource: &str, records: &[Record]) -> Self {
+        let mut groups: Vec<(Kind, Vec<Prepared>)> = Vec::new();
+        for (index, record) in records.iter().enumerate() {
+            let kind = record.kind();
+            let prepared = Prepared::new(index, record, resource, &kind_sql(kind).columns);
+            match groups.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, group)) => group.push(prepared),
+                None => groups.push((kind, vec![prepared])),
+            }
+        }
         Self {
-            record,
-            raw: record.raw.to_string(),
-            fields: record.data.fields(),
+            resource: resource.to_string(),
+            records: records.len(),
+            groups,
+        }
+    }
+}
+
+/// A record ready to bind: its index in the page, its raw JSON as text, its normalized
+/// fields, and the hashes the cache compares it by.
+struct Prepared {
+    index: usize,
+    raw: String,
+    fields: serde_json::Map<String, Value>,
+    content_hash: [u8; 16],
+    row_hash: [u8; 16],
+}
+
+impl Prepared {
+    fn new(index: usize, record: &Record, resource: &str, columns: &[&str]) -> Self {
+        let raw = record.raw.to_string();
+        let fields = record.data.fields();
+        let content_hash = content_hash(&raw, record.removed);
+        let row_hash = row_hash(
+            resource,
+            columns
+                .iter()
+                .map(|c| fields.get(*c).unwrap_or(&Value::Null)),
+        );
+        Self {
+            index,
+            raw,
+            fields,
+            content_hash,
+            row_hash,
         }
     }
 
@@ -298,6 +369,49 @@ impl<'a> Prepared<'a> {
             bind_value(args, self.fields.get(*column).unwrap_or(&Value::Null));
         }
     }
+}
+
+/// The hash of what a record's version counts: its raw JSON and its removed state.
+///
+/// The stored hashes (`content_hash`, `row_hash`) are xxh3-128 of the encodings below;
+/// changing an encoding needs a migration that clears them, or every row would look
+/// changed once.
+fn content_hash(raw: &str, removed: bool) -> [u8; 16] {
+    let mut h = Xxh3::new();
+    h.update(&[u8::from(removed)]);
+    h.update(raw.as_bytes());
+    h.digest128().to_le_bytes()
+}
+
+/// The hash of the rest of a written row: the resource and each column's value as it is
+/// bound, tagged by type and length-prefixed so that no two rows encode alike.
+fn row_hash<'v>(resource: &str, values: impl Iterator<Item = &'v Value>) -> [u8; 16] {
+    let mut h = Xxh3::new();
+    let text = |h: &mut Xxh3, tag: u8, s: &str| {
+        h.update(&[tag]);
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    text(&mut h, b's', resource);
+    for value in values {
+        match value {
+            Value::Null => h.update(b"n"),
+            Value::Bool(b) => h.update(&[b'b', u8::from(*b)]),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => {
+                    h.update(b"i");
+                    h.update(&i.to_le_bytes());
+                }
+                None => {
+                    h.update(b"f");
+                    h.update(&n.as_f64().unwrap_or_default().to_bits().to_le_bytes());
+                }
+            },
+            Value::String(s) => text(&mut h, b's', s),
+            other => text(&mut h, b'j', &other.to_string()),
+        }
+    }
+    h.digest128().to_le_bytes()
 }
 
 /// A cached row as [`KindSql::lookup`] reports it.
@@ -310,6 +424,90 @@ struct Cached {
     same_content: bool,
     /// Every written column the same: only `seen_pass` may need to move.
     same_row: bool,
+}
+
+impl Cached {
+    /// Parses a lookup's result row (see [`KindSql::lookup`]) into its index and state.
+    /// A row without hashes yet reads as `None`.
+    fn parse(row: &[i64]) -> (usize, Option<Cached>) {
+        let cached = (row[3] != 2).then(|| Cached {
+            version: row[1],
+            changed: row[2] != 0,
+            same_content: row[3] != 0,
+            same_row: row[3] != 0 && row[4] != 0,
+        });
+        (row[0] as usize, cached)
+    }
+}
+
+/// The numbers of a lookup's one result row.
+fn lookup_numbers(found: Option<String>) -> Vec<i64> {
+    found
+        .as_deref()
+        .unwrap_or_default()
+        .split_ascii_whitespace()
+        .map(|n| n.parse().expect("the lookup yields integers"))
+        .collect()
+}
+
+/// Compares a chunk with the cached rows of the same ids: by hash, then column by column
+/// for rows cached before the hashes existed. The second element of each entry says the
+/// row lacks hashes, so it must be written (not only marked seen) to get them.
+async fn compare(
+    tx: &mut sqlx::SqliteConnection,
+    sql: &KindSql,
+    page: &PageWrite<'_>,
+    now: &str,
+    chunk: &[Prepared],
+) -> Result<Vec<(Option<Cached>, bool)>> {
+    let mut args = SqliteArguments::default();
+    for (i, p) in chunk.iter().enumerate() {
+        let _ = args.add(i as i64);
+        let _ = args.add(page.records[p.index].source_id.as_str());
+        let _ = args.add(&p.content_hash[..]);
+        let _ = args.add(&p.row_hash[..]);
+    }
+    let _ = args.add(now);
+    let _ = args.add(page.account_id);
+    let found: Option<String> = sqlx::query_scalar_with(&sql.lookup(chunk.len()), args)
+        .fetch_one(&mut *tx)
+        .await
+        .context("comparing records with the cache")?;
+    let mut cached: Vec<(Option<Cached>, bool)> = vec![(None, false); chunk.len()];
+    let mut unhashed: Vec<usize> = Vec::new();
+    for row in lookup_numbers(found).chunks_exact(5) {
+        match Cached::parse(row) {
+            (i, Some(c)) => cached[i].0 = Some(c),
+            (i, None) => unhashed.push(i),
+        }
+    }
+    if unhashed.is_empty() {
+        return Ok(cached);
+    }
+
+    let mut args = SqliteArguments::default();
+    for (n, &i) in unhashed.iter().enumerate() {
+        let p = &chunk[i];
+        let record = &page.records[p.index];
+        let _ = args.add(n as i64);
+        let _ = args.add(record.source_id.as_str());
+        let _ = args.add(page.resource);
+        let _ = args.add(p.raw.as_str());
+        let _ = args.add(record.removed as i64);
+        p.bind_columns(&mut args, &sql.columns);
+    }
+    let _ = args.add(now);
+    let _ = args.add(page.account_id);
+    let found: Option<String> = sqlx::query_scalar_with(&sql.full_lookup(unhashed.len()), args)
+        .fetch_one(&mut *tx)
+        .await
+        .context("comparing records with the cache")?;
+    for row in lookup_numbers(found).chunks_exact(5) {
+        if let (n, Some(c)) = Cached::parse(row) {
+            cached[unhashed[n]] = (Some(c), true);
+        }
+    }
+    Ok(cached)
 }
 
 /// How one record's write turns out, as the statement-per-record upsert reported it:
@@ -330,50 +528,24 @@ async fn write_chunk(
     sql: &KindSql,
     page: &PageWrite<'_>,
     now: &str,
-    chunk: &[Prepared<'_>],
+    chunk: &[Prepared],
 ) -> Result<Counts> {
-    let mut args = SqliteArguments::default();
-    for (i, p) in chunk.iter().enumerate() {
-        let _ = args.add(i as i64);
-        let _ = args.add(p.record.source_id.as_str());
-        let _ = args.add(page.resource);
-        let _ = args.add(p.raw.as_str());
-        let _ = args.add(p.record.removed as i64);
-        p.bind_columns(&mut args, &sql.columns);
-    }
-    let _ = args.add(now);
-    let _ = args.add(page.account_id);
-    let found: Option<String> = sqlx::query_scalar_with(&sql.lookup(chunk.len()), args)
-        .fetch_one(&mut *tx)
-        .await
-        .context("comparing records with the cache")?;
-    let mut cached: Vec<Option<Cached>> = vec![None; chunk.len()];
-    let numbers: Vec<i64> = found
-        .as_deref()
-        .unwrap_or_default()
-        .split_ascii_whitespace()
-        .map(|n| n.parse().expect("the lookup yields integers"))
-        .collect();
-    for row in numbers.chunks_exact(5) {
-        cached[row[0] as usize] = Some(Cached {
-            version: row[1],
-            changed: row[2] != 0,
-            same_content: row[3] != 0,
-            same_row: row[3] != 0 && row[4] != 0,
-        });
-    }
+    let cached = compare(tx, sql, page, now, chunk).await?;
     let mut listed: HashMap<&str, usize> = HashMap::new();
     for p in chunk {
-        *listed.entry(p.record.source_id.as_str()).or_default() += 1;
+        *listed
+            .entry(page.records[p.index].source_id.as_str())
+            .or_default() += 1;
     }
 
     let mut counts = Counts::default();
     let mut sims: HashMap<&str, Sim> = HashMap::new();
     let mut touch: Vec<&str> = Vec::new();
     let mut write: Vec<&Prepared> = Vec::new();
-    for (p, cached) in chunk.iter().zip(&cached) {
-        let id = p.record.source_id.as_str();
-        let removed = p.record.removed;
+    for (p, (cached, unhashed)) in chunk.iter().zip(&cached) {
+        let record = &page.records[p.index];
+        let id = record.source_id.as_str();
+        let removed = record.removed;
         let (version, changed) = match (sims.get_mut(id), cached) {
             // Listed earlier in this chunk: compare with that listing.
             (Some(sim), _) => {
@@ -420,7 +592,7 @@ async fn write_chunk(
             (_, true) => counts.updated += 1,
         }
         match cached {
-            Some(c) if c.same_row && listed[id] == 1 => touch.push(id),
+            Some(c) if c.same_row && !unhashed && listed[id] == 1 => touch.push(id),
             _ => write.push(p),
         }
     }
@@ -439,12 +611,15 @@ async fn write_chunk(
     if !write.is_empty() {
         let mut args = SqliteArguments::default();
         for p in &write {
+            let record = &page.records[p.index];
             let _ = args.add(page.account_id);
-            let _ = args.add(p.record.source_id.as_str());
+            let _ = args.add(record.source_id.as_str());
             let _ = args.add(page.resource);
             let _ = args.add(p.raw.as_str());
-            let _ = args.add(p.record.removed as i64);
+            let _ = args.add(record.removed as i64);
             let _ = args.add(page.pass);
+            let _ = args.add(&p.content_hash[..]);
+            let _ = args.add(&p.row_hash[..]);
             p.bind_columns(&mut args, &sql.columns);
             let _ = args.add(now);
             let _ = args.add(now);
@@ -455,19 +630,6 @@ async fn write_chunk(
             .context("upserting records")?;
     }
     Ok(counts)
-}
-
-/// The page's records grouped by kind, each group in page order.
-fn by_kind(records: &[Record]) -> Vec<(Kind, Vec<&Record>)> {
-    let mut groups: Vec<(Kind, Vec<&Record>)> = Vec::new();
-    for record in records {
-        let kind = record.kind();
-        match groups.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, group)) => group.push(record),
-            None => groups.push((kind, vec![record])),
-        }
-    }
-    groups
 }
 
 fn bind_value<'q>(args: &mut SqliteArguments<'q>, value: &'q Value) {
@@ -559,17 +721,33 @@ impl Store {
     /// Writes one page: upserts its records, applies the pass end, and stores the new
     /// position, all in one transaction.
     pub async fn write_page(&self, page: &PageWrite<'_>) -> Result<PageOutcome> {
+        let prepared = PreparedPage::new(page.resource, page.records);
+        self.write_prepared(page, &prepared).await
+    }
+
+    /// [`Self::write_page`] with its records already prepared.
+    ///
+    /// # Panics
+    /// If `prepared` was not made from this page's records and resource.
+    pub async fn write_prepared(
+        &self,
+        page: &PageWrite<'_>,
+        prepared: &PreparedPage,
+    ) -> Result<PageOutcome> {
+        assert!(
+            prepared.resource == page.resource && prepared.records == page.records.len(),
+            "a prepared page is written with the records it was prepared from"
+        );
         let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let mut counts = Counts::default();
         let mut tx = self.pool().begin().await.context("writing a page")?;
         // A few multi-row statements per kind (per chunk of a big page) instead of one per
         // record: each statement is a round trip to sqlx's connection thread, and so is
         // each row a statement returns, so none returns more than one.
-        for (kind, records) in by_kind(page.records) {
-            let sql = kind_sql(kind);
+        for (kind, records) in &prepared.groups {
+            let sql = kind_sql(*kind);
             for chunk in records.chunks(sql.rows_per_statement) {
-                let chunk: Vec<Prepared> = chunk.iter().map(|r| Prepared::new(r)).collect();
-                counts += write_chunk(&mut tx, sql, page, &now, &chunk).await?;
+                counts += write_chunk(&mut tx, sql, page, &now, chunk).await?;
             }
         }
         let mut pass = page.pass;

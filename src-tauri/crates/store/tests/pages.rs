@@ -279,3 +279,52 @@ async fn a_record_listed_twice_or_remapped_is_written_as_listed() {
     assert_eq!(exported[0]["email"], "ana@example.org");
     assert_eq!(exported[0]["raw"]["name"], "Ana C");
 }
+
+#[tokio::test]
+async fn rows_cached_before_the_hashes_are_compared_in_full_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, id) = store_with_account(&dir).await;
+    store.begin_pass(id, "r", false).await.unwrap();
+    let records = vec![person("1", "Ana"), person("2", "Ben")];
+    store
+        .write_page(&page(id, 1, &records, PassEnd::Continues))
+        .await
+        .unwrap();
+    // As a database migrated from before 0003 has them: no hashes.
+    sqlx::query("UPDATE people SET content_hash = NULL, row_hash = NULL")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let hashed =
+        "SELECT COUNT(*) FROM people WHERE content_hash IS NOT NULL AND row_hash IS NOT NULL";
+
+    // The same listing again changes nothing and fills the hashes in; one edit is one
+    // update, whichever way its row was compared.
+    let edited = vec![person("1", "Ana"), person("2", "Ben B")];
+    let outcome = store
+        .write_page(&page(id, 1, &edited, PassEnd::Continues))
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome.counts,
+        Counts {
+            updated: 1,
+            ..Default::default()
+        }
+    );
+    let n: i64 = sqlx::query_scalar(hashed)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM people ORDER BY source_id")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(versions, [1, 2]);
+    let again = store
+        .write_page(&page(id, 1, &edited, PassEnd::Continues))
+        .await
+        .unwrap();
+    assert_eq!(again.counts, Counts::default());
+}

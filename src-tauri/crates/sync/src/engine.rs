@@ -2,10 +2,11 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use flightdesk_connectors::{
-    AccountConfig, ClientOptions, Connector, ConnectorError, Next, Position, Resource, SyncMode,
+    AccountConfig, ClientOptions, Connector, ConnectorError, Next, Page, Position, Resource,
+    SyncMode,
 };
 use flightdesk_core::Provider;
-use flightdesk_store::{Account, Counts, PageWrite, PassEnd, StoreError};
+use flightdesk_store::{Account, Counts, PageWrite, PassEnd, PreparedPage, StoreError};
 use flightdesk_workspace::{SyncLock, Workspace, WorkspaceError};
 use serde::Serialize;
 use ts_rs::TS;
@@ -330,6 +331,23 @@ pub async fn sync_account(
     Ok((summaries, requests))
 }
 
+/// Fetches a page and prepares its records for the store. The preparing runs on a
+/// blocking thread, so that it overlaps the previous page's write on the other core.
+async fn fetch_prepared(
+    connector: &dyn Connector,
+    resource: &'static str,
+    position: &Position,
+) -> Result<(Page, PreparedPage), ConnectorError> {
+    let page = connector.fetch_page(resource, position).await?;
+    let prepared = tokio::task::spawn_blocking(move || {
+        let prepared = PreparedPage::new(resource, &page.records);
+        (page, prepared)
+    })
+    .await
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    Ok(prepared)
+}
+
 async fn sync_resource(
     workspace: &Workspace,
     account: &Account,
@@ -358,9 +376,10 @@ async fn sync_resource(
     let mut pages = 0u64;
     let mut restarts = 0u32;
     let mut unchanged = false;
+    let mut fetched = fetch_prepared(connector, resource.name, &position).await;
     let failure: Option<ConnectorError> = loop {
-        let page = match connector.fetch_page(resource.name, &position).await {
-            Ok(page) => page,
+        let (page, prepared) = match fetched {
+            Ok(fetched) => fetched,
             Err(e) => break Some(e),
         };
         let (end, next, finished) = match page.next {
@@ -383,17 +402,28 @@ async fn sync_resource(
             }
         };
         let restarting = end == PassEnd::Restarts;
+        let last = finished || (restarting && restarts >= MAX_RESTARTS);
         let text = next.to_text();
-        let outcome = store
-            .write_page(&PageWrite {
-                account_id: account.id,
-                resource: resource.name,
-                pass,
-                records: &page.records,
-                position: text.as_deref(),
-                end,
-            })
-            .await?;
+        let write = PageWrite {
+            account_id: account.id,
+            resource: resource.name,
+            pass,
+            records: &page.records,
+            position: text.as_deref(),
+            end,
+        };
+        let write = store.write_prepared(&write, &prepared);
+        // While the page is written on the store's thread, the next one is fetched and
+        // prepared, so the network wait and the JSON work overlap the SQL. A page fetched
+        // ahead is only ever written after this one.
+        let (outcome, ahead) = if last {
+            (write.await, None)
+        } else {
+            let (outcome, ahead) =
+                tokio::join!(write, fetch_prepared(connector, resource.name, &next));
+            (outcome, Some(ahead))
+        };
+        let outcome = outcome?;
         pass = outcome.pass;
         counts += outcome.counts;
         pages += 1;
@@ -422,6 +452,7 @@ async fn sync_resource(
             }
         }
         position = next;
+        fetched = ahead.expect("the next page is fetched unless this one is the last");
     };
     let (outcome, error) = match &failure {
         None if unchanged && counts == Counts::default() => (Outcome::Unchanged, None),
