@@ -18,6 +18,19 @@ pub type Ts = i64;
 pub const DAY: Ts = 86_400;
 pub const HOUR: Ts = 3_600;
 
+/// `t` when it is no later than `latest`; otherwise a whole minute within `window` before
+/// `latest`, spread by `salt`. Generated bookings of the weeks ahead were made at
+/// many different moments, as real ones are: clamping them all to one second would give
+/// thousands of records the same `updated_at`, which no real school has and which an
+/// inclusive change filter would re-read at every sync.
+fn past_or_recent(t: Ts, latest: Ts, window: Ts, salt: usize) -> Ts {
+    if t <= latest {
+        return t;
+    }
+    let minutes = (salt as u64).wrapping_mul(2_654_435_761) % (window / 60).max(1) as u64;
+    latest - 60 * minutes as Ts
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
@@ -951,7 +964,8 @@ impl World {
             if rng.gen_ratio(1, 4) {
                 let p = instructors[rng.gen_range(0..instructors.len())];
                 let start = d0 + 12 * HOUR;
-                let booked_at = (start - 7 * DAY).min(now - HOUR);
+                let booked_at =
+                    past_or_recent(start - 7 * DAY, now - HOUR, 7 * DAY, self.bookings.len());
                 busy.entry(p).or_default().push((start, start + 4 * HOUR));
                 self.push_booking(Booking {
                     id: 0,
@@ -1046,7 +1060,12 @@ impl World {
                         busy.entry(p).or_default().push((t, end));
                     }
                     let originator = dispatchers[rng.gen_range(0..dispatchers.len())];
-                    let booked_at = (t - rng.gen_range(1..30) * DAY).min(now - HOUR);
+                    let booked_at = past_or_recent(
+                        t - rng.gen_range(1..30) * DAY,
+                        now - HOUR,
+                        14 * DAY,
+                        self.bookings.len(),
+                    );
                     let bid = self.push_booking(Booking {
                         id: 0,
                         kind,
@@ -1071,7 +1090,12 @@ impl World {
                     // About 7% cancelled (weather, sickness), 2% no-shows.
                     let roll = rng.gen_range(0..100);
                     if roll < 7 && student.is_some() {
-                        let at = (t - rng.gen_range(1..48) * HOUR).min(now - 60);
+                        let at = past_or_recent(
+                            t - rng.gen_range(1..48) * HOUR,
+                            now - 60,
+                            HOUR,
+                            bid as usize,
+                        );
                         let b = &mut self.bookings[bid as usize];
                         if at > b.booked_at {
                             b.cancelled_at = Some(at);
@@ -1142,7 +1166,8 @@ impl World {
                     busy.entry(ins).or_default().push((start, end));
                     busy.entry(student).or_default().push((start, end));
                     let originator = dispatchers[rng.gen_range(0..dispatchers.len())];
-                    let booked_at = (start - 14 * DAY).min(now - HOUR);
+                    let booked_at =
+                        past_or_recent(start - 14 * DAY, now - HOUR, 14 * DAY, self.bookings.len());
                     self.push_booking(Booking {
                         id: 0,
                         kind: BookingKind::Ground,
@@ -1304,8 +1329,13 @@ impl World {
             } else if roll < 3 {
                 (InvoiceStatus::Void, None)
             } else if roll < 75 {
-                let p = (issued + rng.gen_range(0..20) * DAY).min(now - HOUR);
-                (InvoiceStatus::Paid, Some(p))
+                // Paid on its day, unless that day is still to come.
+                let p = issued + rng.gen_range(0..20) * DAY;
+                if p <= now - HOUR {
+                    (InvoiceStatus::Paid, Some(p))
+                } else {
+                    (InvoiceStatus::Sent, None)
+                }
             } else {
                 (InvoiceStatus::Sent, None)
             };
