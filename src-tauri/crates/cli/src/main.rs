@@ -15,11 +15,6 @@ use clap::Parser;
 use crate::args::{Cli, Command};
 use crate::exit::Failure;
 
-/// mimalloc instead of the system allocator: the sync path allocates per JSON value and
-/// per column, and mimalloc made the store ingest benchmark 10 to 15 % faster.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -28,10 +28,6 @@ use flightdesk_workspace::{SecretsBackend, Workspace};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-// The allocator the `flightdesk` and app binaries use, so the figures are theirs.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The sandbox credential each account uses: full access, the main centre.
 const ROLES: [(Provider, &str); 5] = [
     (Provider::AviationAlley, "live_full"),

@@ -19,10 +19,6 @@ use flightdesk_store::{Counts, NewAccount, PageWrite, PassEnd, PreparedPage};
 use flightdesk_workspace::{SecretsBackend, Workspace};
 use serde_json::json;
 
-// The allocator the `flightdesk` and app binaries use, so the figures are theirs.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const PAGE: usize = 200;
 
 fn page_bytes(first: usize, notes: &str) -> Vec<u8> {
