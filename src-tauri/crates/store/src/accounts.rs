@@ -68,7 +68,7 @@ impl Store {
         .bind(&new.base_url)
         .bind(options)
         .bind(now)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await)
         .await
         .context("saving an account")?;
         self.account(&new.name).await
@@ -99,7 +99,7 @@ impl Store {
         let account = self.account(name).await?;
         sqlx::query("DELETE FROM accounts WHERE id = ?1")
             .bind(account.id)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await)
             .await
             .context("removing an account")?;
         Ok(account)
@@ -167,7 +167,7 @@ impl Store {
         sqlx::query("UPDATE accounts SET needs_credential = ?2 WHERE id = ?1")
             .bind(account_id)
             .bind(needs)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await)
             .await
             .context("saving an account's standing")?;
         Ok(())
@@ -178,7 +178,7 @@ impl Store {
         sqlx::query("UPDATE accounts SET disconnected_at = ?2 WHERE id = ?1")
             .bind(account_id)
             .bind(disconnected.then(Utc::now))
-            .execute(self.pool())
+            .execute(&mut *self.writer().await)
             .await
             .context("saving an account's standing")?;
         Ok(())

@@ -13,7 +13,7 @@ use flightdesk_core::{Kind, Record, RecordData};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::sqlite::SqliteArguments;
-use sqlx::{Arguments, Row};
+use sqlx::{Arguments, Connection, Row};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::{QueryContext, Result, StoreError};
@@ -677,7 +677,8 @@ impl Store {
         from_start: bool,
     ) -> Result<SyncState> {
         let now = Utc::now();
-        let mut tx = self.pool().begin().await.context("starting a pass")?;
+        let mut writer = self.writer().await;
+        let mut tx = writer.begin().await.context("starting a pass")?;
         sqlx::query(
             "INSERT INTO sync_state (account_id, resource) VALUES (?1, ?2)
              ON CONFLICT(account_id, resource) DO NOTHING",
@@ -740,7 +741,8 @@ impl Store {
         );
         let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let mut counts = Counts::default();
-        let mut tx = self.pool().begin().await.context("writing a page")?;
+        let mut writer = self.writer().await;
+        let mut tx = writer.begin().await.context("writing a page")?;
         // A few multi-row statements per kind (per chunk of a big page) instead of one per
         // record: each statement is a round trip to sqlx's connection thread, and so is
         // each row a statement returns, so none returns more than one.
@@ -825,7 +827,7 @@ impl Store {
         )
         .bind(account_id)
         .bind(resource)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await)
         .await
         .context("saving a sync result")?;
         sqlx::query(
@@ -840,7 +842,7 @@ impl Store {
         .bind(counts)
         .bind(error.map(|e| e.0))
         .bind(error.map(|e| e.1))
-        .execute(self.pool())
+        .execute(&mut *self.writer().await)
         .await
         .context("saving a sync result")?;
         Ok(())
@@ -890,7 +892,8 @@ impl Store {
 
     /// Deletes every cached record and sync state of an account (keeps the account).
     pub async fn purge_account_data(&self, account_id: i64) -> Result<()> {
-        let mut tx = self.pool().begin().await.context("purging an account")?;
+        let mut writer = self.writer().await;
+        let mut tx = writer.begin().await.context("purging an account")?;
         for kind in Kind::ALL {
             sqlx::query(&format!(
                 "DELETE FROM {} WHERE account_id = ?1",

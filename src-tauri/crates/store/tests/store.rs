@@ -163,56 +163,65 @@ async fn two_openers_of_one_file_write_without_losing_anything() {
     assert_eq!(a.accounts().await.unwrap().len(), 80);
 }
 
-/// SQLCipher answers `PRAGMA cipher_page_size` as text.
-async fn page_size(store: &Store) -> i64 {
-    let size: String = sqlx::query_scalar("PRAGMA cipher_page_size")
+/// A cipher setting, which SQLCipher answers as text.
+async fn cipher_setting(store: &Store, pragma: &str) -> String {
+    sqlx::query_scalar(&format!("PRAGMA {pragma}"))
         .fetch_one(store.pool())
         .await
-        .unwrap();
-    size.parse().unwrap()
+        .unwrap()
 }
 
 #[tokio::test]
-async fn new_files_use_16_kb_pages_and_older_4_kb_files_still_open() {
+async fn new_files_use_16_kb_pages_and_hmac_sha256() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir, KEY).await.unwrap();
+    assert_eq!(cipher_setting(&store, "cipher_page_size").await, "16384");
+    assert_eq!(
+        cipher_setting(&store, "cipher_hmac_algorithm").await,
+        "HMAC_SHA256"
+    );
+}
+
+/// Files written by earlier builds: SQLCipher 4's defaults (4 KB pages, HMAC-SHA512),
+/// then 16 KB pages with HMAC-SHA512.
+#[tokio::test]
+async fn files_of_earlier_layouts_still_open_and_keep_their_layout() {
     use sqlx::ConnectOptions;
     use std::str::FromStr;
 
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir, KEY).await.unwrap();
-    let size = page_size(&store).await;
-    assert_eq!(size, 16_384);
-    store.close().await;
-
-    // A database written with SQLCipher's default page size, as before.
-    let legacy = tempfile::tempdir().unwrap();
-    let path = legacy.path().join(DB_FILE_NAME);
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::from_str("sqlite://")
-        .unwrap()
-        .filename(&path)
-        .pragma("key", format!("\"x'{KEY}'\""))
-        .create_if_missing(true)
-        .connect()
-        .await
-        .unwrap();
-    sqlx::query("CREATE TABLE before (x)")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    drop(conn);
-    let store = open(&legacy, KEY).await.unwrap();
-    let size = page_size(&store).await;
-    assert_eq!(size, 4_096);
-    store
-        .upsert_account(&new_account("older file"))
-        .await
-        .unwrap();
-    store.close().await;
-    assert!(matches!(
-        open(&legacy, OTHER_KEY).await,
-        Err(StoreError::CannotDecrypt { .. })
-    ));
-    assert_eq!(
-        open(&legacy, KEY).await.unwrap().accounts().await.unwrap()[0].name,
-        "older file"
-    );
+    for (page_size, hmac) in [("4096", "HMAC_SHA512"), ("16384", "HMAC_SHA512")] {
+        let legacy = tempfile::tempdir().unwrap();
+        let path = legacy.path().join(DB_FILE_NAME);
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::from_str("sqlite://")
+            .unwrap()
+            .filename(&path)
+            .pragma("key", format!("\"x'{KEY}'\""))
+            .pragma("cipher_page_size", page_size)
+            .pragma("cipher_hmac_algorithm", hmac)
+            .create_if_missing(true)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE before (x)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        drop(conn);
+        let store = open(&legacy, KEY).await.unwrap();
+        assert_eq!(cipher_setting(&store, "cipher_page_size").await, page_size);
+        assert_eq!(cipher_setting(&store, "cipher_hmac_algorithm").await, hmac);
+        store
+            .upsert_account(&new_account("older file"))
+            .await
+            .unwrap();
+        store.close().await;
+        assert!(matches!(
+            open(&legacy, OTHER_KEY).await,
+            Err(StoreError::CannotDecrypt { .. })
+        ));
+        assert_eq!(
+            open(&legacy, KEY).await.unwrap().accounts().await.unwrap()[0].name,
+            "older file"
+        );
+    }
 }
