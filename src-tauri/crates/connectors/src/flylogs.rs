@@ -686,8 +686,10 @@ impl Connector for Flylogs {
             Step::Students => {
                 // Managers: every enrolment of the company (all filters empty).
                 let path = "/manager/trainings/students/list/training:/finished:/group:/pilot_group:/username:.json";
-                if let Some(body) = skip_missing(self.get(path, &[]).await)? {
-                    for row in wire::list(body.get("students")) {
+                if let Some(mut body) = skip_missing(self.get(path, &[]).await)? {
+                    // One answer for the whole company: its rows are moved, not copied.
+                    let students = body.get_mut("students").map(Value::take);
+                    for row in students.map(wire::into_list).unwrap_or_default() {
                         let Some(u) = row.get("TrainingsUser") else {
                             continue;
                         };
@@ -772,10 +774,15 @@ impl Connector for Flylogs {
                     ("end", end.to_string()),
                     ("timeZone", "UTC".to_string()),
                 ];
-                if let Some(body) =
+                if let Some(mut body) =
                     skip_missing(self.get("/trainings/trainings/calendar.json", &q).await)?
                 {
-                    for ev in wire::list(body.get("events").or(Some(&body))) {
+                    // A year of classes in one answer: its rows are moved, not copied.
+                    let events = match body.get_mut("events") {
+                        Some(events) => events.take(),
+                        None => body,
+                    };
+                    for ev in wire::into_list(events) {
                         if let Some(r) = class_record(&ev) {
                             if !pos.classes.contains(&r.source_id) {
                                 pos.classes.push(r.source_id.clone());
@@ -824,8 +831,8 @@ impl Flylogs {
         out: &mut Vec<Record>,
     ) {
         let root = body.get("training").unwrap_or(body);
-        let t = root.get("Training").cloned().unwrap_or(Value::Null);
-        let training = wire::id(&t, &["id"]).or_else(|| training.map(str::to_string));
+        let t = root.get("Training").unwrap_or(&Value::Null);
+        let training = wire::id(t, &["id"]).or_else(|| training.map(str::to_string));
         let tid = training.as_deref();
         let person = root
             .get("TrainingsUser")

@@ -48,6 +48,9 @@ const LAYOUTS: [Layout; 3] = [
     },
 ];
 
+/// The writer's page cache, in KiB (SQLite's negative `cache_size`).
+const WRITER_CACHE_KB: &str = "-8000";
+
 /// How long a connection waits for another writer (the app or the CLI) before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -110,11 +113,6 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            // A bigger page cache than the 2 MB default: page writes of a few hundred
-            // records otherwise re-read (and re-decrypt) index pages for every row. It is
-            // per connection and fills as the cache grows, so it is kept at 8 MB: with
-            // the pool's 4 connections, 32 MB of the process at most.
-            .pragma("cache_size", "-8000")
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
@@ -125,7 +123,12 @@ impl Store {
             .await
             .map_err(|source| classify_open_error(path, source))?;
         migrate(&pool, path).await?;
+        // A bigger page cache than SQLite's 2 MB default for the writer: page writes of a
+        // few hundred records otherwise re-read (and re-decrypt) index pages for every
+        // row. The readers keep the default: a cache fills as the database grows, and
+        // four of 8 MB made the process's memory grow with the data.
         let writer = options
+            .pragma("cache_size", WRITER_CACHE_KB)
             .connect()
             .await
             .map_err(|source| classify_open_error(path, source))?;

@@ -145,11 +145,10 @@ impl KindSql {
     }
 
     /// The comparison of `rows` records with the cached rows of the same ids, one result
-    /// row: for each cached one, space-separated, its index in the statement, its
-    /// version, whether this write already changed it, whether its raw record and
-    /// removed state are the same (2: the row has no hashes yet), and whether the
-    /// resource and every normalized column are the same. Binds each record's id and
-    /// its two hashes.
+    /// row: for each cached one, space-separated, its index in the statement, whether
+    /// this write already changed it, whether its raw record and removed state are the
+    /// same (2: the row has no hashes yet), and whether the resource and every
+    /// normalized column are the same. Binds each record's id and its two hashes.
     fn lookup(&self, rows: usize) -> Arc<str> {
         cached(&self.lookups, rows, || self.build_lookup(rows))
     }
@@ -165,7 +164,7 @@ impl KindSql {
         let values = vec!["(?, ?, ?, ?)"; rows].join(", ");
         format!(
             "WITH incoming(i, source_id, content_hash, row_hash) AS (VALUES {values}) \
-             SELECT group_concat(incoming.i || ' ' || t.version || ' ' || (t.changed_at IS ?) \
+             SELECT group_concat(incoming.i || ' ' || (t.changed_at IS ?) \
                || ' ' || CASE WHEN t.content_hash IS NULL THEN 2 \
                               ELSE t.content_hash = incoming.content_hash END \
                || ' ' || (t.row_hash IS incoming.row_hash), ' ') \
@@ -189,7 +188,7 @@ impl KindSql {
             .collect();
         format!(
             "WITH incoming(i, source_id, resource, raw, removed, {names}) AS (VALUES {values}) \
-             SELECT group_concat(incoming.i || ' ' || t.version || ' ' || (t.changed_at IS ?) \
+             SELECT group_concat(incoming.i || ' ' || (t.changed_at IS ?) \
                || ' ' || (t.raw IS incoming.raw AND t.removed IS incoming.removed) \
                || ' ' || (t.resource IS incoming.resource{same_columns}), ' ') \
              FROM incoming JOIN {table} t \
@@ -417,7 +416,6 @@ fn row_hash<'v>(resource: &str, values: impl Iterator<Item = &'v Value>) -> [u8;
 /// A cached row as [`KindSql::lookup`] reports it.
 #[derive(Debug, Clone, Copy)]
 struct Cached {
-    version: i64,
     /// This write (an earlier chunk of the page) already changed it.
     changed: bool,
     /// Same raw record and removed state.
@@ -426,15 +424,17 @@ struct Cached {
     same_row: bool,
 }
 
+/// The numbers of one cached row in a lookup's result (see [`KindSql::lookup`]).
+const LOOKUP_FIELDS: usize = 4;
+
 impl Cached {
     /// Parses a lookup's result row (see [`KindSql::lookup`]) into its index and state.
     /// A row without hashes yet reads as `None`.
     fn parse(row: &[i64]) -> (usize, Option<Cached>) {
-        let cached = (row[3] != 2).then(|| Cached {
-            version: row[1],
-            changed: row[2] != 0,
-            same_content: row[3] != 0,
-            same_row: row[3] != 0 && row[4] != 0,
+        let cached = (row[2] != 2).then(|| Cached {
+            changed: row[1] != 0,
+            same_content: row[2] != 0,
+            same_row: row[2] != 0 && row[3] != 0,
         });
         (row[0] as usize, cached)
     }
@@ -475,7 +475,7 @@ async fn compare(
         .context("comparing records with the cache")?;
     let mut cached: Vec<(Option<Cached>, bool)> = vec![(None, false); chunk.len()];
     let mut unhashed: Vec<usize> = Vec::new();
-    for row in lookup_numbers(found).chunks_exact(5) {
+    for row in lookup_numbers(found).chunks_exact(LOOKUP_FIELDS) {
         match Cached::parse(row) {
             (i, Some(c)) => cached[i].0 = Some(c),
             (i, None) => unhashed.push(i),
@@ -502,7 +502,7 @@ async fn compare(
         .fetch_one(&mut *tx)
         .await
         .context("comparing records with the cache")?;
-    for row in lookup_numbers(found).chunks_exact(5) {
+    for row in lookup_numbers(found).chunks_exact(LOOKUP_FIELDS) {
         if let (n, Some(c)) = Cached::parse(row) {
             cached[unhashed[n]] = (Some(c), true);
         }
@@ -510,19 +510,36 @@ async fn compare(
     Ok(cached)
 }
 
-/// How one record's write turns out, as the statement-per-record upsert reported it:
-/// the version after the write and whether this write's timestamp is its `changed_at`.
-struct Sim<'a> {
-    version: i64,
-    changed: bool,
+/// A record listed earlier in the same chunk: what that listing wrote, and whether the
+/// record was already counted in this page.
+struct Listed<'a> {
     raw: &'a str,
     removed: bool,
+    counted: bool,
+}
+
+/// What one listing changed in the cache, for the page's counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    New,
+    Updated,
+    Removed,
+}
+
+impl Change {
+    /// A cached record whose content this listing changes.
+    fn of_cached(removed: bool) -> Self {
+        if removed {
+            Change::Removed
+        } else {
+            Change::Updated
+        }
+    }
 }
 
 /// Writes one chunk of records of one kind: compares them with the cached rows in one
 /// statement, moves `seen_pass` of the rows that are otherwise the same in another, and
-/// upserts the rest in a third. The counts are worked out from the comparison exactly as
-/// one upsert per record in page order would have reported them.
+/// upserts the rest in a third. The counts are worked out from the comparison.
 async fn write_chunk(
     tx: &mut sqlx::SqliteConnection,
     sql: &KindSql,
@@ -538,58 +555,53 @@ async fn write_chunk(
             .or_default() += 1;
     }
 
+    // Each record counts at most once a page, by what its listings change in the cache
+    // as it stood before the page: listed twice, it is one new (or updated) record.
     let mut counts = Counts::default();
-    let mut sims: HashMap<&str, Sim> = HashMap::new();
+    let mut earlier: HashMap<&str, Listed> = HashMap::new();
     let mut touch: Vec<&str> = Vec::new();
     let mut write: Vec<&Prepared> = Vec::new();
     for (p, (cached, unhashed)) in chunk.iter().zip(&cached) {
         let record = &page.records[p.index];
         let id = record.source_id.as_str();
         let removed = record.removed;
-        let (version, changed) = match (sims.get_mut(id), cached) {
-            // Listed earlier in this chunk: compare with that listing.
-            (Some(sim), _) => {
-                if sim.raw != p.raw || sim.removed != removed {
-                    sim.version += 1;
-                    sim.changed = true;
-                }
-                sim.raw = &p.raw;
-                sim.removed = removed;
-                (sim.version, sim.changed)
+        let change = match (earlier.get_mut(id), cached) {
+            (Some(listed), _) => {
+                let differs = listed.raw != p.raw || listed.removed != removed;
+                listed.raw = &p.raw;
+                listed.removed = removed;
+                let change = (differs && !listed.counted).then(|| Change::of_cached(removed));
+                listed.counted |= change.is_some();
+                change
             }
-            (None, None) => {
-                sims.insert(
+            (None, cached) => {
+                let change = match cached {
+                    // Not cached: new, unless a tombstone for a record never cached.
+                    None => (!removed).then_some(Change::New),
+                    // An earlier chunk of this page changed (and counted) it.
+                    Some(c) if c.changed => None,
+                    Some(c) => (!c.same_content).then(|| Change::of_cached(removed)),
+                };
+                earlier.insert(
                     id,
-                    Sim {
-                        version: 1,
-                        changed: true,
+                    Listed {
                         raw: &p.raw,
                         removed,
+                        // A record new in this page, or a tombstone of one never cached,
+                        // counts nothing more in it.
+                        counted: change.is_some()
+                            || cached.is_none()
+                            || cached.is_some_and(|c| c.changed),
                     },
                 );
-                (1, true)
-            }
-            (None, Some(c)) => {
-                let version = c.version + i64::from(!c.same_content);
-                let changed = c.changed || !c.same_content;
-                sims.insert(
-                    id,
-                    Sim {
-                        version,
-                        changed,
-                        raw: &p.raw,
-                        removed,
-                    },
-                );
-                (version, changed)
+                change
             }
         };
-        match (version, changed) {
-            (_, false) => {}
-            (1, true) if !removed => counts.new += 1,
-            (1, true) => {} // a tombstone for a record never cached
-            (_, true) if removed => counts.removed += 1,
-            (_, true) => counts.updated += 1,
+        match change {
+            Some(Change::New) => counts.new += 1,
+            Some(Change::Updated) => counts.updated += 1,
+            Some(Change::Removed) => counts.removed += 1,
+            None => {}
         }
         match cached {
             Some(c) if c.same_row && !unhashed && listed[id] == 1 => touch.push(id),

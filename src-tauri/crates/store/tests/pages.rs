@@ -246,20 +246,49 @@ async fn a_record_listed_twice_or_remapped_is_written_as_listed() {
         .await
         .unwrap();
     assert_eq!(out.counts, Counts::default());
-    // Listed twice with two changes: two updates, the last one stays.
+    // Listed twice with two changes: one record updated, the last listing stays.
     let edits = vec![person("1", "Ana B"), person("1", "Ana C")];
     let out = store
         .write_page(&page(id, 1, &edits, PassEnd::Continues))
         .await
         .unwrap();
-    assert_eq!(out.counts.updated, 2);
+    assert_eq!(
+        out.counts,
+        Counts {
+            updated: 1,
+            ..Default::default()
+        }
+    );
+    // Listed unchanged, then changed: one update.
+    let edits = vec![person("1", "Ana C"), person("1", "Ana D")];
+    let out = store
+        .write_page(&page(id, 1, &edits, PassEnd::Continues))
+        .await
+        .unwrap();
+    assert_eq!(out.counts.updated, 1);
     assert_eq!(
         store.export_kind(Kind::People, false).await.unwrap()[0]["name"],
-        "Ana C"
+        "Ana D"
     );
+    // A new record listed twice, the second time changed: one new record.
+    let new_twice = vec![person("2", "Ben"), person("2", "Ben B")];
+    let out = store
+        .write_page(&page(id, 1, &new_twice, PassEnd::Continues))
+        .await
+        .unwrap();
+    assert_eq!(
+        out.counts,
+        Counts {
+            new: 1,
+            ..Default::default()
+        }
+    );
+    let people = store.export_kind(Kind::People, false).await.unwrap();
+    assert_eq!(people.len(), 2);
+    assert_eq!(people[1]["name"], "Ben B");
     // The same raw record mapped differently (a newer FlightDesk): the normalized
     // columns follow, and nothing counts as changed.
-    let raw = person("1", "Ana C").raw;
+    let raw = person("1", "Ana D").raw;
     let remapped = vec![Record::new(
         "1",
         Person {
@@ -277,7 +306,7 @@ async fn a_record_listed_twice_or_remapped_is_written_as_listed() {
     let exported = store.export_kind(Kind::People, true).await.unwrap();
     assert_eq!(exported[0]["name"], "Ana C.");
     assert_eq!(exported[0]["email"], "ana@example.org");
-    assert_eq!(exported[0]["raw"]["name"], "Ana C");
+    assert_eq!(exported[0]["raw"]["name"], "Ana D");
 }
 
 #[tokio::test]
