@@ -5,6 +5,7 @@
 //! refused with [`StoreError::NewerSchema`] rather than silently downgraded.
 
 mod accounts;
+mod checkpoint;
 mod crypto_exit;
 mod error;
 mod open;

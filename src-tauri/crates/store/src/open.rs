@@ -9,6 +9,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
 
+use crate::checkpoint::{Checkpointer, WRITER_AUTOCHECKPOINT_PAGES};
 use crate::error::{QueryContext, Result, StoreError};
 
 /// The database file inside a data directory.
@@ -68,6 +69,7 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 pub struct Store {
     pool: SqlitePool,
     writer: Arc<Mutex<SqliteConnection>>,
+    checkpointer: Arc<Checkpointer>,
     path: PathBuf,
 }
 
@@ -129,10 +131,12 @@ impl Store {
         // four of 8 MB made the process's memory grow with the data.
         let writer = options
             .pragma("cache_size", WRITER_CACHE_KB)
+            .pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT_PAGES)
             .connect()
             .await
             .map_err(|source| classify_open_error(path, source))?;
         Ok(Self {
+            checkpointer: Checkpointer::new(pool.clone()),
             pool,
             writer: Arc::new(Mutex::new(writer)),
             path: path.to_path_buf(),
@@ -164,6 +168,11 @@ impl Store {
     /// it itself).
     pub(crate) async fn writer(&self) -> MutexGuard<'_, SqliteConnection> {
         self.writer.lock().await
+    }
+
+    /// Tells the background checkpoints that a page write was committed.
+    pub(crate) fn page_written(&self) {
+        self.checkpointer.page_written();
     }
 
     /// Where the database file is.

@@ -107,6 +107,11 @@ pub struct PageOutcome {
     pub pass: i64,
 }
 
+/// Write transactions take the write lock when they begin. A deferred `BEGIN` would
+/// read first and then upgrade, and in WAL mode an upgrade after another process (the
+/// app beside the CLI) committed fails at once instead of waiting for the busy timeout.
+const WRITE_TRANSACTION: &str = "BEGIN IMMEDIATE";
+
 /// SQLite's limit on the parameters of one statement (`SQLITE_MAX_VARIABLE_NUMBER` of the
 /// bundled SQLCipher build, SQLite 3.45: 32,766).
 const MAX_VARIABLES: usize = 32_766;
@@ -690,7 +695,10 @@ impl Store {
     ) -> Result<SyncState> {
         let now = Utc::now();
         let mut writer = self.writer().await;
-        let mut tx = writer.begin().await.context("starting a pass")?;
+        let mut tx = writer
+            .begin_with(WRITE_TRANSACTION)
+            .await
+            .context("starting a pass")?;
         sqlx::query(
             "INSERT INTO sync_state (account_id, resource) VALUES (?1, ?2)
              ON CONFLICT(account_id, resource) DO NOTHING",
@@ -754,7 +762,10 @@ impl Store {
         let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let mut counts = Counts::default();
         let mut writer = self.writer().await;
-        let mut tx = writer.begin().await.context("writing a page")?;
+        let mut tx = writer
+            .begin_with(WRITE_TRANSACTION)
+            .await
+            .context("writing a page")?;
         // A few multi-row statements per kind (per chunk of a big page) instead of one per
         // record: each statement is a round trip to sqlx's connection thread, and so is
         // each row a statement returns, so none returns more than one.
@@ -819,6 +830,8 @@ impl Store {
         .await
         .context("saving the sync position")?;
         tx.commit().await.context("committing a page")?;
+        drop(writer);
+        self.page_written();
         Ok(PageOutcome { counts, pass })
     }
 
@@ -905,7 +918,10 @@ impl Store {
     /// Deletes every cached record and sync state of an account (keeps the account).
     pub async fn purge_account_data(&self, account_id: i64) -> Result<()> {
         let mut writer = self.writer().await;
-        let mut tx = writer.begin().await.context("purging an account")?;
+        let mut tx = writer
+            .begin_with(WRITE_TRANSACTION)
+            .await
+            .context("purging an account")?;
         for kind in Kind::ALL {
             sqlx::query(&format!(
                 "DELETE FROM {} WHERE account_id = ?1",

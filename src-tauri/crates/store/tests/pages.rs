@@ -357,3 +357,43 @@ async fn rows_cached_before_the_hashes_are_compared_in_full_once() {
         .unwrap();
     assert_eq!(again.counts, Counts::default());
 }
+
+#[tokio::test]
+async fn page_writes_are_checkpointed_into_the_database_file_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, id) = store_with_account(&dir).await;
+    let file = dir.path().join(DB_FILE_NAME);
+    let size = || std::fs::metadata(&file).unwrap().len();
+    store.begin_pass(id, "r", false).await.unwrap();
+    let write = |n: usize| {
+        let records: Vec<Record> = (0..50)
+            .map(|i| person(&format!("{n}-{i}"), "Ana"))
+            .collect();
+        let store = store.clone();
+        async move {
+            store
+                .write_page(&page(id, 1, &records, PassEnd::Continues))
+                .await
+                .unwrap();
+        }
+    };
+    // Fewer page writes than a checkpoint waits for: the records are only in the log.
+    for n in 0..31 {
+        write(n).await;
+    }
+    let before = size();
+    for n in 31..40 {
+        write(n).await;
+    }
+    // The checkpoint runs beside the writes; give it time to finish.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while size() <= before && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        size() > before,
+        "the database file stayed at {before} bytes: no checkpoint copied the log into it"
+    );
+    let people = store.export_kind(Kind::People, false).await.unwrap();
+    assert_eq!(people.len(), 40 * 50);
+}

@@ -185,7 +185,13 @@ async fn main() {
     let db = std::fs::metadata(dir.path().join(flightdesk_store::DB_FILE_NAME))
         .map(|m| m.len() as f64 / 1e6)
         .unwrap_or(f64::NAN);
-    println!("database file: {db:.0} MB");
+    let log = std::fs::metadata(
+        dir.path()
+            .join(format!("{}-wal", flightdesk_store::DB_FILE_NAME)),
+    )
+    .map(|m| m.len() as f64 / 1e6)
+    .unwrap_or(0.0);
+    println!("database file: {db:.0} MB, write-ahead log {log:.0} MB");
     let _ = child.start_kill();
     let _ = child.wait().await;
 }
