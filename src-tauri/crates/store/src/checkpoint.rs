@@ -2,7 +2,7 @@
 //!
 //! SQLite's automatic checkpoint runs inside the commit that crosses its threshold: that
 //! page write then also copies some thousand pages into the database file and waits for
-//! two fsyncs, which made checkpoints a fifth of a sync's write time. Here a page write
+//! two fsyncs, a fifth of the ingest benchmark's time on disk. Here a page write
 //! only counts itself; every [`PAGES_PER_CHECKPOINT`] of them a passive checkpoint runs on
 //! a reading connection while the writer goes on (WAL lets a checkpoint and a writer run
 //! at once). The writer keeps a far higher automatic threshold as a safety net, so the
@@ -18,9 +18,15 @@ use sqlx::SqlitePool;
 const PAGES_PER_CHECKPOINT: u32 = 32;
 
 /// The writer's own automatic checkpoint threshold, in database pages (SQLite's
-/// `wal_autocheckpoint`): 128 MB of log at 16 KB pages, reached only if the background
-/// checkpoints fall behind.
+/// `wal_autocheckpoint`): 128 MB of log at 16 KB pages. A long sync reaches it: the log
+/// starts over only once a checkpoint has copied all of it, which one running beside a
+/// busy writer rarely does. The background checkpoints have then copied most of it, so
+/// the writer's own copies only the rest.
 pub(crate) const WRITER_AUTOCHECKPOINT_PAGES: &str = "8000";
+
+/// What the log file is cut back to when it starts over (SQLite's `journal_size_limit`,
+/// in bytes), so a long sync does not leave 128 MB of it behind.
+pub(crate) const LOG_SIZE_LIMIT_BYTES: &str = "16777216";
 
 #[derive(Debug)]
 pub(crate) struct Checkpointer {
