@@ -9,7 +9,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
 
-use crate::checkpoint::{Checkpointer, LOG_SIZE_LIMIT_BYTES, WRITER_AUTOCHECKPOINT_PAGES};
+use crate::checkpoint::{Checkpointer, WRITER_AUTOCHECKPOINT_PAGES};
 use crate::error::{QueryContext, Result, StoreError};
 
 /// The database file inside a data directory.
@@ -132,7 +132,6 @@ impl Store {
         let writer = options
             .pragma("cache_size", WRITER_CACHE_KB)
             .pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT_PAGES)
-            .pragma("journal_size_limit", LOG_SIZE_LIMIT_BYTES)
             .connect()
             .await
             .map_err(|source| classify_open_error(path, source))?;
