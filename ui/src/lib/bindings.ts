@@ -87,7 +87,7 @@ updated: number,
  */
 removed: number, };
 
-export type ProgressEvent = { "event": "waiting", holder: string, } | { "event": "resource_started", account: string, provider: Provider, resource: string, resumed: boolean, } | { "event": "page_written", account: string, resource: string, records: number, pages: number, counts: Counts, } | { "event": "resource_finished" } & ResourceSummary;
+export type ProgressEvent = { "event": "waiting", holder: string, this_process: boolean, } | { "event": "resource_started", account: string, provider: Provider, resource: string, resumed: boolean, } | { "event": "page_written", account: string, resource: string, records: number, pages: number, counts: Counts, } | { "event": "resource_finished" } & ResourceSummary;
 
 export type SyncReport = { resources: Array<ResourceSummary>, 
 /**

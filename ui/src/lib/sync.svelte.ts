@@ -28,8 +28,9 @@ class SyncModel {
   /** The status could not be read, or a sync-now request was refused. */
   error: UiError | null = $state(null);
   live: Record<string, LiveResource> = $state({});
-  /** Another FlightDesk process holds the sync lock; this names it. */
-  waitingFor: string | null = $state(null);
+  /** Another sync holds the lock: this app's own earlier one, or another FlightDesk
+   * process (the CLI) named by its process id. */
+  waitingFor: { holder: string; thisProcess: boolean } | null = $state(null);
   requested = $state(false);
   /** The clock relative times are shown against: ticks, and moves with every status. */
   now: Date = $state(new Date());
@@ -93,7 +94,7 @@ class SyncModel {
   #progress(event: ProgressEvent) {
     switch (event.event) {
       case "waiting":
-        this.waitingFor = event.holder;
+        this.waitingFor = { holder: event.holder, thisProcess: event.this_process };
         break;
       case "resource_started":
         this.waitingFor = null;

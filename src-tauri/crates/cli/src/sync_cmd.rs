@@ -53,9 +53,15 @@ pub async fn run_engine(
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     let progress = |event: &ProgressEvent| match event {
-        ProgressEvent::Waiting { holder } => {
+        ProgressEvent::Waiting {
+            holder,
+            this_process,
+        } => {
             bar.suspend(|| {
-                eprintln!("flightdesk: another sync is running on this data directory (process {holder}); waiting for it to finish")
+                eprintln!(
+                    "flightdesk: {}; waiting for it to finish",
+                    waiting_for(holder, *this_process)
+                )
             });
         }
         ProgressEvent::ResourceStarted {
@@ -80,6 +86,15 @@ pub async fn run_engine(
         SyncError::Workspace(w) => Failure::from(w),
         other => Failure::failed(other.to_string()),
     })
+}
+
+/// Who holds the sync lock, for the line saying this sync waits.
+pub fn waiting_for(holder: &str, this_process: bool) -> String {
+    if this_process {
+        "an earlier sync of this process is still running".to_string()
+    } else {
+        format!("another sync is running on this data directory (process {holder})")
+    }
 }
 
 pub fn print_summary(report: &SyncReport) {

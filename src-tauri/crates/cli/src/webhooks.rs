@@ -11,7 +11,7 @@ use flightdesk_sync::ProgressEvent;
 use crate::args::{WebhooksArgs, WebhooksCommand, WebhooksSecretArgs, WebhooksServeArgs};
 use crate::exit::Failure;
 use crate::open::{open, store_failure};
-use crate::sync_cmd::print_summary;
+use crate::sync_cmd::{print_summary, waiting_for};
 
 pub async fn run(data_dir: &Path, args: WebhooksArgs) -> Result<(), Failure> {
     match args.command {
@@ -129,10 +129,15 @@ fn log_activity(activity: &WebhookActivity) {
             resources.join(", "),
             if *posts == 1 { "" } else { "s" }
         ),
-        WebhookActivity::Progress(ProgressEvent::Waiting { holder }) => eprintln!(
-            "flightdesk: another sync is running on this data directory (process {holder}); \
-             waiting for it to finish"
-        ),
+        WebhookActivity::Progress(ProgressEvent::Waiting {
+            holder,
+            this_process,
+        }) => {
+            eprintln!(
+                "flightdesk: {}; waiting for it to finish",
+                waiting_for(holder, *this_process)
+            )
+        }
         WebhookActivity::Progress(_) => {}
         WebhookActivity::SyncFinished { report, .. } => print_summary(report),
         WebhookActivity::SyncFailed { account, error, .. } => {

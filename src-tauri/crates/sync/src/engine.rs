@@ -118,8 +118,10 @@ impl SyncReport {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum ProgressEvent {
-    /// Another process holds the sync lock; this one waits.
-    Waiting { holder: String },
+    /// Another sync holds the lock; this one waits. `holder` is the process id the lock
+    /// names; `this_process` says it is this very process (the app's schedule, a
+    /// webhook or a click started the other sync), not another FlightDesk beside it.
+    Waiting { holder: String, this_process: bool },
     /// A resource starts (or resumes a pass left unfinished).
     ResourceStarted {
         account: String,
@@ -202,7 +204,11 @@ async fn take_lock(
             if policy == LockPolicy::FailFast {
                 return Err(SyncError::Busy { holder });
             }
-            progress(&ProgressEvent::Waiting { holder });
+            let this_process = holder == std::process::id().to_string();
+            progress(&ProgressEvent::Waiting {
+                holder,
+                this_process,
+            });
             let dir = workspace.data_dir().to_path_buf();
             tokio::task::spawn_blocking(move || SyncLock::acquire_blocking(&dir))
                 .await

@@ -41,7 +41,14 @@ async fn a_second_sync_fails_fast_or_waits_and_says_so() {
         ..options
     };
     let report = flightdesk_sync::sync(&w.workspace, &options, &|e| {
-        if matches!(e, ProgressEvent::Waiting { .. }) {
+        // The lock is held by this test, so by this very process.
+        if matches!(
+            e,
+            ProgressEvent::Waiting {
+                this_process: true,
+                ..
+            }
+        ) {
             waited.store(true, std::sync::atomic::Ordering::SeqCst);
         }
     })
@@ -49,5 +56,54 @@ async fn a_second_sync_fails_fast_or_waits_and_says_so() {
     .unwrap();
     release.await.unwrap();
     assert!(waited.load(std::sync::atomic::Ordering::SeqCst));
+    assert!(!report.failed(), "{report:#?}");
+}
+
+/// A lock held by another program (here `flock(1)`, as the CLI would hold it beside the
+/// app) is reported as another process's, not as this one's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_held_by_another_process_is_named_as_such() {
+    let w = world("").await;
+    w.connect(
+        Provider::FlightSchoolBooking,
+        "school",
+        "all_areas",
+        json!({}),
+    )
+    .await;
+    let lock_file = w.workspace.data_dir().join("sync.lock");
+    let mut holder = std::process::Command::new("flock")
+        .arg(&lock_file)
+        .args(["sleep", "3"])
+        .spawn()
+        .expect("flock(1) runs");
+    // Until the other process has the lock, a try from here takes it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match SyncLock::try_acquire(w.workspace.data_dir()) {
+            Ok(lock) => drop(lock),
+            Err(_) => break,
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "flock never took the lock"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let waits = std::sync::Mutex::new(Vec::new());
+    let options = SyncOptions {
+        client: ClientOptions::fast(),
+        lock: LockPolicy::Wait,
+        ..Default::default()
+    };
+    let report = flightdesk_sync::sync(&w.workspace, &options, &|e| {
+        if let ProgressEvent::Waiting { this_process, .. } = e {
+            waits.lock().unwrap().push(*this_process);
+        }
+    })
+    .await
+    .unwrap();
+    holder.wait().unwrap();
+    assert_eq!(*waits.lock().unwrap(), vec![false]);
     assert!(!report.failed(), "{report:#?}");
 }
