@@ -27,6 +27,8 @@ async fn the_window_shows_the_workspace_and_saves_settings() -> Result<()> {
             .text_of("accounts-empty")
             .await?
             .contains("No accounts connected yet"));
+        // Nothing to sync yet: the sidebar says why rather than "not synced yet".
+        ensure!(app.text_of("sync-indicator").await? == "No accounts connected");
         let providers = app
             .client
             .find_all(fantoccini::Locator::Css("[data-testid=provider]"));
