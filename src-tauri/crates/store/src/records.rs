@@ -222,8 +222,8 @@ impl KindSql {
         tuple.push_str(", 1, ?, ?)");
         let values = vec![tuple; rows].join(", ");
         format!(
-            "INSERT INTO {table} (account_id, source_id, resource, raw, removed, seen_pass, \
-               content_hash, row_hash, {names}, version, first_seen_at, changed_at) \
+            "INSERT INTO {table} (account_id, seen_pass, content_hash, row_hash, \
+               source_id, resource, raw, removed, {names}, version, first_seen_at, changed_at) \
              VALUES {values} \
              ON CONFLICT(account_id, source_id) DO UPDATE SET {updates}, resource = excluded.resource, \
                raw = excluded.raw, removed = excluded.removed, seen_pass = excluded.seen_pass, \
@@ -288,8 +288,8 @@ fn build_kind_sql(kind: Kind) -> KindSql {
             pairs.join(", ")
         )
     };
-    // Parameters per upserted row: account_id, source_id, resource, raw, removed,
-    // seen_pass, the two hashes, the columns, then the timestamp twice (a lookup needs
+    // Parameters per upserted row: account_id, seen_pass, the two hashes, source_id,
+    // resource, raw, removed, the columns, then the timestamp twice (a lookup needs
     // fewer, plus two).
     let params_per_row = columns.len() + 10;
     KindSql {
@@ -368,7 +368,19 @@ impl Prepared {
         }
     }
 
-    fn bind_columns<'q>(&'q self, args: &mut SqliteArguments<'q>, columns: &[&str]) {
+    /// Binds what both a written row and a column-by-column comparison carry, in this
+    /// order: source id, resource, raw JSON, removed state, then the normalized columns.
+    fn bind_row<'q>(
+        &'q self,
+        args: &mut SqliteArguments<'q>,
+        record: &'q Record,
+        resource: &'q str,
+        columns: &[&str],
+    ) {
+        let _ = args.add(record.source_id.as_str());
+        let _ = args.add(resource);
+        let _ = args.add(self.raw.as_str());
+        let _ = args.add(record.removed as i64);
         for column in columns {
             bind_value(args, self.fields.get(*column).unwrap_or(&Value::Null));
         }
@@ -445,14 +457,27 @@ impl Cached {
     }
 }
 
-/// The numbers of a lookup's one result row.
-fn lookup_numbers(found: Option<String>) -> Vec<i64> {
-    found
+/// Runs a lookup ([`KindSql::lookup`] or [`KindSql::full_lookup`]) whose per-record
+/// arguments are bound, and returns the numbers of its one result row.
+async fn run_lookup<'q>(
+    tx: &mut sqlx::SqliteConnection,
+    sql: &'q str,
+    mut args: SqliteArguments<'q>,
+    page: &'q PageWrite<'_>,
+    now: &'q str,
+) -> Result<Vec<i64>> {
+    let _ = args.add(now);
+    let _ = args.add(page.account_id);
+    let found: Option<String> = sqlx::query_scalar_with(sql, args)
+        .fetch_one(&mut *tx)
+        .await
+        .context("comparing records with the cache")?;
+    Ok(found
         .as_deref()
         .unwrap_or_default()
         .split_ascii_whitespace()
         .map(|n| n.parse().expect("the lookup yields integers"))
-        .collect()
+        .collect())
 }
 
 /// Compares a chunk with the cached rows of the same ids: by hash, then column by column
@@ -472,15 +497,10 @@ async fn compare(
         let _ = args.add(&p.content_hash[..]);
         let _ = args.add(&p.row_hash[..]);
     }
-    let _ = args.add(now);
-    let _ = args.add(page.account_id);
-    let found: Option<String> = sqlx::query_scalar_with(&sql.lookup(chunk.len()), args)
-        .fetch_one(&mut *tx)
-        .await
-        .context("comparing records with the cache")?;
+    let found = run_lookup(tx, &sql.lookup(chunk.len()), args, page, now).await?;
     let mut cached: Vec<(Option<Cached>, bool)> = vec![(None, false); chunk.len()];
     let mut unhashed: Vec<usize> = Vec::new();
-    for row in lookup_numbers(found).chunks_exact(LOOKUP_FIELDS) {
+    for row in found.chunks_exact(LOOKUP_FIELDS) {
         match Cached::parse(row) {
             (i, Some(c)) => cached[i].0 = Some(c),
             (i, None) => unhashed.push(i),
@@ -493,21 +513,16 @@ async fn compare(
     let mut args = SqliteArguments::default();
     for (n, &i) in unhashed.iter().enumerate() {
         let p = &chunk[i];
-        let record = &page.records[p.index];
         let _ = args.add(n as i64);
-        let _ = args.add(record.source_id.as_str());
-        let _ = args.add(page.resource);
-        let _ = args.add(p.raw.as_str());
-        let _ = args.add(record.removed as i64);
-        p.bind_columns(&mut args, &sql.columns);
+        p.bind_row(
+            &mut args,
+            &page.records[p.index],
+            page.resource,
+            &sql.columns,
+        );
     }
-    let _ = args.add(now);
-    let _ = args.add(page.account_id);
-    let found: Option<String> = sqlx::query_scalar_with(&sql.full_lookup(unhashed.len()), args)
-        .fetch_one(&mut *tx)
-        .await
-        .context("comparing records with the cache")?;
-    for row in lookup_numbers(found).chunks_exact(LOOKUP_FIELDS) {
+    let found = run_lookup(tx, &sql.full_lookup(unhashed.len()), args, page, now).await?;
+    for row in found.chunks_exact(LOOKUP_FIELDS) {
         if let (n, Some(c)) = Cached::parse(row) {
             cached[unhashed[n]] = (Some(c), true);
         }
@@ -580,23 +595,23 @@ async fn write_chunk(
                 change
             }
             (None, cached) => {
-                let change = match cached {
+                // `counted`: later listings of the record in this page count nothing more.
+                let (change, counted) = match cached {
                     // Not cached: new, unless a tombstone for a record never cached.
-                    None => (!removed).then_some(Change::New),
+                    None => ((!removed).then_some(Change::New), true),
                     // An earlier chunk of this page changed (and counted) it.
-                    Some(c) if c.changed => None,
-                    Some(c) => (!c.same_content).then(|| Change::of_cached(removed)),
+                    Some(c) if c.changed => (None, true),
+                    Some(c) => {
+                        let change = (!c.same_content).then(|| Change::of_cached(removed));
+                        (change, change.is_some())
+                    }
                 };
                 earlier.insert(
                     id,
                     Listed {
                         raw: &p.raw,
                         removed,
-                        // A record new in this page, or a tombstone of one never cached,
-                        // counts nothing more in it.
-                        counted: change.is_some()
-                            || cached.is_none()
-                            || cached.is_some_and(|c| c.changed),
+                        counted,
                     },
                 );
                 change
@@ -628,16 +643,16 @@ async fn write_chunk(
     if !write.is_empty() {
         let mut args = SqliteArguments::default();
         for p in &write {
-            let record = &page.records[p.index];
             let _ = args.add(page.account_id);
-            let _ = args.add(record.source_id.as_str());
-            let _ = args.add(page.resource);
-            let _ = args.add(p.raw.as_str());
-            let _ = args.add(record.removed as i64);
             let _ = args.add(page.pass);
             let _ = args.add(&p.content_hash[..]);
             let _ = args.add(&p.row_hash[..]);
-            p.bind_columns(&mut args, &sql.columns);
+            p.bind_row(
+                &mut args,
+                &page.records[p.index],
+                page.resource,
+                &sql.columns,
+            );
             let _ = args.add(now);
             let _ = args.add(now);
         }
@@ -846,13 +861,14 @@ impl Store {
     ) -> Result<()> {
         let now = Utc::now();
         let counts = serde_json::to_string(&counts).expect("counts serialize");
+        let mut writer = self.writer().await;
         sqlx::query(
             "INSERT INTO sync_state (account_id, resource) VALUES (?1, ?2)
              ON CONFLICT(account_id, resource) DO NOTHING",
         )
         .bind(account_id)
         .bind(resource)
-        .execute(&mut *self.writer().await)
+        .execute(&mut *writer)
         .await
         .context("saving a sync result")?;
         sqlx::query(
@@ -867,7 +883,7 @@ impl Store {
         .bind(counts)
         .bind(error.map(|e| e.0))
         .bind(error.map(|e| e.1))
-        .execute(&mut *self.writer().await)
+        .execute(&mut *writer)
         .await
         .context("saving a sync result")?;
         Ok(())
