@@ -4,14 +4,14 @@ mod common;
 
 use std::time::Duration;
 
-use common::world;
+use common::{world, World};
 use flightdesk_core::Provider;
 use flightdesk_sync::{ClientOptions, LockPolicy, ProgressEvent, SyncError, SyncOptions};
 use flightdesk_workspace::SyncLock;
 use serde_json::json;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_second_sync_fails_fast_or_waits_and_says_so() {
+/// A sandbox with one Flight School Booking account connected.
+async fn school() -> World {
     let w = world("").await;
     w.connect(
         Provider::FlightSchoolBooking,
@@ -20,6 +20,12 @@ async fn a_second_sync_fails_fast_or_waits_and_says_so() {
         json!({}),
     )
     .await;
+    w
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sync_fails_fast_or_waits_and_says_so() {
+    let w = school().await;
     let held = SyncLock::try_acquire(w.workspace.data_dir()).unwrap();
     let options = SyncOptions {
         client: ClientOptions::fast(),
@@ -63,14 +69,7 @@ async fn a_second_sync_fails_fast_or_waits_and_says_so() {
 /// app) is reported as another process's, not as this one's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lock_held_by_another_process_is_named_as_such() {
-    let w = world("").await;
-    w.connect(
-        Provider::FlightSchoolBooking,
-        "school",
-        "all_areas",
-        json!({}),
-    )
-    .await;
+    let w = school().await;
     let lock_file = w.workspace.data_dir().join("sync.lock");
     let mut holder = std::process::Command::new("flock")
         .arg(&lock_file)
