@@ -39,7 +39,7 @@ use serde_json::{Map, Value};
 use crate::wire;
 use crate::{
     unknown_resource, AccountConfig, Connector, ConnectorError, Http, Next, Page, Position,
-    Resource, Result, SyncMode, Verified,
+    Resource, Result, SyncMode, SyncPolicy, Verified,
 };
 
 /// The documented production base URL.
@@ -417,6 +417,7 @@ impl Connector for Airbly {
             name: RESOURCE,
             kinds: &[Kind::Aircraft, Kind::FlightLogs],
             mode: SyncMode::Incremental,
+            policy: SyncPolicy::default(),
         }]
     }
 
@@ -458,6 +459,7 @@ impl Connector for Airbly {
             None => self.assets_page(pos.since).await,
             Some(pass) if pass.assets.is_empty() => Ok(Page {
                 records: vec![],
+                skipped: Vec::new(),
                 next: Next::Done(Position::of(&Pos {
                     since: pass.next_since,
                     pass: None,
@@ -510,7 +512,7 @@ impl Airbly {
                 }),
             }))
         };
-        Ok(Page { records, next })
+        Ok(Page::new(records, next))
     }
 
     /// Step 2: one completion-time window of the current asset's logs.
@@ -590,7 +592,7 @@ impl Airbly {
                 pass: Some(pass),
             }))
         };
-        Ok(Page { records, next })
+        Ok(Page::new(records, next))
     }
 }
 

@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::wire::{self, boolean, date, id, instant, integer, number, status, string};
 use crate::{
     unknown_resource, AccountConfig, Connector, ConnectorError, Http, Next, Page, Position,
-    Resource, Result, SyncMode, Verified,
+    Resource, Result, SyncMode, SyncPolicy, Verified,
 };
 
 /// The documented production base URL.
@@ -86,6 +86,7 @@ impl Connector for AviationAlley {
             name,
             kinds,
             mode: SNAPSHOT,
+            policy: SyncPolicy::default(),
         };
         vec![
             r("trainees", &[Kind::People]),
@@ -151,7 +152,7 @@ impl Connector for AviationAlley {
             Some(cursor) if resource != "crew" => Next::More(Position::of(&Cursor { cursor })),
             _ => Next::Done(Position::start()),
         };
-        Ok(Page { records, next })
+        Ok(Page::new(records, next))
     }
 }
 

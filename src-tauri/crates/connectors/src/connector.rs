@@ -1,7 +1,9 @@
 //! The provider-neutral shape of a connector: which resources it offers and how to read one
 //! page of one of them from a persisted position.
 
-use flightdesk_core::{Kind, Provider, Record};
+use std::time::Duration;
+
+use flightdesk_core::{Kind, Provider, Record, SkippedRow};
 use flightdesk_secrets::Secret;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -59,6 +61,35 @@ pub enum SyncMode {
     Incremental,
 }
 
+/// How often a resource is worth reading: what a scheduled sync may cost the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncPolicy {
+    /// A scheduled sync reads the resource again only once this long has passed since its
+    /// last completed pass (a manual sync reads it regardless).
+    pub every: Duration,
+    /// How often a full listing (a sweep) replaces the cheaper read of recent changes,
+    /// where the connector has one; `None` where every pass is the same.
+    pub sweep_every: Option<Duration>,
+    /// The steady cost the policy is designed to stay under, in requests per hour per
+    /// laptop, for documentation and the polling-cost measurement.
+    pub budget_per_hour: u32,
+}
+
+impl SyncPolicy {
+    /// Every scheduled sync, no sweep: for cheap change-filtered reads.
+    pub const EVERY_SYNC: SyncPolicy = SyncPolicy {
+        every: Duration::ZERO,
+        sweep_every: None,
+        budget_per_hour: 60,
+    };
+}
+
+impl Default for SyncPolicy {
+    fn default() -> Self {
+        Self::EVERY_SYNC
+    }
+}
+
 /// One syncable resource of a provider (usually one endpoint).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
@@ -67,6 +98,7 @@ pub struct Resource {
     /// The kinds of record the resource yields.
     pub kinds: &'static [Kind],
     pub mode: SyncMode,
+    pub policy: SyncPolicy,
 }
 
 /// A connector's persisted place in a resource: opaque JSON to everyone but the connector
@@ -134,7 +166,20 @@ pub enum Next {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub records: Vec<Record>,
+    /// Rows that could not become records; the rest of the page is still written.
+    pub skipped: Vec<SkippedRow>,
     pub next: Next,
+}
+
+impl Page {
+    /// A page with nothing skipped.
+    pub fn new(records: Vec<Record>, next: Next) -> Self {
+        Self {
+            records,
+            skipped: Vec::new(),
+            next,
+        }
+    }
 }
 
 /// What a successful credential check learned.

@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::wire::{self, boolean, date, id, instant, integer, number, status, string};
 use crate::{
     unknown_resource, AccountConfig, Connector, ConnectorError, Http, Next, Page, Position,
-    Resource, Result, SyncMode, Verified,
+    Resource, Result, SyncMode, SyncPolicy, Verified,
 };
 
 /// The five lists and their paths.
@@ -102,6 +102,7 @@ impl Connector for FlightSchoolBooking {
                     // Bookings and booked-out aircraft are listed while current or future.
                     keep_past: matches!(kind, Kind::Bookings | Kind::FlightLogs),
                 },
+                policy: SyncPolicy::default(),
             })
             .collect()
     }
@@ -146,6 +147,7 @@ impl Connector for FlightSchoolBooking {
         if pos.page == 0 && change_id.is_some() && change_id == pos.complete {
             return Ok(Page {
                 records: vec![],
+                skipped: Vec::new(),
                 next: Next::Unchanged,
             });
         }
@@ -176,6 +178,7 @@ impl Connector for FlightSchoolBooking {
             // The list changed between pages: read it again from the start.
             return Ok(Page {
                 records,
+                skipped: Vec::new(),
                 next: Next::Restart(Position::of(&Pos {
                     page: 0,
                     reading: None,
@@ -198,7 +201,7 @@ impl Connector for FlightSchoolBooking {
                 complete: change_id,
             }))
         };
-        Ok(Page { records, next })
+        Ok(Page::new(records, next))
     }
 }
 

@@ -56,7 +56,7 @@ use tokio::sync::Mutex;
 use crate::wire;
 use crate::{
     unknown_resource, AccountConfig, Connector, ConnectorError, Http, Next, Page, Position,
-    Resource, Result, SyncMode, Verified,
+    Resource, Result, SyncMode, SyncPolicy, Verified,
 };
 
 /// The seed names no base URL; the Flylogs API reference documents this one.
@@ -572,6 +572,7 @@ impl Connector for Flylogs {
                 Kind::Classes,
             ],
             mode: SyncMode::Snapshot { keep_past: false },
+            policy: SyncPolicy::default(),
         }]
     }
 
@@ -794,6 +795,7 @@ impl Connector for Flylogs {
                 if window + 1 >= CALENDAR_WINDOWS {
                     return Ok(Page {
                         records,
+                        skipped: Vec::new(),
                         next: Next::Done(Position::of(&Pos::default())),
                     });
                 }
@@ -802,6 +804,7 @@ impl Connector for Flylogs {
         }
         Ok(Page {
             records,
+            skipped: Vec::new(),
             next: Next::More(Position::of(&pos)),
         })
     }

@@ -21,10 +21,11 @@ pub mod wire;
 use std::sync::Arc;
 
 pub use connector::{
-    unknown_resource, AccountConfig, Connector, Next, Page, Position, Resource, SyncMode, Verified,
+    unknown_resource, AccountConfig, Connector, Next, Page, Position, Resource, SyncMode,
+    SyncPolicy, Verified,
 };
 pub use error::{ConnectorError, Result};
-pub use flightdesk_core::{Kind, Provider, Record, RecordData};
+pub use flightdesk_core::{Kind, Provider, Record, RecordData, SkippedRow};
 pub use http::{ClientOptions, Http, RetryPolicy, USER_AGENT};
 
 /// The documented production base URL of a provider; `None` where each customer has

@@ -25,7 +25,7 @@ use tokio::sync::OnceCell;
 use crate::wire::{self, date, id, instant, integer, number, status, string};
 use crate::{
     unknown_resource, AccountConfig, Connector, ConnectorError, Http, Next, Page, Position,
-    Resource, Result, SyncMode, Verified,
+    Resource, Result, SyncMode, SyncPolicy, Verified,
 };
 
 /// The documented production base URL.
@@ -154,7 +154,12 @@ impl Connector for PilotFlows {
     }
 
     fn resources(&self) -> Vec<Resource> {
-        let r = |name, kinds, mode| Resource { name, kinds, mode };
+        let r = |name, kinds, mode| Resource {
+            name,
+            kinds,
+            mode,
+            policy: SyncPolicy::default(),
+        };
         vec![
             r("members", &[Kind::People], SyncMode::Incremental),
             r("aircraft", &[Kind::Aircraft], SyncMode::Incremental),
@@ -279,7 +284,7 @@ impl Connector for PilotFlows {
                 Next::Done(following)
             }
         };
-        Ok(Page { records, next })
+        Ok(Page::new(records, next))
     }
 }
 

@@ -7,4 +7,4 @@ pub mod records;
 
 pub use preferences::{Preferences, PreferencesError, Theme, UserRole};
 pub use provider::{Provider, UnknownProvider};
-pub use records::{Kind, Record, RecordData, UnknownKind};
+pub use records::{Kind, Record, RecordData, SkippedRow, UnknownKind};

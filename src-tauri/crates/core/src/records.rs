@@ -364,6 +364,26 @@ impl Record {
     }
 }
 
+/// A row of a provider's answer that could not become a record (no id, say). It is kept
+/// as received, so the user can see what the provider sent, and counted in the sync
+/// report instead of failing the whole resource at every sync.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkippedRow {
+    /// The row exactly as the provider sent it.
+    pub raw: serde_json::Value,
+    /// Why it was skipped, for people ("no `id`").
+    pub reason: String,
+}
+
+impl SkippedRow {
+    pub fn new(raw: serde_json::Value, reason: impl Into<String>) -> Self {
+        Self {
+            raw,
+            reason: reason.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

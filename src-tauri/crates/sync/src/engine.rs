@@ -30,6 +30,9 @@ pub struct SyncOptions {
     /// HTTP timeouts, retries and waits.
     pub client: ClientOptions,
     pub lock: LockPolicy,
+    /// A run of the background schedule (not one a person asked for): each resource is
+    /// read only when its [`SyncPolicy`](flightdesk_connectors::SyncPolicy) says it is due.
+    pub scheduled: bool,
 }
 
 /// What to do when another process is syncing the same data directory.

@@ -472,6 +472,7 @@ async fn run_sync(
         full: false,
         client: client.clone(),
         lock: LockPolicy::Wait,
+        scheduled: false,
     };
     let progress = |e: &ProgressEvent| notify(&WebhookActivity::Progress(e.clone()));
     match crate::sync(workspace, &options, &progress).await {
