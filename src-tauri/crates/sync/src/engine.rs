@@ -83,6 +83,8 @@ pub struct ResourceSummary {
     /// HTTP requests this resource's run sent, retries included.
     #[ts(type = "number")]
     pub requests: u64,
+    /// How many times the pass started over because the listing moved under it.
+    pub restarts: u32,
     /// Machine code of the error (`forbidden`, `unauthorized`, `server_error`, ...).
     pub error_code: Option<String>,
     /// The error for people; never contains a credential.
@@ -188,9 +190,20 @@ pub async fn sync(
         return Err(SyncError::NoAccounts(options.account.clone()));
     }
     for account in &accounts {
-        let (summaries, requests) = sync_account(workspace, account, options, progress).await?;
-        report.resources.extend(summaries);
-        report.requests += requests;
+        // One account's local failure (its keyring entry, a write of its data) is reported
+        // for that account; the others still sync.
+        match sync_account(workspace, account, options, progress).await {
+            Ok((summaries, requests)) => {
+                report.resources.extend(summaries);
+                report.requests += requests;
+            }
+            Err(e) => {
+                tracing::warn!(account = %account.name, error = %e, "account not synced");
+                let s = local_failure(account, "*", &e);
+                progress(&ProgressEvent::ResourceFinished(s.clone()));
+                report.resources.push(s);
+            }
+        }
     }
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(report)
@@ -240,6 +253,7 @@ pub async fn sync_account(
         counts: Counts::default(),
         pages: 0,
         requests: 0,
+        restarts: 0,
         error_code: error.map(|e| e.code().to_string()),
         error: error.map(|e| e.to_string()),
     };
@@ -300,7 +314,7 @@ pub async fn sync_account(
             continue;
         }
         let sent_before = connector.requests_sent();
-        let mut s = sync_resource(
+        let run = sync_resource(
             workspace,
             account,
             connector.as_ref(),
@@ -308,7 +322,11 @@ pub async fn sync_account(
             options.full,
             progress,
         )
-        .await?;
+        .await;
+        let mut s = match run {
+            Ok(s) => s,
+            Err(e) => record_local_failure(workspace, account, resource.name, &e).await,
+        };
         s.requests = connector.requests_sent() - sent_before;
         if s.outcome == Outcome::NeedsCredential {
             let message = s.error.clone().unwrap_or_default();
@@ -338,6 +356,53 @@ pub async fn sync_account(
     }
     let requests = connector.requests_sent();
     Ok((summaries, requests))
+}
+
+/// The summary of a resource (or, with `*`, an account) that failed on this computer
+/// rather than at the provider: the keyring or the local cache.
+fn local_failure(account: &Account, resource: &str, error: &SyncError) -> ResourceSummary {
+    ResourceSummary {
+        account: account.name.clone(),
+        provider: account.provider,
+        resource: resource.to_string(),
+        outcome: Outcome::Failed,
+        counts: Counts::default(),
+        pages: 0,
+        requests: 0,
+        restarts: 0,
+        error_code: Some(LOCAL_ERROR_CODE.into()),
+        error: Some(format!(
+            "FlightDesk could not update its local copy: {error}"
+        )),
+    }
+}
+
+/// The error code of a failure on this computer (keyring, local cache).
+pub const LOCAL_ERROR_CODE: &str = "local";
+
+/// Records a resource's local failure in its sync state, so the Sync view shows it, and
+/// summarises it. The resource resumes from its last committed page next time.
+async fn record_local_failure(
+    workspace: &Workspace,
+    account: &Account,
+    resource: &str,
+    error: &SyncError,
+) -> ResourceSummary {
+    tracing::warn!(account = %account.name, resource, error = %error, "resource not synced");
+    let s = local_failure(account, resource, error);
+    let recorded = workspace
+        .store()
+        .finish_resource(
+            account.id,
+            resource,
+            s.counts,
+            Some((LOCAL_ERROR_CODE, s.error.as_deref().unwrap_or_default())),
+        )
+        .await;
+    if let Err(e) = recorded {
+        tracing::warn!(account = %account.name, resource, error = %e, "the failure could not be recorded either");
+    }
+    s
 }
 
 /// Fetches a page and prepares its records for the store. The preparing runs on a
@@ -497,6 +562,7 @@ async fn sync_resource(
         counts,
         pages,
         requests: 0, // set by the caller, which owns the connector's request count
+        restarts,
         error_code: error.map(|e| e.code().to_string()),
         error: error.map(|e| e.to_string()),
     })

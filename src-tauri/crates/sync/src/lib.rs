@@ -13,7 +13,7 @@ pub mod webhooks;
 
 pub use engine::{
     sync, sync_account, LockPolicy, Outcome, ProgressEvent, ResourceSummary, SyncError,
-    SyncOptions, SyncReport,
+    SyncOptions, SyncReport, LOCAL_ERROR_CODE,
 };
 pub use flightdesk_connectors::ClientOptions;
 pub use flightdesk_store::Counts;
