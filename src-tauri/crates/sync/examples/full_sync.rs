@@ -6,155 +6,34 @@
 //! `--dir` puts the temporary workspace in DIR (default: the system's temporary folder);
 //! the `large` preset's cache takes a few GB.
 //!
-//! The sandbox runs in a separate process (this program started again in its sandbox
-//! mode, which serves exactly as `flightdesk sandbox --json` does), so the world it
-//! generates is not in this process: the peak resident memory printed (`VmHWM`) is the
-//! syncing process's alone. The sandbox clock is pinned to the start of the run, so the
-//! second sync sees the data exactly as the first left it. The workspace is a temporary
-//! directory with the in-memory secrets backend.
+//! The sandbox runs in a separate process (see `support`), so the peak resident memory
+//! printed (`VmHWM`) is the syncing process's alone. The sandbox clock is pinned to the
+//! start of the run, so the second sync sees the data exactly as the first left it. The
+//! workspace is a temporary directory with the in-memory secrets backend.
 
-use std::process::Stdio;
+mod support;
+
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::Instant;
 
-use chrono::{DurationRound, Utc};
-use flightdesk_core::Provider;
-use flightdesk_sandbox::{Preset, SandboxArgs};
-use flightdesk_secrets::{MemoryStore, Secret};
-use flightdesk_store::NewAccount;
 use flightdesk_sync::{ProgressEvent, SyncOptions, SyncReport};
-use flightdesk_workspace::{SecretsBackend, Workspace};
-use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, BufReader};
-
-/// The sandbox credential each account uses: full access, the main centre.
-const ROLES: [(Provider, &str); 5] = [
-    (Provider::AviationAlley, "live_full"),
-    (Provider::PilotFlows, "organization_plan"),
-    (Provider::Airbly, "group"),
-    (Provider::FlightSchoolBooking, "all_areas"),
-    (Provider::Flylogs, "manager"),
-];
+use flightdesk_workspace::Workspace;
+use support::{memory, Bench};
 
 /// The default background sync interval.
 const INTERVAL_MINUTES: u64 = 15;
 
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
-
-fn preset(name: &str) -> Preset {
-    match name {
-        "demo" => Preset::Demo,
-        "large" => Preset::Large,
-        other => panic!("unknown preset `{other}` (demo or large)"),
-    }
-}
-
-/// Peak and current resident memory of this process, in MB.
-fn memory() -> (f64, f64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = |field: &str| -> f64 {
-        status
-            .lines()
-            .find(|l| l.starts_with(field))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|n| n.parse::<f64>().ok())
-            .unwrap_or(f64::NAN)
-    };
-    (kb("VmHWM:") / 1024.0, kb("VmRSS:") / 1024.0)
-}
-
 #[tokio::main]
 async fn main() {
-    let preset_name = arg("--preset").unwrap_or_else(|| "demo".into());
-    if std::env::args().any(|a| a == "--serve-sandbox") {
-        let args = SandboxArgs {
-            port: 0,
-            preset: preset(&preset_name),
-            seed: 42,
-            now: arg("--now").map(|n| n.parse().expect("--now is RFC 3339")),
-            faults: None,
-            webhook: None,
-            json: true,
-        };
-        if let Err(e) = flightdesk_sandbox::serve(args).await {
-            eprintln!("sandbox: {e:#}");
-            std::process::exit(1);
-        }
+    if support::serve_sandbox_if_asked().await {
         return;
     }
-    preset(&preset_name);
-
-    let now = Utc::now()
-        .duration_trunc(chrono::TimeDelta::minutes(1))
-        .expect("a minute truncates");
-    let started = Instant::now();
-    let mut child = tokio::process::Command::new(std::env::current_exe().expect("own path"))
-        .args(["--serve-sandbox", "--preset", &preset_name, "--now"])
-        .arg(now.to_rfc3339())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the sandbox process starts");
-    let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
-    let line = lines
-        .next_line()
-        .await
-        .expect("the sandbox answers")
-        .expect("the sandbox prints its manifest");
-    let manifest: Value = serde_json::from_str(&line).expect("the manifest is JSON");
-    println!(
-        "preset {preset_name}: sandbox (pid {}) ready in {:.1} s, clock pinned at {now}",
-        child.id().unwrap_or_default(),
-        started.elapsed().as_secs_f64()
-    );
-
-    let dir = match arg("--dir") {
-        Some(parent) => tempfile::tempdir_in(parent),
-        None => tempfile::tempdir(),
-    }
-    .expect("a temporary directory");
-    let workspace = Workspace::open(
-        dir.path(),
-        SecretsBackend::Memory(Arc::new(MemoryStore::new())),
-    )
-    .await
-    .expect("the workspace opens");
-    for (provider, role) in ROLES {
-        let entry = &manifest[provider.as_str()];
-        let credential = entry["credentials"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["role"] == role)
-            .unwrap_or_else(|| panic!("no {role} credential for {provider}"));
-        let account = workspace
-            .store()
-            .upsert_account(&NewAccount {
-                provider,
-                name: format!("bench-{provider}"),
-                base_url: entry["base_url"].as_str().expect("a base URL").to_string(),
-                options: Default::default(),
-            })
-            .await
-            .expect("the account is stored");
-        workspace
-            .set_credential(
-                &account,
-                &Secret::new(credential["token"].as_str().expect("a token")),
-            )
-            .expect("the credential is stored");
-    }
+    let bench = Bench::start(&support::preset_name()).await;
+    let workspace = &bench.workspace;
 
     println!("full sync, per resource (peak RSS when it finished):");
-    let (first, first_records) = run(&workspace, true).await;
+    let (first, first_records) = run(workspace, true).await;
     print_run("full sync", &first, first_records);
-    let (second, second_records) = run(&workspace, false).await;
+    let (second, second_records) = run(workspace, false).await;
     print_run("no-change sync", &second, second_records);
     println!("no-change sync, requests per resource:");
     let mut per_account: Vec<(String, u64)> = Vec::new();
@@ -182,18 +61,19 @@ async fn main() {
         .filter(|r| r.outcome.is_failure())
         .collect();
     assert!(failed.is_empty(), "resources failed: {failed:#?}");
-    let db = std::fs::metadata(dir.path().join(flightdesk_store::DB_FILE_NAME))
+    let db = std::fs::metadata(bench.dir.path().join(flightdesk_store::DB_FILE_NAME))
         .map(|m| m.len() as f64 / 1e6)
         .unwrap_or(f64::NAN);
     let log = std::fs::metadata(
-        dir.path()
+        bench
+            .dir
+            .path()
             .join(format!("{}-wal", flightdesk_store::DB_FILE_NAME)),
     )
     .map(|m| m.len() as f64 / 1e6)
     .unwrap_or(0.0);
     println!("database file: {db:.0} MB, write-ahead log {log:.0} MB");
-    let _ = child.start_kill();
-    let _ = child.wait().await;
+    bench.stop().await;
 }
 
 /// One sync of every account: the report and the records the pages delivered.

@@ -1,12 +1,12 @@
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use flightdesk_connectors::{
     AccountConfig, ClientOptions, Connector, ConnectorError, Next, Page, Position, Resource,
-    SyncMode,
+    SyncMode, SyncPolicy,
 };
 use flightdesk_core::Provider;
-use flightdesk_store::{Account, Counts, PageWrite, PassEnd, PreparedPage, StoreError};
+use flightdesk_store::{Account, Counts, PageWrite, PassEnd, PreparedPage, StoreError, SyncState};
 use flightdesk_workspace::{SyncLock, Workspace, WorkspaceError};
 use serde::Serialize;
 use ts_rs::TS;
@@ -31,8 +31,36 @@ pub struct SyncOptions {
     pub client: ClientOptions,
     pub lock: LockPolicy,
     /// A run of the background schedule (not one a person asked for): each resource is
-    /// read only when its [`SyncPolicy`](flightdesk_connectors::SyncPolicy) says it is due.
+    /// read only when its [`SyncPolicy`] says it is due.
     pub scheduled: bool,
+    /// The time a scheduled run judges what is due by; `None` is the system clock. A
+    /// benchmark simulating a day against the sandbox sets it to the sandbox's clock.
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl SyncOptions {
+    /// The run's notion of now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now.unwrap_or_else(Utc::now)
+    }
+}
+
+/// Whether a scheduled run reads `resource` now: when its policy's interval has passed
+/// since its last successful run, and always when it has never succeeded, failed last
+/// time or stopped in the middle of a pass (finishing that is never deferred). A last run
+/// in the future means the clock was wrong then or is now: the resource is due rather
+/// than waiting out a clock error.
+pub fn is_due(policy: &SyncPolicy, state: Option<&SyncState>, now: DateTime<Utc>) -> bool {
+    let Some(state) = state else { return true };
+    let Some(last) = state.last_success_at else {
+        return true;
+    };
+    if state.resumes() || state.last_error_code.is_some() {
+        return true;
+    }
+    let every = TimeDelta::from_std(policy.every).unwrap_or(TimeDelta::MAX);
+    let elapsed = now.signed_duration_since(last);
+    elapsed < TimeDelta::zero() || elapsed >= every
 }
 
 /// What to do when another process is syncing the same data directory.
@@ -293,9 +321,22 @@ pub async fn sync_account(
     // reported with that reason instead of being tried.
     let mut blocked: Option<(Outcome, ConnectorError)> = None;
     let mut any_ok = false;
+    let states = if options.scheduled {
+        store.sync_states(account.id).await?
+    } else {
+        Vec::new()
+    };
+    let now = options.now();
     for resource in connector.resources() {
         if let Some(only) = &options.resources {
             if !only.iter().any(|r| r == resource.name) {
+                continue;
+            }
+        }
+        if options.scheduled {
+            let state = states.iter().find(|s| s.resource == resource.name);
+            if !is_due(&resource.policy, state, now) {
+                tracing::debug!(account = %account.name, resource = resource.name, "not due yet");
                 continue;
             }
         }
@@ -566,4 +607,79 @@ async fn sync_resource(
         error_code: error.map(|e| e.code().to_string()),
         error: error.map(|e| e.to_string()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn policy(minutes: u64) -> SyncPolicy {
+        SyncPolicy {
+            every: Duration::from_secs(minutes * 60),
+            ..SyncPolicy::default()
+        }
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn succeeded(at_text: &str) -> SyncState {
+        SyncState {
+            account_id: 1,
+            resource: "flight-log".into(),
+            position: Some("{}".into()),
+            pass: 3,
+            in_pass: false,
+            pass_started_at: None,
+            last_success_at: Some(at(at_text)),
+            last_attempt_at: Some(at(at_text)),
+            last_error: None,
+            last_error_code: None,
+            last_counts: None,
+        }
+    }
+
+    #[test]
+    fn a_resource_is_due_once_its_interval_has_passed_and_not_a_millisecond_before() {
+        let state = succeeded("2026-03-02T09:00:00Z");
+        let p = policy(60);
+        assert!(!is_due(&p, Some(&state), at("2026-03-02T09:59:59.999Z")));
+        assert!(is_due(&p, Some(&state), at("2026-03-02T10:00:00Z")));
+        assert!(is_due(&policy(0), Some(&state), at("2026-03-02T09:00:00Z")));
+    }
+
+    #[test]
+    fn never_synced_failed_or_unfinished_resources_are_always_due() {
+        let now = at("2026-03-02T09:01:00Z");
+        let p = policy(24 * 60);
+        assert!(is_due(&p, None, now));
+        let mut never = succeeded("2026-03-02T09:00:00Z");
+        never.last_success_at = None;
+        assert!(is_due(&p, Some(&never), now));
+        let mut failed = succeeded("2026-03-02T09:00:00Z");
+        failed.last_error_code = Some("network".into());
+        assert!(is_due(&p, Some(&failed), now));
+        let mut unfinished = succeeded("2026-03-02T09:00:00Z");
+        unfinished.in_pass = true;
+        assert!(is_due(&p, Some(&unfinished), now));
+        assert!(!is_due(&p, Some(&succeeded("2026-03-02T09:00:00Z")), now));
+    }
+
+    #[test]
+    fn a_clock_that_went_backwards_makes_it_due_and_an_endless_interval_never() {
+        let state = succeeded("2026-03-02T09:00:00Z");
+        let endless = SyncPolicy {
+            every: Duration::MAX,
+            ..SyncPolicy::default()
+        };
+        assert!(!is_due(&endless, Some(&state), at("2099-01-01T00:00:00Z")));
+        assert!(is_due(
+            &policy(15),
+            Some(&state),
+            at("2020-01-01T00:00:00Z")
+        ));
+    }
 }

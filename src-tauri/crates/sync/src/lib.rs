@@ -12,7 +12,7 @@ mod engine;
 pub mod webhooks;
 
 pub use engine::{
-    sync, sync_account, LockPolicy, Outcome, ProgressEvent, ResourceSummary, SyncError,
+    is_due, sync, sync_account, LockPolicy, Outcome, ProgressEvent, ResourceSummary, SyncError,
     SyncOptions, SyncReport, LOCAL_ERROR_CODE,
 };
 pub use flightdesk_connectors::ClientOptions;

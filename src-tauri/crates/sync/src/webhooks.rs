@@ -473,6 +473,7 @@ async fn run_sync(
         client: client.clone(),
         lock: LockPolicy::Wait,
         scheduled: false,
+        now: None,
     };
     let progress = |e: &ProgressEvent| notify(&WebhookActivity::Progress(e.clone()));
     match crate::sync(workspace, &options, &progress).await {
