@@ -1,6 +1,7 @@
 //! FlightDesk's domain vocabulary and pure rules. Nothing here performs I/O, so every
 //! other crate (store, connectors, app shell, CLI) can share it without pulling in a runtime.
 
+pub mod identity;
 pub mod preferences;
 pub mod provider;
 pub mod records;
