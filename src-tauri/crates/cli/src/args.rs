@@ -36,6 +36,50 @@ pub enum Command {
     Demo(DemoArgs),
     /// The optional local webhook receiver (off unless this runs) and its signing secrets.
     Webhooks(WebhooksArgs),
+    /// The unified aircraft, simulators, rooms and people, each with its sources across
+    /// systems and how they were matched.
+    Entities(EntitiesArgs),
+    /// Say two sources are the same entity (`provider/account/id`, as `entities` shows).
+    Link(DecisionArgs),
+    /// Say two sources are different entities, whatever the matching rules say.
+    Unlink(DecisionArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EntitiesArgs {
+    /// Only entities of this kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<EntityKindArg>,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum EntityKindArg {
+    Aircraft,
+    Simulator,
+    Room,
+    Person,
+}
+
+impl From<EntityKindArg> for flightdesk_core::identity::EntityKind {
+    fn from(k: EntityKindArg) -> Self {
+        use flightdesk_core::identity::EntityKind;
+        match k {
+            EntityKindArg::Aircraft => EntityKind::Aircraft,
+            EntityKindArg::Simulator => EntityKind::Simulator,
+            EntityKindArg::Room => EntityKind::Room,
+            EntityKindArg::Person => EntityKind::Person,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DecisionArgs {
+    /// One source, `provider/account/id`.
+    pub a: String,
+    /// The other source.
+    pub b: String,
 }
 
 #[derive(Debug, clap::Args)]

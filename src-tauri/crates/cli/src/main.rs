@@ -3,6 +3,7 @@
 mod args;
 mod connect;
 mod demo;
+mod entities;
 mod exit;
 mod export;
 mod open;
@@ -51,6 +52,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Export(args) => export::run(&data_dir, args).await,
         Command::Demo(args) => demo::run(&data_dir, args).await,
         Command::Webhooks(args) => webhooks::run(&data_dir, args).await,
+        Command::Entities(args) => entities::list(&data_dir, args).await,
+        Command::Link(args) => entities::decide(&data_dir, args, true).await,
+        Command::Unlink(args) => entities::decide(&data_dir, args, false).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

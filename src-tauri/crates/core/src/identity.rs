@@ -234,6 +234,15 @@ pub fn resolve(candidates: &[Candidate], decisions: &[Decision]) -> Vec<Entity> 
         .into_values()
         .map(|members| entity(&sources, &reasons, &members))
         .collect();
+    // A split can leave two entities with one registration or e-mail: the one holding the
+    // earliest source keeps the plain id, the others add their first source to it. The
+    // groups are in source order, so that is the first of each id.
+    let mut taken = BTreeSet::new();
+    for e in &mut entities {
+        if !taken.insert(e.id.clone()) {
+            e.id = format!("{}#{}", e.id, e.members[0].source.key());
+        }
+    }
     entities.sort_by(|a, b| (a.kind, &a.name, &a.id).cmp(&(b.kind, &b.name, &b.id)));
     entities
 }

@@ -7,6 +7,7 @@
 mod accounts;
 mod checkpoint;
 mod crypto_exit;
+mod decisions;
 mod error;
 mod open;
 mod records;

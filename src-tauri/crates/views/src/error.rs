@@ -1,0 +1,31 @@
+use flightdesk_store::StoreError;
+
+/// What can go wrong answering a view.
+#[derive(Debug, thiserror::Error)]
+pub enum ViewError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("reading the cache while {context}: {source}")]
+    Query {
+        context: &'static str,
+        source: sqlx::Error,
+    },
+    #[error("`{0}` does not name a source record (expected provider/account/id)")]
+    BadSource(String),
+    #[error("no cached record is `{0}`")]
+    UnknownSource(String),
+}
+
+/// The result type of this crate.
+pub type Result<T> = std::result::Result<T, ViewError>;
+
+/// Adds what the query was for to a sqlx error.
+pub(crate) trait QueryContext<T> {
+    fn context(self, context: &'static str) -> Result<T>;
+}
+
+impl<T> QueryContext<T> for std::result::Result<T, sqlx::Error> {
+    fn context(self, context: &'static str) -> Result<T> {
+        self.map_err(|source| ViewError::Query { context, source })
+    }
+}

@@ -1,0 +1,8 @@
+//! FlightDesk's read model: what the views show, answered from the local cache only, so
+//! it is instant and works with no network. The window's commands and the CLI's twins are
+//! thin calls into these functions, so the two can never disagree.
+
+pub mod entities;
+mod error;
+
+pub use error::{Result, ViewError};
