@@ -116,6 +116,7 @@ impl Inner {
         WebhookStatus {
             enabled: running.enabled,
             listening_on: server.map(|s| s.addr().to_string()),
+            exposure_warning: server.and_then(|s| webhooks::exposure_warning(s.addr())),
             urls: server.map(WebhookServer::urls).unwrap_or_default(),
             skipped: server.map(WebhookServer::skipped).unwrap_or_default(),
             error: running.error.clone(),

@@ -63,6 +63,35 @@ async fn the_window_shows_the_workspace_and_saves_settings() -> Result<()> {
     })
     .await?;
 
+    app.scenario("settings-warns-about-a-network-address", || async {
+        app.click("pref-webhooks-enabled").await?;
+        app.type_into("pref-webhooks-bind", "0.0.0.0:0").await?;
+        app.click("settings-save").await?;
+        let warning = app
+            .wait_for_text("webhooks-exposed", Duration::from_secs(20), |t| {
+                t.contains("anyone on that network can then trigger syncs")
+            })
+            .await?;
+        ensure!(warning.contains("Airbly posts are unsigned"), "{warning}");
+        app.screenshot("settings-webhooks-exposed").await?;
+        // Back to loopback: the warning goes.
+        app.type_into("pref-webhooks-bind", "127.0.0.1:0").await?;
+        app.click("settings-save").await?;
+        app.wait_for_text("webhooks-listening", Duration::from_secs(20), |t| {
+            t.starts_with("127.0.0.1:")
+        })
+        .await?;
+        let exposed = app
+            .client
+            .find_all(fantoccini::Locator::Css("[data-testid=webhooks-exposed]"))
+            .await?;
+        ensure!(exposed.is_empty(), "no warning on loopback");
+        app.click("pref-webhooks-enabled").await?;
+        app.click("settings-save").await?;
+        Ok(())
+    })
+    .await?;
+
     let data_dir = app.finish().await?;
     let settings = std::fs::read_to_string(data_dir.path().join("settings.json"))?;
     ensure!(

@@ -135,7 +135,11 @@ export type WebhookStatus = { enabled: boolean,
 /**
  * The address it listens on while running.
  */
-listening_on: string | null, urls: Array<AccountUrl>, skipped: Array<SkippedAccount>, 
+listening_on: string | null, 
+/**
+ * Set while it listens where other machines can reach it: who can then trigger syncs.
+ */
+exposure_warning: string | null, urls: Array<AccountUrl>, skipped: Array<SkippedAccount>, 
 /**
  * Why it is not running although enabled (the address is taken, ...).
  */

@@ -7,6 +7,7 @@ use flightdesk_connectors::ClientOptions;
 use flightdesk_secrets::Secret;
 use flightdesk_store::StoreError;
 use flightdesk_sync::accounts::{connect_account, ConnectError, Connection};
+use flightdesk_workspace::{SyncLock, WorkspaceError};
 use serde_json::Value;
 
 use crate::args::{AccountsArgs, ConnectArgs, DisconnectArgs};
@@ -142,6 +143,13 @@ pub async fn disconnect(data_dir: &Path, args: DisconnectArgs) -> Result<(), Fai
         }
         Err(e) => return Err(store_failure(e)),
     };
+    // Purging under a running sync would fail that sync on foreign keys midway; hold the
+    // sync lock (taken before anything changes) so one waits for the other.
+    let _lock = if args.purge {
+        Some(purge_lock(workspace)?)
+    } else {
+        None
+    };
     workspace.delete_credential(&account)?;
     if args.purge {
         store
@@ -160,4 +168,15 @@ pub async fn disconnect(data_dir: &Path, args: DisconnectArgs) -> Result<(), Fai
         );
     }
     Ok(())
+}
+
+/// The sync lock for a purge, or a message saying to wait for the running sync.
+fn purge_lock(workspace: &flightdesk_workspace::Workspace) -> Result<SyncLock, Failure> {
+    SyncLock::try_acquire(workspace.data_dir()).map_err(|e| match e {
+        WorkspaceError::SyncRunning { holder } => Failure::failed(format!(
+            "a sync is running on this data directory (process {holder}); \
+             try --purge again when it has finished"
+        )),
+        other => Failure::from(other),
+    })
 }

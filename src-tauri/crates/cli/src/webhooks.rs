@@ -34,6 +34,9 @@ async fn serve(data_dir: &Path, args: WebhooksServeArgs) -> Result<(), Failure> 
     let server = webhooks::start(&opened.workspace, bind, log_activity)
         .await
         .map_err(serve_failure)?;
+    if let Some(warning) = webhooks::exposure_warning(server.addr()) {
+        eprintln!("flightdesk: warning: {warning}");
+    }
     let urls = server.urls();
     for s in server.skipped() {
         eprintln!(
@@ -65,13 +68,6 @@ async fn serve(data_dir: &Path, args: WebhooksServeArgs) -> Result<(), Failure> 
         server.addr(),
         urls[0].path
     );
-    if !server.addr().ip().is_loopback() {
-        eprintln!(
-            "flightdesk: listening on {}, which other machines can reach; AviationAlley posts \
-             are checked by signature and Airbly posts only by group",
-            server.addr()
-        );
-    }
     wait_for_stop().await;
     eprintln!("flightdesk: stopping the webhook receiver");
     server.shutdown().await;

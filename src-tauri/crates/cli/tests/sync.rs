@@ -260,3 +260,41 @@ async fn a_demo_workspace_syncs_again_from_a_new_process() {
         "{listed}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purge_while_a_sync_runs_fails_fast_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "connect",
+            "aviationalley",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--token-stdin",
+            "--no-verify",
+            "--name",
+            "centre",
+        ],
+        Some("aa_live_unverified\n"),
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // A sync in another process holds this lock for as long as it runs.
+    let sync = flightdesk_workspace::SyncLock::try_acquire(dir.path()).unwrap();
+    let out = run(dir.path(), &["disconnect", "centre", "--purge"], None).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("a sync is running on this data directory"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(dir.path(), &["accounts", "--json"], None).await;
+    let accounts: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(accounts[0]["state"], "connected", "nothing was changed");
+
+    drop(sync);
+    let out = run(dir.path(), &["disconnect", "centre", "--purge"], None).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -188,3 +188,46 @@ async fn serve_prints_the_urls_and_a_signed_event_syncs_what_changed() {
     assert!(status.success(), "{status:?}");
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_on_a_non_loopback_address_warns_that_the_network_can_trigger_syncs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "connect",
+            "aviationalley",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--token-stdin",
+            "--no-verify",
+        ],
+        Some("aa_live_unverified\n"),
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(
+        dir.path(),
+        &["webhooks", "serve", "--bind", "0.0.0.0:0"],
+        None,
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("warning: 0.0.0.0:")
+            && stderr.contains("anyone on that network can then trigger syncs")
+            && stderr.contains("Airbly posts are unsigned"),
+        "{stderr}"
+    );
+    let out = run(
+        dir.path(),
+        &["webhooks", "serve", "--bind", "127.0.0.1:0"],
+        None,
+    )
+    .await;
+    assert!(
+        !text(&out.stderr).contains("warning"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -122,6 +122,8 @@ pub struct WebhookStatus {
     pub enabled: bool,
     /// The address it listens on while running.
     pub listening_on: Option<String>,
+    /// Set while it listens where other machines can reach it: who can then trigger syncs.
+    pub exposure_warning: Option<String>,
     pub urls: Vec<AccountUrl>,
     pub skipped: Vec<SkippedAccount>,
     /// Why it is not running although enabled (the address is taken, ...).

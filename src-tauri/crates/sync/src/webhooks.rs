@@ -38,6 +38,21 @@ pub fn default_bind() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT))
 }
 
+/// The warning to show when the receiver listens where other machines can reach it
+/// (`0.0.0.0`, a LAN address): `None` on a loopback address. One sentence, shared by the
+/// window and `flightdesk webhooks serve`.
+pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
+    if addr.ip().is_loopback() {
+        return None;
+    }
+    Some(format!(
+        "{addr} is not a loopback address: anyone on that network can then trigger syncs \
+         by posting to the receiver, and Airbly posts are unsigned (only their group is \
+         checked). Use 127.0.0.1 with a tunnel or relay unless you trust every machine on \
+         that network."
+    ))
+}
+
 /// How the receiver runs.
 #[derive(Debug, Clone)]
 pub struct WebhookServeOptions {
@@ -497,5 +512,20 @@ async fn run_sync(
                 error: e.to_string(),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_address_other_machines_reach_is_warned_about() {
+        assert_eq!(exposure_warning(default_bind()), None);
+        assert_eq!(exposure_warning("[::1]:47810".parse().unwrap()), None);
+        let warning = exposure_warning("0.0.0.0:47810".parse().unwrap()).unwrap();
+        assert!(warning.contains("anyone on that network can then trigger syncs"));
+        assert!(warning.contains("Airbly posts are unsigned"));
+        assert!(exposure_warning("192.168.1.20:47810".parse().unwrap()).is_some());
     }
 }
