@@ -51,6 +51,12 @@ pub fn router(state: AppState) -> Router {
         .route("/invoices/{id}/pay", post(invoice_pay))
         .route("/invoices/{id}/void", post(invoice_void))
         .route("/compliance/{id}", axum::routing::patch(compliance_patch))
+        .route("/flylogs/users/{uid}/enrollments", get(flylogs_enrollments))
+        .route(
+            "/flylogs/enrollments/{id}",
+            delete(flylogs_enrollment_delete),
+        )
+        .route("/flylogs/trainings/{id}", delete(flylogs_training_delete))
         .fallback(|| async { bad(StatusCode::NOT_FOUND, "not_found", "no such admin endpoint") })
         .with_state(state)
 }
@@ -941,4 +947,24 @@ async fn compliance_patch(State(s): State<AppState>, Path(id): Path<String>, b: 
         (i as u32, json!(c))
     };
     changed(&s, RecordKind::Compliance, id, ChangeAction::Updated, v)
+}
+
+/// Flylogs data that is not the shared world (to move a listing between two pages).
+async fn flylogs_enrollments(State(s): State<AppState>, Path(uid): Path<String>) -> R {
+    let uid: u32 = uid.parse().map_err(|_| bad_req("bad user id"))?;
+    ok(json!({"enrollments": providers::flylogs::enrollments_of(&s, uid)}))
+}
+async fn flylogs_enrollment_delete(State(s): State<AppState>, Path(id): Path<String>) -> R {
+    if providers::flylogs::delete_enrollment(&s, &id) {
+        ok(json!({"deleted": id}))
+    } else {
+        Err(not_found("enrollment"))
+    }
+}
+async fn flylogs_training_delete(State(s): State<AppState>, Path(id): Path<String>) -> R {
+    if providers::flylogs::delete_training(&s, &id) {
+        ok(json!({"deleted": id}))
+    } else {
+        Err(not_found("training without enrolments"))
+    }
 }

@@ -1188,9 +1188,10 @@ async fn classes_attendance_signing_and_evaluation() {
         cid.as_str()
     );
     let cv = f.get(&class, &i, 200).await;
+    // 10:00 UTC is 11:00 on the school's clock (Madrid, +01:00 in March before the change).
     assert_eq!(
         cv["class"]["LessonClass"]["datetime"],
-        "2026-03-09 10:00:00"
+        "2026-03-09 11:00:00"
     );
     assert_eq!(cv["class"]["LessonClass"]["status"], "scheduled");
     // Calendar and location view show it.
@@ -1915,7 +1916,16 @@ async fn exam_classes_calendar_filter_and_enrol_options() {
         .find(|e| e["id"] == cid.as_str())
         .unwrap();
     assert_eq!(ev["type"], "exam");
-    assert_eq!(ev["start"], "2026-03-10T09:00:00+00:00");
+    // Scheduled as 09:00 on the school's clock (Madrid, +01:00): 08:00 UTC.
+    assert_eq!(ev["start"], "2026-03-10T08:00:00+00:00");
+    let madrid = f
+        .get(
+            &format!("/trainings/trainings/calendar.json?start=2026-03-10&end=2026-03-10&timeZone=Europe/Madrid&training={tid}"),
+            &s,
+            200,
+        )
+        .await;
+    assert_eq!(madrid[0]["start"], "2026-03-10T09:00:00+01:00");
     let cal = f
         .get(
             &format!("/trainings/trainings/calendar.json?{q}&training=other"),
@@ -2011,5 +2021,92 @@ async fn manifest_instructor_can_sign_a_generated_class() {
         signed,
         "the manifest instructor has a past, unsigned class: {cal}"
     );
+    f.sb.shutdown().await;
+}
+
+/// Flylogs times are the school's wall clock (Europe/Madrid, with DST): its locations say
+/// so, a class scheduled on the night of the spring change keeps its wall-clock time, and
+/// the calendar answers in the zone it is asked for, its days as long as they are there.
+#[tokio::test]
+async fn local_times_follow_the_school_zone_across_a_dst_change() {
+    let f = Fl::new().await;
+    let (s, i, m) = (f.who("student"), f.who("instructor"), f.who("manager"));
+    let locs = f.get("/trainings/locations.json", &s, 200).await;
+    assert!(locs["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["TrainingLocation"]["timezone_id"] == "Europe/Madrid"));
+    // A class at 10:00 local on 29 March 2026 (Madrid moves to +02:00 at 02:00 that night).
+    let t = first_enrollment(&f, &s, |t| t["theory"] == true && t["type"] == "ONSITE").await;
+    let eid = t["enrollment_id"].as_str().unwrap();
+    let v = f
+        .get(&format!("/trainings/trainings/view/{eid}.json"), &s, 200)
+        .await;
+    let subject = v["training"]["Training"]["TrainingSubject"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let form = [
+        ("training_subject_id", subject.as_str()),
+        ("teacher_id", i.uid.as_str()),
+        ("start", "2026-03-29 10:00:00"),
+        ("students", s.uid.as_str()),
+    ];
+    let c = f
+        .form("/manager/trainings/onsite/class.json", &m, &form, 200)
+        .await;
+    let cid = c["id"].as_str().unwrap().to_string();
+    let cv = f
+        .get(&format!("/trainings/onsite/class/{cid}.json"), &s, 200)
+        .await;
+    assert_eq!(
+        cv["class"]["LessonClass"]["datetime"],
+        "2026-03-29 10:00:00"
+    );
+    let day = "start=2026-03-29&end=2026-03-29";
+    let find = |cal: &Value| {
+        cal.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == cid.as_str())
+            .cloned()
+    };
+    let local = f
+        .get(
+            &format!("/trainings/trainings/calendar.json?{day}&timeZone=Europe/Madrid"),
+            &s,
+            200,
+        )
+        .await;
+    assert_eq!(find(&local).unwrap()["start"], "2026-03-29T10:00:00+02:00");
+    let utc = f
+        .get(
+            &format!("/trainings/trainings/calendar.json?{day}&timeZone=UTC"),
+            &s,
+            200,
+        )
+        .await;
+    assert_eq!(find(&utc).unwrap()["start"], "2026-03-29T08:00:00+00:00");
+    // New York changed on 8 March: -04:00.
+    let ny = f
+        .get(
+            &format!("/trainings/trainings/calendar.json?{day}&timeZone=America/New_York"),
+            &s,
+            200,
+        )
+        .await;
+    assert_eq!(find(&ny).unwrap()["start"], "2026-03-29T04:00:00-04:00");
+    // Tokyo's 30 March starts at 15:00 UTC on the 29th, after the class.
+    let tokyo = f
+        .get("/trainings/trainings/calendar.json?start=2026-03-30&end=2026-03-30&timeZone=Asia/Tokyo", &s, 200)
+        .await;
+    assert!(find(&tokyo).is_none());
+    f.get(
+        &format!("/trainings/trainings/calendar.json?{day}&timeZone=Mars/Olympus"),
+        &s,
+        400,
+    )
+    .await;
     f.sb.shutdown().await;
 }

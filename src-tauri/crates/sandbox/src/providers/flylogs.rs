@@ -20,7 +20,8 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
 use serde_json::{json, Map, Value};
 
 use super::{Change, Credential, RecordKind};
@@ -536,7 +537,7 @@ impl Data {
                 phone: "+1-555-010-0000".into(),
                 address: l.map(|l| l.name.clone()).unwrap_or_default(),
                 country_id: "US".into(),
-                timezone_id: "UTC".into(),
+                timezone_id: SCHOOL_ZONE.name().into(),
                 description: format!("{} seats", c.seats),
             });
         }
@@ -1514,22 +1515,55 @@ pub fn error(status: StatusCode, _code: &str, message: &str) -> Response {
     (status, axum::Json(json!({ "message": message }))).into_response()
 }
 
+/// The school's clock: Flylogs stores and sends naive wall-clock times, and the
+/// sandbox's school keeps them in a zone with DST so that a client reading them as UTC is
+/// caught. Its locations name this zone.
+pub const SCHOOL_ZONE: Tz = chrono_tz::Europe::Madrid;
+
+/// A naive wall-clock time of the school.
 fn dt(t: Ts) -> String {
     DateTime::from_timestamp(t, 0)
-        .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+        .map(|d| {
+            d.with_timezone(&SCHOOL_ZONE)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
         .unwrap_or_default()
 }
 fn date(t: Ts) -> String {
     crate::world::date_str(t)
 }
-fn iso(t: Ts) -> String {
+/// RFC 3339 in the zone a calendar request named.
+fn iso(t: Ts, tz: Tz) -> String {
     DateTime::from_timestamp(t, 0)
-        .map(|d| d.format("%Y-%m-%dT%H:%M:%S+00:00").to_string())
+        .map(|d| {
+            d.with_timezone(&tz)
+                .format("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string()
+        })
         .unwrap_or_default()
 }
 
-/// Unix seconds, `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`, or RFC 3339.
+/// A wall-clock time in `tz`: the first of two in an autumn overlap, and one in a spring
+/// gap read with the offset before it (what the real service's PHP `DateTime` does).
+fn local_ts(naive: NaiveDateTime, tz: Tz) -> Option<Ts> {
+    if let Some(t) = tz.from_local_datetime(&naive).earliest() {
+        return Some(t.timestamp());
+    }
+    let before = tz
+        .from_local_datetime(&(naive - chrono::Duration::hours(3)))
+        .earliest()?;
+    Some(naive.and_utc().timestamp() - i64::from(before.offset().fix().local_minus_utc()))
+}
+
+/// Unix seconds, `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` (the school's wall clock), or
+/// RFC 3339.
 fn parse_time(s: &str) -> Option<Ts> {
+    parse_time_in(s, SCHOOL_ZONE)
+}
+
+/// [`parse_time`] with naive times and dates read in `tz`.
+fn parse_time_in(s: &str, tz: Tz) -> Option<Ts> {
     let s = s.trim();
     if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) {
         return s.parse().ok();
@@ -1544,15 +1578,12 @@ fn parse_time(s: &str) -> Option<Ts> {
         "%Y-%m-%dT%H:%M",
     ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
-            return Some(d.and_utc().timestamp());
+            return local_ts(d, tz);
         }
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(|d| {
-        d.and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
-            .and_utc()
-            .timestamp()
-    })
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| local_ts(d.and_hms_opt(0, 0, 0)?, tz))
 }
 
 pub fn router(state: AppState) -> Router {
@@ -1562,7 +1593,28 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Every answer carries the sandbox clock in its `Date` header, as a real server's does, so
+/// clients can schedule by the server's time (and `/clock/advance` moves it).
 async fn dispatch(
+    state: AxState<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let now = state.0.clock.now_ts();
+    let mut r = answer(state, method, uri, headers, body).await;
+    let date = DateTime::from_timestamp(now, 0)
+        .unwrap_or_default()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&date) {
+        r.headers_mut().insert(axum::http::header::DATE, v);
+    }
+    r
+}
+
+async fn answer(
     AxState(state): AxState<AppState>,
     method: Method,
     uri: Uri,
@@ -3628,18 +3680,17 @@ fn calendar(d: &Data, ctx: &Ctx, q: &Params) -> Res {
     else {
         return Err(bad("start, end and timeZone are required"));
     };
-    let valid_tz = tz == "UTC"
-        || (tz.contains('/')
-            && tz
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)));
-    if !valid_tz {
-        return Err(bad("Invalid timeZone"));
-    }
-    let s = parse_time(&start).ok_or_else(|| bad("Invalid start"))?;
-    let mut e = parse_time(&end).ok_or_else(|| bad("Invalid end"))?;
+    // Dates and naive times are in the asked zone, and so are the events' times.
+    let tz: Tz = tz.trim().parse().map_err(|_| bad("Invalid timeZone"))?;
+    let s = parse_time_in(&start, tz).ok_or_else(|| bad("Invalid start"))?;
+    let mut e = parse_time_in(&end, tz).ok_or_else(|| bad("Invalid end"))?;
     if !end.contains(':') {
-        e += DAY - 1;
+        // The whole last day, however long (23 or 25 hours on a DST change).
+        let next = NaiveDate::parse_from_str(end.trim(), "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| local_ts(d.and_hms_opt(0, 0, 0)?, tz));
+        e = next.map_or(e + DAY - 1, |n| n - 1);
     }
     let training = q.opt("training");
     let mgr = d
@@ -3657,7 +3708,7 @@ fn calendar(d: &Data, ctx: &Ctx, q: &Params) -> Res {
             let t = subj.and_then(|s| d.training(&s.training));
             json!({
                 "id": c.id, "title": l.map(|l| l.name.clone()).or(subj.map(|s| s.name.clone())),
-                "start": iso(c.datetime), "end": iso(c.datetime + c.minutes as i64 * 60),
+                "start": iso(c.datetime, tz), "end": iso(c.datetime + c.minutes as i64 * 60, tz),
                 "type": if c.exam.is_some() { "exam" } else { "class" },
                 "color": t.map(|t| t.color.clone()), "training_id": t.map(|t| t.id.clone()),
                 "teacher_id": c.teacher.to_string(), "url": format!("/trainings/onsite/class/{}", c.id),
@@ -3996,6 +4047,52 @@ pub fn on_change(state: &AppState, change: Change) {
         RecordKind::Flight => d.sync_flight(&w, change.id),
         _ => {}
     }
+}
+
+/// Admin: deletes an enrolment (with its attendance, attempts and missions), as a school
+/// that removes a student from a training does; `false` if there is none.
+pub fn delete_enrollment(state: &AppState, id: &str) -> bool {
+    with_data(state, |d| {
+        let before = d.enrollments.len();
+        d.enrollments.retain(|e| e.id != id);
+        d.attendance.retain(|a| a.enrollment != id);
+        d.attempts.retain(|a| a.enrollment != id);
+        d.missions.retain(|m| m.enrollment != id);
+        d.enrollments.len() != before
+    })
+}
+
+/// Admin: deletes a training nobody is enrolled in; `false` if there is none (or it has
+/// enrolments).
+pub fn delete_training(state: &AppState, id: &str) -> bool {
+    with_data(state, |d| {
+        if d.enrollments.iter().any(|e| e.training == id) {
+            return false;
+        }
+        let before = d.trainings.len();
+        d.trainings.retain(|t| t.id != id);
+        d.trainings.len() != before
+    })
+}
+
+/// The enrolment ids of the user `uid`, newest first (the order `/trainings.json` pages).
+pub fn enrollments_of(state: &AppState, uid: u32) -> Vec<String> {
+    with_data(state, |d| {
+        let mut rows: Vec<&Enrollment> = d.enrollments.iter().filter(|e| e.user == uid).collect();
+        rows.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+        rows.iter().map(|e| e.id.clone()).collect()
+    })
+}
+
+fn with_data<T>(state: &AppState, f: impl FnOnce(&mut Data) -> T) -> T {
+    let mut guard = state
+        .providers
+        .flylogs
+        .data
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let d = guard.get_or_insert_with(|| Data::generate(&state.world()));
+    f(d)
 }
 
 /// Flylogs documents no webhooks.

@@ -40,19 +40,24 @@
 //! `attendance:<id>`, status `attended` or `absent`); exam attempts are exam records with
 //! source id `attempt:<id>`.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, TimeDelta, Utc};
+use chrono_tz::Tz;
 use flightdesk_core::records::{
-    Enrolment, Exam, Lesson, Mission, Subject, Training, TrainingClass,
+    Enrolment, Exam, Lesson, Location, Mission, Subject, Training, TrainingClass,
 };
-use flightdesk_core::{Kind, Provider, Record};
+use flightdesk_core::{Kind, Provider, Record, SkippedRow};
 use flightdesk_secrets::Secret;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use tokio::sync::Mutex;
 
+mod local_time;
+
+use crate::http::Answer;
 use crate::wire;
 use crate::{
     unknown_resource, AccountConfig, Connector, ConnectorError, Http, Next, Page, Position,
@@ -215,6 +220,11 @@ impl Flylogs {
 
     /// A GET with the bearer token; a session token rejected with 401 is renewed once.
     pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value> {
+        Ok(self.get_answer(path, query).await?.body)
+    }
+
+    /// [`Flylogs::get`] with the answer's headers (the server's `Date`).
+    async fn get_answer(&self, path: &str, query: &[(&str, String)]) -> Result<Answer> {
         let url = self.url(path);
         let context = format!(
             "reading flylogs {}",
@@ -236,7 +246,7 @@ impl Flylogs {
                     fresh = true;
                 }
                 Err(e) => return Err(e),
-                Ok(a) => return Ok(a.body),
+                Ok(a) => return Ok(a),
             }
         }
     }
@@ -325,12 +335,12 @@ fn enrolment_record(row_training: &Value, me: Option<&str>) -> Option<Record> {
 }
 
 /// A class from a `myClasses` row, a class view, or a calendar event.
-fn class_record(row: &Value) -> Option<Record> {
+fn class_record(row: &Value, tz: Tz) -> Option<Record> {
     let c = model(row, CLASS).unwrap_or(row);
     let id = wire::id(c, &["id"])?;
-    let starts = wire::instant(c, &["datetime", "start"]);
+    let starts = local_time::instant(c, &["datetime", "start"], tz);
     let minutes = wire::integer(c, &["minutes", "duration_minutes"]);
-    let ends = wire::instant(c, &["end"]).or_else(|| Some(starts? + Duration::minutes(minutes?)));
+    let ends = local_time::instant(c, &["end"], tz).or_else(|| after(starts?, minutes?));
     let lesson = model(row, LESSON);
     let activity = model(row, &["TrainingActivity"]);
     let teacher = row.get("Teacher");
@@ -352,6 +362,33 @@ fn class_record(row: &Value) -> Option<Record> {
         capacity: None,
     };
     Some(Record::new(id, data, row.clone()))
+}
+
+/// `t` plus `minutes`, or none when the provider's minutes overflow a duration or the
+/// calendar (a chrono `+` panics there).
+fn after(t: chrono::DateTime<Utc>, minutes: i64) -> Option<chrono::DateTime<Utc>> {
+    t.checked_add_signed(TimeDelta::try_minutes(minutes)?)
+}
+
+/// A training location (`TrainingLocation`): the classroom and the zone of its clock.
+fn location_record(row: &Value) -> Option<Record> {
+    let l = model(row, &["TrainingLocation", "Location"]).unwrap_or(row);
+    let id = wire::id(l, &["id"])?;
+    let data = Location {
+        name: wire::string(l, &["name"]),
+        code: wire::string(l, &["code", "type"]),
+        time_zone: wire::string(l, &["timezone_id", "timezone", "time_zone"]),
+    };
+    Some(Record::new(id, data, l.clone()))
+}
+
+/// The school's zone: the first location zone chrono-tz knows (Flylogs has no company
+/// zone; a school's classrooms share one clock).
+fn school_zone(locations: &[Record]) -> Option<String> {
+    locations.iter().find_map(|r| {
+        let name = r.data.fields().get("time_zone")?.as_str()?.to_string();
+        local_time::zone(&name).map(|_| name)
+    })
 }
 
 fn subject_record(s: &Value, training: Option<&str>) -> Option<Record> {
@@ -418,6 +455,7 @@ fn attempt_record(
     subject: Option<&str>,
     training: Option<&str>,
     n: i64,
+    tz: Tz,
 ) -> Option<Record> {
     let id = wire::id(a, &["id"])?;
     let data = Exam {
@@ -426,7 +464,7 @@ fn attempt_record(
         subject_id: wire::id(exam, &["training_subject_id"])
             .or_else(|| subject.map(str::to_string)),
         training_id: training.map(str::to_string),
-        taken_at: wire::instant(a, &["start", "created"]),
+        taken_at: local_time::instant(a, &["start", "created"], tz),
         attempt: Some(n),
         score: wire::number(a, &["score"]),
         passed: wire::boolean(a, &["passed"]),
@@ -463,13 +501,19 @@ fn attendance_record(a: &Value, person: Option<&str>, training: Option<&str>) ->
     Some(Record::new(format!("attendance:{id}"), data, a.clone()))
 }
 
-fn mission_record(row: &Value, person: Option<&str>, training: Option<&str>) -> Option<Record> {
+fn mission_record(
+    row: &Value,
+    person: Option<&str>,
+    training: Option<&str>,
+    tz: Tz,
+) -> Option<Record> {
     let m = model(row, &["UserTrainingFlight", "Mission"]).unwrap_or(row);
     let tf = model(row, &["TrainingFlight"]);
     let id = wire::id(m, &["id"])?;
-    let signed_at = wire::instant(m, &["debriefing_signature", "signed_at", "signature"]);
-    let signed = signed_at.is_some() || wire::boolean(m, &["signed"]) == Some(true);
-    let completed = wire::instant(m, &["completed"]);
+    // Any non-empty signature value means signed, even one that is no readable time.
+    let signed = wire::string(m, &["debriefing_signature", "signed_at", "signature"]).is_some()
+        || wire::boolean(m, &["signed"]) == Some(true);
+    let completed = local_time::instant(m, &["completed"], tz);
     let minutes = wire::integer(m, &["time"]);
     let data = Mission {
         name: tf.and_then(|t| wire::string(t, &["name"])),
@@ -483,7 +527,7 @@ fn mission_record(row: &Value, person: Option<&str>, training: Option<&str>) -> 
             .or_else(|| training.map(str::to_string)),
         starts_at: completed
             .zip(minutes)
-            .map(|(c, m)| c - Duration::minutes(m)),
+            .and_then(|(c, m)| after(c, m.checked_neg()?)),
         ends_at: completed,
         status: Some(
             if completed.is_some() {
@@ -501,12 +545,43 @@ fn mission_record(row: &Value, person: Option<&str>, training: Option<&str>) -> 
 // ---------------------------------------------------------------------------------------------
 // Position.
 
+/// Where a pass is, plus what the next pass needs to know (its sweep clock and the list
+/// rows it saw).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Pos {
     step: Step,
     /// The acting user's id and whether they are a manager.
     me: Option<String>,
     manager: bool,
+    /// The school's IANA zone (from its locations); naive times are read in it.
+    #[serde(default)]
+    tz: Option<String>,
+    /// This pass reads everything and may mark unseen records removed.
+    #[serde(default)]
+    sweep: bool,
+    /// Server time (unix seconds) at the start of the last sweep that completed, or of
+    /// this pass when it is a sweep.
+    #[serde(default)]
+    swept_at: Option<i64>,
+    /// Server time at the start of this pass.
+    #[serde(default)]
+    started_at: Option<i64>,
+    /// The `paginate.count` of the listing being paged, to notice it move between pages.
+    #[serde(default)]
+    listed: Option<i64>,
+    /// Restarts of this pass because a listing moved.
+    #[serde(default)]
+    restarts: u32,
+    /// A listing moved and the pass went on anyway: it removes nothing.
+    #[serde(default)]
+    moved: bool,
+    /// Fingerprints of the enrolment list rows of the last pass (enrolment id → hash):
+    /// a cheap pass opens only the views whose row changed.
+    #[serde(default)]
+    rows: BTreeMap<String, u64>,
+    /// The fingerprints this pass has seen so far.
+    #[serde(default)]
+    seen_rows: BTreeMap<String, u64>,
     /// Enrolments still to open: (enrolment, training).
     enrolments: Vec<(String, Option<String>)>,
     /// Subjects still to open: (enrolment, subject, training).
@@ -519,11 +594,62 @@ struct Pos {
     catalog: Vec<String>,
 }
 
+impl Pos {
+    fn zone(&self) -> Tz {
+        self.tz
+            .as_deref()
+            .and_then(local_time::zone)
+            .unwrap_or(local_time::FALLBACK_ZONE)
+    }
+
+    /// The first position of the pass after this one completed: only what carries over.
+    fn next_pass(&self) -> Pos {
+        Pos {
+            tz: self.tz.clone(),
+            swept_at: if self.sweep && !self.moved {
+                self.started_at
+            } else {
+                self.swept_at
+            },
+            rows: self.seen_rows.clone(),
+            ..Pos::default()
+        }
+    }
+
+    /// The same pass from its start, after a listing moved under it.
+    fn restarted(&self) -> Pos {
+        Pos {
+            tz: self.tz.clone(),
+            swept_at: self.swept_at,
+            rows: self.rows.clone(),
+            restarts: self.restarts.saturating_add(1),
+            ..Pos::default()
+        }
+    }
+
+    /// Remembers an enrolment's list row; whether this pass should open its view.
+    fn note_row(&mut self, enrolment: &str, row: &Value) -> bool {
+        let print = fingerprint(row);
+        let changed = self.rows.get(enrolment) != Some(&print);
+        self.seen_rows.insert(enrolment.to_string(), print);
+        self.sweep || changed
+    }
+}
+
+/// A stable hash of a JSON row (serde_json keeps object keys sorted).
+fn fingerprint(row: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    row.to_string().hash(&mut h);
+    h.finish()
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 enum Step {
     #[default]
     Me,
+    Locations,
     Mine {
         page: usize,
     },
@@ -539,8 +665,19 @@ enum Step {
     },
 }
 
-/// Calendar windows: yearly, from two years back to one year ahead.
+/// Calendar windows: yearly, from two years back to one year ahead. A cheap pass reads
+/// only the last (the year ahead), where classes are scheduled and moved.
 const CALENDAR_WINDOWS: usize = 3;
+
+/// How often a listing may move under a pass before the pass goes on without removals.
+const MAX_RESTARTS: u32 = 3;
+
+/// How often scheduled syncs read Flylogs, and how often a pass is a full sweep.
+pub const POLICY: SyncPolicy = SyncPolicy {
+    every: std::time::Duration::from_secs(30 * 60),
+    sweep_every: Some(std::time::Duration::from_secs(7 * 24 * 3600)),
+    budget_per_hour: 60,
+};
 
 fn has_next_page(body: &Value, page: usize, got: usize, per_page: usize) -> bool {
     let p = body.get("paginate").cloned().unwrap_or(Value::Null);
@@ -548,9 +685,59 @@ fn has_next_page(body: &Value, page: usize, got: usize, per_page: usize) -> bool
         return b;
     }
     if let Some(n) = wire::integer(&p, &["pageCount"]) {
-        return (page as i64) < n;
+        return i64::try_from(page).is_ok_and(|page| page < n);
     }
     got >= per_page
+}
+
+/// The row count of a `page:N` listing (or, without it, its page count).
+fn listing_size(body: &Value) -> Option<i64> {
+    let p = body.get("paginate")?;
+    wire::integer(p, &["count"]).or_else(|| wire::integer(p, &["pageCount"]).map(|n| -n))
+}
+
+/// A page's records and the rows that could not become one.
+#[derive(Default)]
+struct Out {
+    records: Vec<Record>,
+    skipped: Vec<SkippedRow>,
+}
+
+impl Out {
+    /// Keeps a decoded record, or the raw row with why it was skipped.
+    fn add(&mut self, r: Option<Record>, raw: &Value, what: &str) -> Option<String> {
+        match r {
+            Some(r) => {
+                let id = r.source_id.clone();
+                self.records.push(r);
+                Some(id)
+            }
+            None => {
+                tracing::warn!(what, "flylogs row without an id skipped");
+                self.skipped.push(SkippedRow::new(
+                    raw.clone(),
+                    format!("{what} without an `id`"),
+                ));
+                None
+            }
+        }
+    }
+
+    fn page(self, next: Next) -> Page {
+        Page {
+            records: self.records,
+            skipped: self.skipped,
+            next,
+        }
+    }
+}
+
+/// The server's clock from an answer's `Date` header.
+fn server_time(a: &Answer) -> Option<i64> {
+    let d = a.header("date")?;
+    chrono::DateTime::parse_from_rfc2822(d)
+        .ok()
+        .map(|d| d.timestamp())
 }
 
 #[async_trait::async_trait]
@@ -563,6 +750,7 @@ impl Connector for Flylogs {
         vec![Resource {
             name: RESOURCE,
             kinds: &[
+                Kind::Locations,
                 Kind::Trainings,
                 Kind::Enrolments,
                 Kind::Subjects,
@@ -572,7 +760,7 @@ impl Connector for Flylogs {
                 Kind::Classes,
             ],
             mode: SyncMode::Snapshot { keep_past: false },
-            policy: SyncPolicy::default(),
+            policy: POLICY,
         }]
     }
 
@@ -611,48 +799,32 @@ impl Connector for Flylogs {
             return Err(unknown_resource(self.provider(), resource));
         }
         let mut pos: Pos = position.decode().unwrap_or_default();
-        let mut records = vec![];
+        let mut out = Out::default();
         match pos.step.clone() {
             Step::Me => {
-                let v = self.get("/users/view.json", &[]).await?;
-                let user = v.get("User").cloned().unwrap_or(Value::Null);
-                pos.me = wire::id(&user, &["id"]);
-                let group = wire::integer(&user, &["user_group_id"])
-                    .or_else(|| v.get("UserGroup").and_then(|g| wire::integer(g, &["id"])));
-                pos.manager = group.is_some_and(|g| g <= MANAGER_MAX_GROUP);
+                let a = self.get_answer("/users/view.json", &[]).await?;
+                let now = server_time(&a).unwrap_or_else(|| Utc::now().timestamp());
+                read_me(&a.body, &mut pos);
+                pos.started_at = Some(now);
+                pos.sweep = sweep_due(pos.swept_at, now);
+                pos.step = Step::Locations;
+            }
+            Step::Locations => {
+                if let Some(body) = skip_missing(self.get("/trainings/locations.json", &[]).await)?
+                {
+                    read_locations(&body, &mut pos, &mut out);
+                }
                 pos.step = Step::Mine { page: 1 };
             }
             Step::Mine { page } => {
                 let body = self
                     .get(&format!("/trainings/page:{page}.json"), &[])
                     .await?;
-                let rows = wire::list(body.get("trainings"));
-                for row in &rows {
-                    let t = row.get("Training").unwrap_or(row);
-                    records.extend(training_record(t));
-                    if let Some(e) = enrolment_record(t, pos.me.as_deref()) {
-                        pos.enrolments
-                            .push((e.source_id.clone(), wire::id(t, &["training_id", "id"])));
-                        pos.own.push(e.source_id.clone());
-                        records.push(e);
-                    }
+                if let Some(next) = moved(&body, page, &mut pos) {
+                    return Ok(out.page(next));
                 }
-                // Subjects the user teaches (instructors are rarely enrolled in them).
-                for t in wire::list(body.get("teacher")) {
-                    let training = t.get("Training").and_then(|x| wire::id(x, &["id"]));
-                    if let Some(s) = t.get("TrainingSubject") {
-                        records.extend(subject_record(s, training.as_deref()));
-                    }
-                }
-                for c in wire::list(body.get("myClasses")) {
-                    if let Some(r) = class_record(&c) {
-                        if !pos.classes.contains(&r.source_id) {
-                            pos.classes.push(r.source_id.clone());
-                            records.push(r);
-                        }
-                    }
-                }
-                pos.step = if has_next_page(&body, page, rows.len(), MY_TRAININGS_PER_PAGE) {
+                let more = read_mine(&body, page, &mut pos, &mut out);
+                pos.step = if more {
                     Step::Mine { page: page + 1 }
                 } else if pos.manager {
                     Step::Catalog { page: 1 }
@@ -666,19 +838,15 @@ impl Connector for Flylogs {
                     .await
                 {
                     Ok(body) => {
-                        let rows = wire::list(body.get("trainings"));
-                        for row in &rows {
-                            if let Some(r) = training_record(row.get("Training").unwrap_or(row)) {
-                                pos.catalog.push(r.source_id.clone());
-                                records.push(r);
-                            }
+                        if let Some(next) = moved(&body, page, &mut pos) {
+                            return Ok(out.page(next));
                         }
-                        pos.step =
-                            if has_next_page(&body, page, rows.len(), MANAGER_TRAININGS_PER_PAGE) {
-                                Step::Catalog { page: page + 1 }
-                            } else {
-                                Step::Students
-                            };
+                        let more = read_catalog(&body, page, &mut pos, &mut out);
+                        pos.step = if more {
+                            Step::Catalog { page: page + 1 }
+                        } else {
+                            Step::Students
+                        };
                     }
                     Err(ConnectorError::Forbidden { .. }) => pos.step = Step::Views,
                     Err(e) => return Err(e),
@@ -687,34 +855,8 @@ impl Connector for Flylogs {
             Step::Students => {
                 // Managers: every enrolment of the company (all filters empty).
                 let path = "/manager/trainings/students/list/training:/finished:/group:/pilot_group:/username:.json";
-                if let Some(mut body) = skip_missing(self.get(path, &[]).await)? {
-                    // One answer for the whole company: its rows are moved, not copied.
-                    let students = body.get_mut("students").map(Value::take);
-                    for row in students.map(wire::into_list).unwrap_or_default() {
-                        let Some(u) = row.get("TrainingsUser") else {
-                            continue;
-                        };
-                        if let Some(e) = enrolment_record(u, None) {
-                            let known = pos.enrolments.iter().any(|(id, _)| *id == e.source_id)
-                                || pos.own.contains(&e.source_id);
-                            if !known {
-                                pos.enrolments
-                                    .push((e.source_id.clone(), wire::id(u, &["training_id"])));
-                            }
-                            records.push(e);
-                        }
-                    }
-                }
-                // Trainings nobody is enrolled in: their syllabus from the training view.
-                let covered: Vec<String> = pos
-                    .enrolments
-                    .iter()
-                    .filter_map(|(_, t)| t.clone())
-                    .collect();
-                for t in std::mem::take(&mut pos.catalog) {
-                    if !covered.contains(&t) {
-                        pos.enrolments.push((t.clone(), Some(t)));
-                    }
+                if let Some(body) = skip_missing(self.get(path, &[]).await)? {
+                    read_students(body, &mut pos, &mut out);
                 }
                 pos.step = Step::Views;
             }
@@ -727,7 +869,7 @@ impl Connector for Flylogs {
                         self.get(&format!("/trainings/trainings/view/{enr}.json"), &[])
                             .await,
                     )? {
-                        self.read_view(&body, &enr, training.as_deref(), &mut pos, &mut records);
+                        read_view(&body, &enr, training.as_deref(), &mut pos, &mut out);
                     }
                     if pos.enrolments.is_empty() {
                         pos.step = Step::Subjects;
@@ -743,12 +885,14 @@ impl Connector for Flylogs {
                         self.get(&format!("/trainings/subjects/view/{enr}/{sub}.json"), &[])
                             .await,
                     )? {
+                        let tz = pos.zone();
                         read_subject(
                             &body,
                             &sub,
                             training.as_deref(),
                             pos.me.as_deref(),
-                            &mut records,
+                            tz,
+                            &mut out,
                         );
                     }
                     if pos.subjects.is_empty() {
@@ -760,53 +904,219 @@ impl Connector for Flylogs {
                 if let Some(body) =
                     skip_missing(self.get("/trainings/missions/unsigned.json", &[]).await)?
                 {
-                    for m in wire::list(body.get("missions").or(Some(&body))) {
-                        records.extend(mission_record(&m, pos.me.as_deref(), None));
-                    }
+                    read_unsigned(&body, &pos, &mut out);
                 }
-                pos.step = Step::Calendar { window: 0 };
+                let first = if pos.sweep { 0 } else { CALENDAR_WINDOWS - 1 };
+                pos.step = Step::Calendar { window: first };
             }
             Step::Calendar { window } => {
-                let today = Utc::now().date_naive();
-                let start = today - Duration::days(730) + Duration::days(365 * window as i64);
-                let end = start + Duration::days(364);
+                let now = pos.started_at.unwrap_or_else(|| Utc::now().timestamp());
+                let (start, end) = calendar_window(now, window);
                 let q = [
-                    ("start", start.to_string()),
-                    ("end", end.to_string()),
-                    ("timeZone", "UTC".to_string()),
+                    ("start", start),
+                    ("end", end),
+                    ("timeZone", pos.zone().name().to_string()),
                 ];
-                if let Some(mut body) =
+                if let Some(body) =
                     skip_missing(self.get("/trainings/trainings/calendar.json", &q).await)?
                 {
-                    // A year of classes in one answer: its rows are moved, not copied.
-                    let events = match body.get_mut("events") {
-                        Some(events) => events.take(),
-                        None => body,
-                    };
-                    for ev in wire::into_list(events) {
-                        if let Some(r) = class_record(&ev) {
-                            if !pos.classes.contains(&r.source_id) {
-                                pos.classes.push(r.source_id.clone());
-                                records.push(r);
-                            }
-                        }
-                    }
+                    read_calendar(body, &mut pos, &mut out);
                 }
                 if window + 1 >= CALENDAR_WINDOWS {
-                    return Ok(Page {
-                        records,
-                        skipped: Vec::new(),
-                        next: Next::Done(Position::of(&Pos::default())),
-                    });
+                    let next = Position::of(&pos.next_pass());
+                    // Only a sweep whose listings held still saw everything.
+                    return Ok(out.page(if pos.sweep && !pos.moved {
+                        Next::Done(next)
+                    } else {
+                        Next::DoneChangesOnly(next)
+                    }));
                 }
                 pos.step = Step::Calendar { window: window + 1 };
             }
         }
-        Ok(Page {
-            records,
-            skipped: Vec::new(),
-            next: Next::More(Position::of(&pos)),
-        })
+        Ok(out.page(Next::More(Position::of(&pos))))
+    }
+}
+
+/// Whether a pass starting at server time `now` must be a sweep.
+fn sweep_due(swept_at: Option<i64>, now: i64) -> bool {
+    let every = POLICY
+        .sweep_every
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .unwrap_or(0);
+    swept_at.is_none_or(|s| now.saturating_sub(s) >= every)
+}
+
+/// The `start`/`end` dates of a yearly calendar window (0: two years back).
+fn calendar_window(now: i64, window: usize) -> (String, String) {
+    let today = chrono::DateTime::from_timestamp(now, 0)
+        .unwrap_or_default()
+        .date_naive();
+    let shift = i64::try_from(window).unwrap_or(0).saturating_mul(365) - 730;
+    let start = today
+        .checked_add_signed(Duration::days(shift))
+        .unwrap_or(today);
+    let end = start
+        .checked_add_signed(Duration::days(364))
+        .unwrap_or(start);
+    (start.to_string(), end.to_string())
+}
+
+/// On a later page of a listing: whether its size moved since its first page. A move means
+/// rows shifted between pages (one may have been skipped): the pass starts over, or after
+/// [`MAX_RESTARTS`] goes on and removes nothing.
+fn moved(body: &Value, page: usize, pos: &mut Pos) -> Option<Next> {
+    let size = listing_size(body);
+    if page <= 1 {
+        pos.listed = size;
+        return None;
+    }
+    if size.is_none() || size == pos.listed {
+        return None;
+    }
+    tracing::info!(page, before = ?pos.listed, now = ?size, "flylogs listing moved between pages");
+    if pos.restarts < MAX_RESTARTS {
+        return Some(Next::Restart(Position::of(&pos.restarted())));
+    }
+    pos.moved = true;
+    pos.listed = size;
+    None
+}
+
+/// `/users/view.json`: who the key acts as.
+fn read_me(v: &Value, pos: &mut Pos) {
+    let user = v.get("User").cloned().unwrap_or(Value::Null);
+    pos.me = wire::id(&user, &["id"]);
+    let group = wire::integer(&user, &["user_group_id"])
+        .or_else(|| v.get("UserGroup").and_then(|g| wire::integer(g, &["id"])));
+    pos.manager = group.is_some_and(|g| g <= MANAGER_MAX_GROUP);
+}
+
+/// `/trainings/locations.json`: location records, and the school's zone from them.
+fn read_locations(body: &Value, pos: &mut Pos, out: &mut Out) {
+    let rows = wire::list(body.get("locations").or(Some(body)));
+    let first = out.records.len();
+    for row in &rows {
+        out.add(location_record(row), row, "location");
+    }
+    if let Some(tz) = school_zone(out.records.get(first..).unwrap_or_default()) {
+        pos.tz = Some(tz);
+    }
+}
+
+/// A `/trainings.json` page; whether another follows.
+fn read_mine(body: &Value, page: usize, pos: &mut Pos, out: &mut Out) -> bool {
+    let rows = wire::list(body.get("trainings"));
+    for row in &rows {
+        let t = row.get("Training").unwrap_or(row);
+        if out.add(training_record(t), row, "training").is_none() {
+            continue;
+        }
+        let Some(e) = out.add(enrolment_record(t, pos.me.as_deref()), row, "enrolment") else {
+            continue;
+        };
+        if pos.note_row(&e, t) {
+            pos.enrolments
+                .push((e.clone(), wire::id(t, &["training_id", "id"])));
+        }
+        pos.own.push(e);
+    }
+    // Subjects the user teaches (instructors are rarely enrolled in them).
+    for t in wire::list(body.get("teacher")) {
+        let training = t.get("Training").and_then(|x| wire::id(x, &["id"]));
+        if let Some(s) = t.get("TrainingSubject") {
+            out.add(subject_record(s, training.as_deref()), s, "subject");
+        }
+    }
+    let tz = pos.zone();
+    for c in wire::list(body.get("myClasses")) {
+        add_class(class_record(&c, tz), &c, pos, out);
+    }
+    has_next_page(body, page, rows.len(), MY_TRAININGS_PER_PAGE)
+}
+
+/// A class not delivered yet in this pass.
+fn add_class(r: Option<Record>, raw: &Value, pos: &mut Pos, out: &mut Out) {
+    match r {
+        Some(r) if pos.classes.contains(&r.source_id) => {}
+        Some(r) => {
+            pos.classes.push(r.source_id.clone());
+            out.records.push(r);
+        }
+        None => {
+            out.add(None, raw, "class");
+        }
+    }
+}
+
+/// A `/manager/trainings.json` page; whether another follows.
+fn read_catalog(body: &Value, page: usize, pos: &mut Pos, out: &mut Out) -> bool {
+    let rows = wire::list(body.get("trainings"));
+    for row in &rows {
+        if let Some(id) = out.add(
+            training_record(row.get("Training").unwrap_or(row)),
+            row,
+            "training",
+        ) {
+            pos.catalog.push(id);
+        }
+    }
+    has_next_page(body, page, rows.len(), MANAGER_TRAININGS_PER_PAGE)
+}
+
+/// The company-wide students list (managers), then the trainings nobody is enrolled in.
+fn read_students(mut body: Value, pos: &mut Pos, out: &mut Out) {
+    // One answer for the whole company: its rows are moved, not copied.
+    let students = body.get_mut("students").map(Value::take);
+    for row in students.map(wire::into_list).unwrap_or_default() {
+        let Some(u) = row.get("TrainingsUser") else {
+            out.add(None, &row, "student row");
+            continue;
+        };
+        let Some(e) = out.add(enrolment_record(u, None), u, "enrolment") else {
+            continue;
+        };
+        let known = pos.enrolments.iter().any(|(id, _)| *id == e) || pos.own.contains(&e);
+        if !known && pos.note_row(&e, &row) {
+            pos.enrolments.push((e, wire::id(u, &["training_id"])));
+        }
+    }
+    // Trainings nobody is enrolled in: their syllabus from the training view (a sweep only:
+    // no list row says when a syllabus changed).
+    let covered: Vec<String> = pos
+        .enrolments
+        .iter()
+        .filter_map(|(_, t)| t.clone())
+        .collect();
+    for t in std::mem::take(&mut pos.catalog) {
+        if pos.sweep && !covered.contains(&t) {
+            pos.enrolments.push((t.clone(), Some(t)));
+        }
+    }
+}
+
+/// `/trainings/missions/unsigned.json`.
+fn read_unsigned(body: &Value, pos: &Pos, out: &mut Out) {
+    let tz = pos.zone();
+    for m in wire::list(body.get("missions").or(Some(body))) {
+        out.add(
+            mission_record(&m, pos.me.as_deref(), None, tz),
+            &m,
+            "mission",
+        );
+    }
+}
+
+/// A calendar window: the classes not already seen in this pass.
+fn read_calendar(mut body: Value, pos: &mut Pos, out: &mut Out) {
+    // A year of classes in one answer: its rows are moved, not copied.
+    let events = match body.get_mut("events") {
+        Some(events) => events.take(),
+        None => body,
+    };
+    let tz = pos.zone();
+    for ev in wire::into_list(events) {
+        add_class(class_record(&ev, tz), &ev, pos, out);
     }
 }
 
@@ -823,45 +1133,40 @@ fn skip_missing(r: Result<Value>) -> Result<Option<Value>> {
     }
 }
 
-impl Flylogs {
-    /// A training view: subjects, lessons, exams and flight missions of one enrolment.
-    fn read_view(
-        &self,
-        body: &Value,
-        enr: &str,
-        training: Option<&str>,
-        pos: &mut Pos,
-        out: &mut Vec<Record>,
+/// A training view: subjects, lessons, exams and flight missions of one enrolment.
+fn read_view(body: &Value, enr: &str, training: Option<&str>, pos: &mut Pos, out: &mut Out) {
+    let root = body.get("training").unwrap_or(body);
+    let t = root.get("Training").unwrap_or(&Value::Null);
+    let training = wire::id(t, &["id"]).or_else(|| training.map(str::to_string));
+    let tid = training.as_deref();
+    let tz = pos.zone();
+    let person = root
+        .get("TrainingsUser")
+        .and_then(|u| wire::id(u, &["user_id"]))
+        .or_else(|| pos.me.clone());
+    for s in wire::list(t.get("TrainingSubject").or_else(|| t.get("Subject"))) {
+        let Some(sid) = out.add(subject_record(&s, tid), &s, "subject") else {
+            continue;
+        };
+        for l in lessons_of(&s) {
+            out.add(lesson_record(&l, Some(&sid), tid), &l, "lesson");
+        }
+        for x in exams_of(&s) {
+            out.add(exam_record(&x, Some(&sid), tid), &x, "exam");
+        }
+        if pos.own.iter().any(|o| o == enr) {
+            pos.subjects.push((enr.to_string(), sid, training.clone()));
+        }
+    }
+    for m in wire::list(
+        body.get("performedFlightTrainings")
+            .or_else(|| root.get("performedFlightTrainings")),
     ) {
-        let root = body.get("training").unwrap_or(body);
-        let t = root.get("Training").unwrap_or(&Value::Null);
-        let training = wire::id(t, &["id"]).or_else(|| training.map(str::to_string));
-        let tid = training.as_deref();
-        let person = root
-            .get("TrainingsUser")
-            .and_then(|u| wire::id(u, &["user_id"]))
-            .or_else(|| pos.me.clone());
-        for s in wire::list(t.get("TrainingSubject").or_else(|| t.get("Subject"))) {
-            if let Some(r) = subject_record(&s, tid) {
-                let sid = r.source_id.clone();
-                out.push(r);
-                for l in lessons_of(&s) {
-                    out.extend(lesson_record(&l, Some(&sid), tid));
-                }
-                for x in exams_of(&s) {
-                    out.extend(exam_record(&x, Some(&sid), tid));
-                }
-                if pos.own.iter().any(|o| o == enr) {
-                    pos.subjects.push((enr.to_string(), sid, training.clone()));
-                }
-            }
-        }
-        for m in wire::list(
-            body.get("performedFlightTrainings")
-                .or_else(|| root.get("performedFlightTrainings")),
-        ) {
-            out.extend(mission_record(&m, person.as_deref(), tid));
-        }
+        out.add(
+            mission_record(&m, person.as_deref(), tid, tz),
+            &m,
+            "mission",
+        );
     }
 }
 
@@ -899,7 +1204,8 @@ fn read_subject(
     sub: &str,
     training: Option<&str>,
     me: Option<&str>,
-    out: &mut Vec<Record>,
+    tz: Tz,
+    out: &mut Out,
 ) {
     let s = body.get("subject").unwrap_or(body);
     let person = body
@@ -910,17 +1216,77 @@ fn read_subject(
     for l in lessons_of(s) {
         for key in ATTENDANCE {
             for a in wire::list(l.get(*key)) {
-                out.extend(attendance_record(&a, person.as_deref(), training));
+                out.add(
+                    attendance_record(&a, person.as_deref(), training),
+                    &a,
+                    "attendance",
+                );
             }
         }
     }
     for x in exams_of(s) {
         let mut attempts = wire::list(x.get("ExamAttempt"));
-        attempts.sort_by_key(|a| wire::instant(a, &["start", "created"]));
-        for (i, a) in attempts.iter().enumerate() {
-            out.extend(attempt_record(a, &x, Some(sub), training, i as i64 + 1));
+        attempts.sort_by_key(|a| local_time::instant(a, &["start", "created"], tz));
+        for (n, a) in (1i64..).zip(attempts.iter()) {
+            out.add(
+                attempt_record(a, &x, Some(sub), training, n, tz),
+                a,
+                "exam attempt",
+            );
         }
     }
+}
+
+/// Runs every Flylogs decoder on `data` (JSON, or not); for the fuzz crate: it must never
+/// panic, whatever the bytes.
+#[cfg(feature = "fuzzing")]
+pub fn fuzz_decode(data: &[u8]) {
+    let Ok(v) = serde_json::from_slice::<Value>(data) else {
+        if let Ok(s) = std::str::from_utf8(data) {
+            for tz in [Tz::UTC, chrono_tz::Europe::Madrid, chrono_tz::Pacific::Apia] {
+                let _ = local_time::parse(s, tz);
+            }
+        }
+        return;
+    };
+    decode_all(&v);
+}
+
+/// Every decoder on one value (see `fuzz_decode`).
+#[cfg(any(test, feature = "fuzzing"))]
+fn decode_all(v: &Value) {
+    let tz = chrono_tz::Europe::Madrid;
+    let mut pos = Pos {
+        tz: Some(tz.name().to_string()),
+        own: vec!["e".into()],
+        ..Pos::default()
+    };
+    let mut out = Out::default();
+    read_me(v, &mut pos);
+    read_locations(v, &mut pos, &mut out);
+    let _ = moved(v, 2, &mut pos);
+    read_mine(v, 1, &mut pos, &mut out);
+    read_catalog(v, 1, &mut pos, &mut out);
+    read_students(v.clone(), &mut pos, &mut out);
+    read_view(v, "e", Some("t"), &mut pos, &mut out);
+    read_subject(v, "s", Some("t"), Some("u"), tz, &mut out);
+    read_unsigned(v, &pos, &mut out);
+    read_calendar(v.clone(), &mut pos, &mut out);
+    for row in std::iter::once(v).chain(v.as_array().into_iter().flatten()) {
+        let _ = class_record(row, tz);
+        let _ = mission_record(row, None, None, tz);
+        let _ = attempt_record(row, row, None, None, 1, tz);
+        let _ = attendance_record(row, None, None);
+        let _ = enrolment_record(row, None);
+        let _ = training_record(row);
+        let _ = lesson_record(row, None, None);
+        let _ = exam_record(row, None, None);
+        let _ = location_record(row);
+    }
+    for r in &out.records {
+        let _ = r.data.fields();
+    }
+    let _ = Position::of(&pos.next_pass());
 }
 
 #[cfg(test)]
@@ -937,11 +1303,11 @@ mod tests {
                           "status": "scheduled", "teacher_id": "101", "minutes": "120"},
                          "TrainingActivity": {"id": "act-50", "kind": "LESSON", "lesson_id": "50"},
                          "Lesson": {"name": "Cloud Formation"}});
-        let a = class_record(&old).unwrap().data.fields();
+        let a = class_record(&old, Tz::UTC).unwrap().data.fields();
         assert_eq!(a["name"], "Meteo 1");
         assert_eq!(a["ends_at"], "2026-03-01T11:00:00Z");
         assert_eq!(a["instructor_name"], "Ann Lee");
-        let b = class_record(&new).unwrap().data.fields();
+        let b = class_record(&new, Tz::UTC).unwrap().data.fields();
         assert_eq!(b["name"], "Cloud Formation");
         assert_eq!(b["lesson_id"], "50");
     }
@@ -954,8 +1320,9 @@ mod tests {
             {"TrainingActivity": {"kind": "EXAM"}, "Exam": {"id": "e1", "name": "Gate",
              "ExamAttempt": [{"id": "att-2", "start": 1741420000, "passed": true, "score": 80, "status": "FINISHED"}]}}
         ]}});
-        let mut out = vec![];
-        read_subject(&body, "20", Some("10"), Some("900"), &mut out);
+        let mut out = Out::default();
+        read_subject(&body, "20", Some("10"), Some("900"), Tz::UTC, &mut out);
+        let out = out.records;
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].source_id, "attendance:ap-1");
         assert_eq!(out[0].data.fields()["class_id"], "s-1");
@@ -968,7 +1335,7 @@ mod tests {
     fn missions_carry_signature_state() {
         let row = json!({"UserTrainingFlight": {"id": "m1", "completed": "2026-02-01 10:00:00", "time": "60",
                           "debriefing_signature": null, "aircraft": "N1"}, "TrainingFlight": {"name": "Circuits"}});
-        let f = mission_record(&row, Some("1003"), Some("t"))
+        let f = mission_record(&row, Some("1003"), Some("t"), Tz::UTC)
             .unwrap()
             .data
             .fields();
@@ -977,8 +1344,115 @@ mod tests {
         let mut signed = row.clone();
         signed["UserTrainingFlight"]["debriefing_signature"] = json!("2026-02-02 10:00:00");
         assert_eq!(
-            mission_record(&signed, None, None).unwrap().data.fields()["signature_state"],
+            mission_record(&signed, None, None, Tz::UTC)
+                .unwrap()
+                .data
+                .fields()["signature_state"],
             "signed"
         );
+    }
+
+    #[test]
+    fn hostile_minutes_and_dates_give_no_time_instead_of_a_panic() {
+        for minutes in [
+            json!(i64::MAX),
+            json!(i64::MIN),
+            json!("1e300"),
+            json!(-1e19),
+            json!(u64::MAX),
+        ] {
+            let class = json!({"LessonClass": {"id": "c", "datetime": "2026-03-01 09:00:00", "minutes": minutes}});
+            let f = class_record(&class, Tz::UTC).unwrap().data.fields();
+            assert_eq!(f["starts_at"], "2026-03-01T09:00:00Z");
+            assert!(f["ends_at"].is_null(), "{minutes}: {f:?}");
+            let mission = json!({"UserTrainingFlight": {"id": "m", "completed": "2026-03-01 09:00:00", "time": minutes}});
+            let f = mission_record(&mission, None, None, Tz::UTC)
+                .unwrap()
+                .data
+                .fields();
+            assert!(f["starts_at"].is_null(), "{minutes}: {f:?}");
+        }
+        // Times at the ends of what chrono can hold.
+        let edge = json!({"LessonClass": {"id": "c", "datetime": "+262142-12-31 23:59:59", "minutes": 60},
+                          "start": 1e300, "end": "262143-01-01 00:00:00"});
+        assert!(class_record(&edge, chrono_tz::Europe::Madrid).is_some());
+        let late = json!({"UserTrainingFlight": {"id": "m", "completed": "9999-12-31 23:59:59", "time": -600}});
+        assert!(mission_record(&late, None, None, chrono_tz::Pacific::Kiritimati).is_some());
+        let pages = json!({"paginate": {"pageCount": 1e300, "count": "-99999999999999999999"}});
+        assert!(!has_next_page(&pages, usize::MAX, 0, 30));
+        assert!(has_next_page(&pages, 1, 0, 30));
+        assert!(calendar_window(i64::MAX, usize::MAX).0.len() >= 10);
+    }
+
+    #[test]
+    fn a_row_without_an_id_is_skipped_and_the_others_arrive() {
+        let body = json!({"trainings": [
+            {"Training": {"id": "t1", "name": "PPL", "enrollment_id": "e1"}},
+            {"Training": {"name": "no id at all"}},
+            {"Training": {"id": "t3", "name": "CPL", "enrollment_id": "e3"}},
+        ], "myClasses": [{"LessonClass": {"datetime": "2026-03-01 09:00:00"}}]});
+        let mut pos = Pos::default();
+        let mut out = Out::default();
+        read_mine(&body, 1, &mut pos, &mut out);
+        let ids: Vec<_> = out.records.iter().map(|r| r.source_id.as_str()).collect();
+        assert_eq!(ids, ["t1", "e1", "t3", "e3"]);
+        assert_eq!(out.skipped.len(), 2);
+        assert_eq!(out.skipped[0].raw, body["trainings"][1]);
+        assert_eq!(out.skipped[0].reason, "training without an `id`");
+        assert_eq!(out.skipped[1].reason, "class without an `id`");
+        assert_eq!(pos.enrolments.len(), 2);
+    }
+
+    #[test]
+    fn every_decoder_survives_hostile_input() {
+        let hostile = [
+            json!(null),
+            json!([1, "x", null, {"id": {}}]),
+            json!({"trainings": [{"Training": {"id": [], "enrollment_id": 1e300}}], "paginate": {"count": "x"}}),
+            json!({"LessonClass": {"id": 1, "datetime": "2026-03-29 02:30:00", "minutes": "9223372036854775807"}}),
+            json!({"UserTrainingFlight": {"id": "m", "completed": 1e300, "time": -9.9e18}}),
+            json!({"subject": {"TrainingActivity": [{"Exam": {"id": "x", "ExamAttempt": [{"id": "a", "start": "inf"}, {"id": "b", "start": -1}]}}]}}),
+            json!({"events": [{"id": "e", "start": "0000-01-01T00:00:00+14:00", "end": "99999-01-01"}], "locations": [{"TrainingLocation": {"id": "l", "timezone_id": "Mars/Olympus"}}]}),
+            json!({"students": [{"TrainingsUser": {"id": "s", "user_id": 1}}, 7], "missions": "nope"}),
+        ];
+        for v in &hostile {
+            decode_all(v);
+        }
+    }
+
+    #[test]
+    fn locations_name_the_school_zone() {
+        let body = json!({"locations": [
+            {"TrainingLocation": {"id": "1", "name": "Room A", "timezone_id": ""}},
+            {"TrainingLocation": {"id": "2", "name": "Room B", "timezone_id": "Europe/Madrid"}},
+        ]});
+        let mut pos = Pos::default();
+        let mut out = Out::default();
+        read_locations(&body, &mut pos, &mut out);
+        assert_eq!(out.records.len(), 2);
+        assert_eq!(out.records[1].kind(), Kind::Locations);
+        assert_eq!(pos.tz.as_deref(), Some("Europe/Madrid"));
+        let class =
+            json!({"LessonClass": {"id": "c", "datetime": "2026-07-01 09:00:00", "minutes": 60}});
+        let f = class_record(&class, pos.zone()).unwrap().data.fields();
+        assert_eq!(f["starts_at"], "2026-07-01T07:00:00Z");
+        assert_eq!(f["ends_at"], "2026-07-01T08:00:00Z");
+    }
+}
+
+#[cfg(all(test, feature = "fuzzing"))]
+mod fuzz_tests {
+    #[test]
+    fn fuzz_decode_takes_any_bytes() {
+        for data in [
+            &b""[..],
+            b"\xff\xfe",
+            b"2026-03-29 02:30:00",
+            b"+262143-12-31 23:59:59",
+            br#"{"LessonClass":{"id":1,"datetime":"2026-01-01 00:00","minutes":1e308}}"#,
+            br#"[[[[[[{"trainings":[{}]}]]]]]]"#,
+        ] {
+            super::fuzz_decode(data);
+        }
     }
 }
