@@ -460,6 +460,7 @@ impl Connector for Airbly {
             Some(pass) if pass.assets.is_empty() => Ok(Page {
                 records: vec![],
                 skipped: Vec::new(),
+                server_time: None,
                 next: Next::Done(Position::of(&Pos {
                     since: pass.next_since,
                     pass: None,

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use flightdesk_core::{Kind, Provider, Record, SkippedRow};
 use flightdesk_secrets::Secret;
 use serde::de::DeserializeOwned;
@@ -169,6 +171,10 @@ pub struct Page {
     /// Rows that could not become records; the rest of the page is still written.
     pub skipped: Vec<SkippedRow>,
     pub next: Next,
+    /// The provider's clock when it answered (its `Date` header), where it sends one:
+    /// a pass that completes judges "already in the past" by this, not by the laptop's
+    /// clock or by when the pass began.
+    pub server_time: Option<DateTime<Utc>>,
 }
 
 impl Page {
@@ -178,7 +184,14 @@ impl Page {
             records,
             skipped: Vec::new(),
             next,
+            server_time: None,
         }
+    }
+
+    /// The same page, stamped with the provider's clock.
+    pub fn at(mut self, server_time: Option<DateTime<Utc>>) -> Self {
+        self.server_time = server_time;
+        self
     }
 }
 

@@ -148,6 +148,7 @@ impl Connector for FlightSchoolBooking {
             return Ok(Page {
                 records: vec![],
                 skipped: Vec::new(),
+                server_time: None,
                 next: Next::Unchanged,
             });
         }
@@ -179,6 +180,7 @@ impl Connector for FlightSchoolBooking {
             return Ok(Page {
                 records,
                 skipped: Vec::new(),
+                server_time: None,
                 next: Next::Restart(Position::of(&Pos {
                     page: 0,
                     reading: None,

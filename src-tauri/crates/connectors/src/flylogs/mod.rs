@@ -727,6 +727,7 @@ impl Out {
         Page {
             records: self.records,
             skipped: self.skipped,
+            server_time: None,
             next,
         }
     }
