@@ -115,7 +115,12 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            // sqlx logs every statement at DEBUG and slow ones at WARN, and the first
+            // statement of every connection (a pooled one is recycled every half hour) is
+            // the `key` pragma: its log summary is the key itself. Nothing a statement
+            // log could tell is worth that, so these connections log no statements.
+            .disable_statement_logging();
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             // A connection of this process cannot go stale the way a network one can;

@@ -33,20 +33,27 @@ pub fn subscriber(
         .build(&dir)
         .map_err(std::io::Error::other)?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let file_filter = EnvFilter::try_from_env("FLIGHTDESK_LOG").unwrap_or_else(|_| "info".into());
+    let file_filter = filter("info");
     let file_layer = fmt::layer()
         .with_writer(writer)
         .with_ansi(false)
         .with_filter(file_filter);
     let stderr_layer = to_stderr.then(|| {
-        let filter = EnvFilter::try_from_env("FLIGHTDESK_LOG").unwrap_or_else(|_| "warn".into());
         fmt::layer()
             .with_writer(std::io::stderr)
             .with_target(false)
-            .with_filter(filter)
+            .with_filter(filter("warn"))
     });
     let subscriber = Registry::default().with(file_layer).with(stderr_layer);
     Ok((subscriber, LogGuard(guard)))
+}
+
+/// `FLIGHTDESK_LOG`, else `default`; either way sqlx's statement log stays off. The
+/// store already turns it off on its connections (the first statement of each is the
+/// database key); this keeps it off for any connection opened without that setting.
+fn filter(default: &str) -> EnvFilter {
+    let filter = EnvFilter::try_from_env("FLIGHTDESK_LOG").unwrap_or_else(|_| default.into());
+    filter.add_directive("sqlx::query=off".parse().expect("a valid directive"))
 }
 
 /// Installs logging for the whole process.
