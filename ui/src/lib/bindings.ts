@@ -67,6 +67,10 @@ export type ResourceSummary = { account: string, provider: Provider, resource: s
  */
 requests: number, 
 /**
+ * How many times the pass started over because the listing moved under it.
+ */
+restarts: number, 
+/**
  * Machine code of the error (`forbidden`, `unauthorized`, `server_error`, ...).
  */
 error_code: string | null, 
