@@ -47,7 +47,7 @@ pub async fn set_preferences(
 
 #[tauri::command]
 pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus, UiError> {
-    state.sync()?.status().await
+    state.sync()?.status().await.map_err(store_error)
 }
 
 #[tauri::command]

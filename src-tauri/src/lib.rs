@@ -13,7 +13,6 @@ mod window_state;
 use tauri::Manager;
 
 use crate::state::{AppState, Ready};
-use crate::sync_service::SyncService;
 use crate::webhook_service::WebhookService;
 
 /// Starts the desktop app.
@@ -38,13 +37,16 @@ pub fn run() {
                 let prefs_path = state::preferences_path(&workspace);
                 window_state::restore(&handle, &prefs_path);
                 let prefs = preferences::load(&handle, &prefs_path).unwrap_or_default();
-                let sync = SyncService::start(
+                let job = sync_service::AppJob::new(workspace.clone());
+                let sync = sync_service::start(
                     handle.clone(),
                     workspace.clone(),
                     prefs.sync_interval_minutes,
+                    job.clone(),
                 )
                 .await;
-                let webhooks = WebhookService::new(handle.clone(), workspace.clone(), sync.clone());
+                let webhooks =
+                    WebhookService::new(handle.clone(), workspace.clone(), sync.clone(), job);
                 webhooks.apply(&prefs.webhooks).await;
                 AppState::Ready(Ready {
                     workspace,

@@ -1,13 +1,12 @@
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use flightdesk_ipc::UiError;
 use flightdesk_workspace::{SecretsBackend, Workspace};
 
 use crate::error::workspace_error;
 use crate::launch::LaunchOptions;
-use crate::sync_service::SyncService;
 use crate::webhook_service::WebhookService;
+use flightdesk_sync::runner::Runner;
 
 /// The file inside the data directory that tauri-plugin-store keeps preferences in.
 pub const PREFERENCES_FILE: &str = "settings.json";
@@ -21,20 +20,20 @@ pub enum AppState {
 
 /// An open workspace, the sync runner serving it and its optional webhook receiver.
 pub struct Ready {
-    pub workspace: Arc<Workspace>,
-    pub sync: SyncService,
+    pub workspace: Workspace,
+    pub sync: Runner,
     pub webhooks: WebhookService,
 }
 
 impl AppState {
     /// Opens the workspace the app was started on (not yet syncing).
-    pub async fn open_workspace(options: &LaunchOptions) -> Result<Arc<Workspace>, UiError> {
+    pub async fn open_workspace(options: &LaunchOptions) -> Result<Workspace, UiError> {
         let data_dir = options
             .data_dir
             .as_ref()
             .map_err(|message| UiError::new("no_data_dir", message.clone()))?;
         match Workspace::open(data_dir, SecretsBackend::Keyring).await {
-            Ok(workspace) => Ok(Arc::new(workspace)),
+            Ok(workspace) => Ok(workspace),
             Err(error) => {
                 tracing::error!(%error, "cannot open the workspace");
                 Err(workspace_error(error))
@@ -46,7 +45,7 @@ impl AppState {
         Ok(&self.ready()?.workspace)
     }
 
-    pub fn sync(&self) -> Result<&SyncService, UiError> {
+    pub fn sync(&self) -> Result<&Runner, UiError> {
         Ok(&self.ready()?.sync)
     }
 

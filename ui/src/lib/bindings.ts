@@ -67,6 +67,10 @@ export type ResourceSummary = { account: string, provider: Provider, resource: s
  */
 requests: number, 
 /**
+ * How many times the pass started over because the listing moved under it.
+ */
+restarts: number, 
+/**
  * Machine code of the error (`forbidden`, `unauthorized`, `server_error`, ...).
  */
 error_code: string | null, 
@@ -99,15 +103,25 @@ export type SyncTrigger = "manual" | "schedule";
 
 export type RunningSync = { trigger: SyncTrigger, started_at: string, };
 
-export type SyncRun = { trigger: SyncTrigger, started_at: string, finished_at: string, report: SyncReport | null, error: UiError | null, };
+export type RunError = { code: string, message: string, };
+
+export type SyncRun = { trigger: SyncTrigger, started_at: string, finished_at: string, report: SyncReport | null, error: RunError | null, };
 
 export type ResourceState = { account: string, provider: Provider, resource: string, last_success_at: string | null, last_attempt_at: string | null, 
 /**
  * A pass stopped in its middle; the next sync resumes it.
  */
-in_progress: boolean, last_counts: Counts | null, error_code: string | null, error: string | null, };
+in_progress: boolean, last_counts: Counts | null, 
+/**
+ * How its last attempt ended, as a run would have reported it; `None` before any.
+ */
+outcome: Outcome | null, error_code: string | null, error: string | null, };
 
-export type SyncStatus = { running: RunningSync | null, last_run: SyncRun | null, 
+export type SyncStatus = { 
+/**
+ * Grows with every status the runner reports; a smaller one is older.
+ */
+revision: number, running: RunningSync | null, last_run: SyncRun | null, 
 /**
  * 0 when background sync is off.
  */

@@ -6,8 +6,8 @@ use flightdesk_workspace::WorkspaceKind;
 use ts_rs::TS;
 
 use crate::{
-    AppInfo, ProviderInfo, ResourceState, RunningSync, SyncRun, SyncStatus, SyncTrigger, UiError,
-    WebhookActivityLine, WebhookStatus, COMMANDS, EVENTS,
+    AppInfo, ProviderInfo, ResourceState, RunError, RunningSync, SyncRun, SyncStatus, SyncTrigger,
+    UiError, WebhookActivityLine, WebhookStatus, COMMANDS, EVENTS,
 };
 use flightdesk_sync::webhooks::{AccountUrl, SkippedAccount};
 
@@ -38,6 +38,7 @@ pub fn typescript() -> String {
         SyncReport::decl(),
         SyncTrigger::decl(),
         RunningSync::decl(),
+        RunError::decl(),
         SyncRun::decl(),
         ResourceState::decl(),
         SyncStatus::decl(),
