@@ -145,7 +145,7 @@ pub async fn disconnect(data_dir: &Path, args: DisconnectArgs) -> Result<(), Fai
     } else {
         None
     };
-    workspace.delete_credential(&account)?;
+    workspace.secrets().delete_all(&account).await?;
     if args.purge {
         store
             .remove_account(&account.name)

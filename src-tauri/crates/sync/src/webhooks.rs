@@ -169,7 +169,7 @@ pub async fn routes(workspace: &Workspace) -> Result<WebhookRoutes, WebhookServe
             continue;
         }
         match account.provider {
-            Provider::AviationAlley => match workspace.webhook_secret(&account)? {
+            Provider::AviationAlley => match workspace.secrets().webhook_secret(&account).await? {
                 Some(secret) if !secret.expose().is_empty() => out
                     .routes
                     .push(Route::aviationalley(account.name.clone(), secret)),
@@ -211,7 +211,10 @@ pub async fn set_signing_secret(
     if secret.expose().trim().is_empty() {
         return Err(SigningSecretError::Empty);
     }
-    workspace.set_webhook_secret(&account, secret)?;
+    workspace
+        .secrets()
+        .set_webhook_secret(&account, secret)
+        .await?;
     Ok(())
 }
 
