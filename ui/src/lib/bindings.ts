@@ -45,6 +45,8 @@ export type AppInfo = { version: string, data_dir: string, workspace_id: string,
 
 export type UiError = { code: string, message: string, };
 
+export type WorkspaceState = { "state": "opening" } | { "state": "ready" } | { "state": "failed", error: UiError, };
+
 export type Counts = { 
 /**
  * Records not cached before.
@@ -161,6 +163,8 @@ error: UiError | null, recent: Array<WebhookActivityLine>, };
 
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
+  /** Whether the workspace is still opening, ready, or failed to open (and why); answers at once. */
+  workspaceState: (): Promise<WorkspaceState> => invoke("workspace_state"),
   /** The app version and the open workspace. */
   appInfo: (): Promise<AppInfo> => invoke("app_info"),
   /** The saved preferences, or the defaults. */
@@ -186,4 +190,7 @@ export const events = {
   /** The webhook receiver started, stopped, or accepted a post. */
   onWebhookStatus: (handler: (payload: WebhookStatus) => void): Promise<UnlistenFn> =>
     listen<WebhookStatus>("webhook-status", (e) => handler(e.payload)),
+  /** The workspace finished opening, or failed to. */
+  onWorkspaceState: (handler: (payload: WorkspaceState) => void): Promise<UnlistenFn> =>
+    listen<WorkspaceState>("workspace-state", (e) => handler(e.payload)),
 };

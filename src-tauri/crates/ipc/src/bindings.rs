@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::{
     AppInfo, ProviderInfo, ResourceState, RunError, RunningSync, SyncRun, SyncStatus, SyncTrigger,
-    UiError, WebhookActivityLine, WebhookStatus, COMMANDS, EVENTS,
+    UiError, WebhookActivityLine, WebhookStatus, WorkspaceState, COMMANDS, EVENTS,
 };
 use flightdesk_sync::webhooks::{AccountUrl, SkippedAccount};
 
@@ -31,6 +31,7 @@ pub fn typescript() -> String {
         ProviderInfo::decl(),
         AppInfo::decl(),
         UiError::decl(),
+        WorkspaceState::decl(),
         Counts::decl(),
         Outcome::decl(),
         ResourceSummary::decl(),

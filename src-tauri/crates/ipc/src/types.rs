@@ -23,6 +23,20 @@ impl UiError {
     }
 }
 
+/// Where the app stands with its workspace. The window opens before the workspace does;
+/// until it is `ready`, other commands answer with the `opening` error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum WorkspaceState {
+    /// The keyring and the database are being opened (a locked keyring waits for the user).
+    Opening,
+    Ready,
+    /// It cannot be opened; `error` says why.
+    Failed {
+        error: UiError,
+    },
+}
+
 /// One of the five providers, as the UI lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ProviderInfo {
