@@ -126,18 +126,16 @@ mod tests {
     use std::time::Duration;
 
     use tokio::sync::oneshot;
+    use tokio::task::JoinHandle;
 
     use super::*;
 
     type Changes = Arc<Mutex<Vec<WorkspaceState>>>;
+    /// Finishes the open when it sends.
+    type Finish = oneshot::Sender<Result<&'static str, UiError>>;
 
     /// Starts opening a `Startup<&str>` that finishes when the returned sender sends.
-    fn opening_on_a_channel() -> (
-        Startup<&'static str>,
-        oneshot::Sender<Result<&'static str, UiError>>,
-        Changes,
-        tokio::task::JoinHandle<()>,
-    ) {
+    fn opening_on_a_channel() -> (Startup<&'static str>, Finish, Changes, JoinHandle<()>) {
         let state = Startup::opening();
         let (tx, rx) = oneshot::channel();
         let changes = Changes::default();
