@@ -1,7 +1,10 @@
-//! The commands the UI calls. Names and types match `flightdesk_ipc::COMMANDS`.
+//! The commands the UI calls. Names and types match `flightdesk_ipc::COMMANDS`. All but
+//! `workspace_state` need the open workspace and answer `opening` at once until it is.
 
 use flightdesk_core::{Preferences, Provider};
-use flightdesk_ipc::{AppInfo, ProviderInfo, SyncRun, SyncStatus, UiError, WebhookStatus};
+use flightdesk_ipc::{
+    AppInfo, ProviderInfo, SyncRun, SyncStatus, UiError, WebhookStatus, WorkspaceState,
+};
 use tauri::{AppHandle, State};
 
 use crate::error::store_error;
@@ -9,8 +12,14 @@ use crate::preferences;
 use crate::state::AppState;
 
 #[tauri::command]
+pub fn workspace_state(state: State<'_, AppState>) -> WorkspaceState {
+    state.state()
+}
+
+#[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, UiError> {
-    let workspace = state.workspace()?;
+    let ready = state.ready()?;
+    let workspace = &ready.workspace;
     let store = workspace.store();
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -25,8 +34,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, UiError> {
 
 #[tauri::command]
 pub fn get_preferences(app: AppHandle, state: State<'_, AppState>) -> Result<Preferences, UiError> {
-    let path = state.preferences_path()?;
-    preferences::load(&app, &path)
+    preferences::load(&app, &state.ready()?.preferences_path())
 }
 
 #[tauri::command]
@@ -35,27 +43,27 @@ pub async fn set_preferences(
     state: State<'_, AppState>,
     preferences: Preferences,
 ) -> Result<Preferences, UiError> {
-    let path = state.preferences_path()?;
-    preferences::save(&app, &path, &preferences)?;
-    state
-        .sync()?
+    let ready = state.ready()?;
+    preferences::save(&app, &ready.preferences_path(), &preferences)?;
+    ready
+        .sync
         .set_interval(preferences.sync_interval_minutes)
         .await;
-    state.webhooks()?.apply(&preferences.webhooks).await;
+    ready.webhooks.apply(&preferences.webhooks).await;
     Ok(preferences)
 }
 
 #[tauri::command]
 pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus, UiError> {
-    state.sync()?.status().await
+    state.ready()?.sync.status().await.map_err(store_error)
 }
 
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncRun, UiError> {
-    Ok(state.sync()?.sync_now().await)
+    Ok(state.ready()?.sync.sync_now().await)
 }
 
 #[tauri::command]
 pub async fn webhook_status(state: State<'_, AppState>) -> Result<WebhookStatus, UiError> {
-    Ok(state.webhooks()?.status().await)
+    Ok(state.ready()?.webhooks.status().await)
 }

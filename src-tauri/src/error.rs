@@ -1,21 +1,12 @@
 use flightdesk_ipc::UiError;
 use flightdesk_store::StoreError;
+use flightdesk_sync::runner::workspace_error_code;
 use flightdesk_workspace::WorkspaceError;
 
-/// Maps a workspace failure to a code the UI branches on and a sentence it shows.
+/// Maps a workspace failure to a code the UI branches on (the sync crate's rule, so the
+/// window and a failed run use the same codes) and a sentence it shows.
 pub fn workspace_error(error: WorkspaceError) -> UiError {
-    let code = match &error {
-        WorkspaceError::Secrets(_) => "keyring_unavailable",
-        WorkspaceError::MissingDatabaseKey { .. } => "database_key_missing",
-        WorkspaceError::Store(StoreError::NewerSchema { .. }) => "newer_schema",
-        WorkspaceError::Store(StoreError::CannotDecrypt { .. }) => "cannot_decrypt",
-        WorkspaceError::Store(_) => "database",
-        WorkspaceError::SyncRunning { .. } => "sync_running",
-        WorkspaceError::NoDataDir
-        | WorkspaceError::Io { .. }
-        | WorkspaceError::BadWorkspaceFile { .. } => "data_dir",
-    };
-    UiError::new(code, error.to_string())
+    UiError::new(workspace_error_code(&error), error.to_string())
 }
 
 pub fn store_error(error: StoreError) -> UiError {

@@ -1,10 +1,17 @@
 use std::path::PathBuf;
+use std::time::Duration;
 
 use flightdesk_workspace::WorkspaceError;
+
+/// Debug builds only: hold the workspace open this many milliseconds, so the end-to-end
+/// tests can see the window's opening state (a locked keyring looks the same).
+pub const OPEN_DELAY_ENV: &str = "FLIGHTDESK_DEBUG_OPEN_DELAY_MS";
 
 /// What the app was started with: `--data-dir DIR` (or `FLIGHTDESK_DATA_DIR`).
 pub struct LaunchOptions {
     pub data_dir: Result<PathBuf, String>,
+    /// How long to wait before opening the workspace (zero unless [`OPEN_DELAY_ENV`]).
+    pub open_delay: Duration,
 }
 
 impl LaunchOptions {
@@ -12,7 +19,18 @@ impl LaunchOptions {
         let flag = data_dir_flag(std::env::args().skip(1));
         let data_dir =
             flightdesk_workspace::resolve_data_dir(flag).map_err(|e: WorkspaceError| e.to_string());
-        Self { data_dir }
+        let open_delay = if cfg!(debug_assertions) {
+            std::env::var(OPEN_DELAY_ENV)
+                .ok()
+                .and_then(|ms| ms.parse().ok())
+                .map_or(Duration::ZERO, Duration::from_millis)
+        } else {
+            Duration::ZERO
+        };
+        Self {
+            data_dir,
+            open_delay,
+        }
     }
 }
 

@@ -10,10 +10,11 @@ mod sync_service;
 mod webhook_service;
 mod window_state;
 
-use tauri::Manager;
+use flightdesk_ipc::{UiError, WorkspaceState, WORKSPACE_STATE_EVENT};
+use tauri::{AppHandle, Emitter, Manager};
 
+use crate::launch::LaunchOptions;
 use crate::state::{AppState, Ready};
-use crate::sync_service::SyncService;
 use crate::webhook_service::WebhookService;
 
 /// Starts the desktop app.
@@ -30,33 +31,26 @@ pub fn run() {
         .plugin(tauri_plugin_store::Builder::new().build())
         .setup(move |app| {
             let handle = app.handle().clone();
-            let state = tauri::async_runtime::block_on(async {
-                let workspace = match AppState::open_workspace(&options).await {
-                    Ok(workspace) => workspace,
-                    Err(error) => return AppState::Failed(error),
+            if let Ok(dir) = &options.data_dir {
+                window_state::restore(&handle, &state::preferences_path(dir));
+            }
+            // The window shows now, saying "Opening your workspace…"; the keyring (which
+            // may wait for its unlock prompt) and the migrations run behind it.
+            let state = AppState::opening();
+            app.manage(state.clone());
+            tauri::async_runtime::spawn(async move {
+                let notify = |s: &WorkspaceState| {
+                    if let Err(error) = handle.emit(WORKSPACE_STATE_EVENT, s) {
+                        tracing::warn!(%error, "cannot tell the window the workspace state");
+                    }
                 };
-                let prefs_path = state::preferences_path(&workspace);
-                window_state::restore(&handle, &prefs_path);
-                let prefs = preferences::load(&handle, &prefs_path).unwrap_or_default();
-                let sync = SyncService::start(
-                    handle.clone(),
-                    workspace.clone(),
-                    prefs.sync_interval_minutes,
-                )
-                .await;
-                let webhooks = WebhookService::new(handle.clone(), workspace.clone(), sync.clone());
-                webhooks.apply(&prefs.webhooks).await;
-                AppState::Ready(Ready {
-                    workspace,
-                    sync,
-                    webhooks,
-                })
+                state.open(open(handle.clone(), options), notify).await;
             });
-            app.manage(state);
             Ok(())
         })
         .on_window_event(window_state::on_event)
         .invoke_handler(tauri::generate_handler![
+            commands::workspace_state,
             commands::app_info,
             commands::get_preferences,
             commands::set_preferences,
@@ -66,4 +60,29 @@ pub fn run() {
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the FlightDesk window failed to start");
+}
+
+/// Opens the workspace, then starts its sync runner and webhook receiver.
+async fn open(handle: AppHandle, options: LaunchOptions) -> Result<Ready, UiError> {
+    if !options.open_delay.is_zero() {
+        tokio::time::sleep(options.open_delay).await;
+    }
+    let workspace = state::open_workspace(&options).await?;
+    let prefs_path = state::preferences_path(workspace.data_dir());
+    let prefs = preferences::load(&handle, &prefs_path).unwrap_or_default();
+    let job = sync_service::AppJob::new(workspace.clone());
+    let sync = sync_service::start(
+        handle.clone(),
+        workspace.clone(),
+        prefs.sync_interval_minutes,
+        job.clone(),
+    )
+    .await;
+    let webhooks = WebhookService::new(handle, workspace.clone(), sync.clone(), job);
+    webhooks.apply(&prefs.webhooks).await;
+    Ok(Ready {
+        workspace,
+        sync,
+        webhooks,
+    })
 }

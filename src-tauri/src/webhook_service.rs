@@ -10,11 +10,12 @@ use std::sync::{Arc, Mutex, Weak};
 use chrono::Utc;
 use flightdesk_core::preferences::WebhookPreferences;
 use flightdesk_ipc::{UiError, WebhookActivityLine, WebhookStatus, WEBHOOK_STATUS_EVENT};
-use flightdesk_sync::webhooks::{self, WebhookActivity, WebhookServer};
+use flightdesk_sync::runner::Runner;
+use flightdesk_sync::webhooks::{self, WebhookActivity, WebhookServeOptions, WebhookServer};
 use flightdesk_workspace::Workspace;
 use tauri::{AppHandle, Emitter};
 
-use crate::sync_service::SyncService;
+use crate::sync_service::AppJob;
 
 /// How many lines of activity the Settings view shows.
 const RECENT_LINES: usize = 20;
@@ -26,8 +27,10 @@ pub struct WebhookService {
 
 struct Inner {
     app: AppHandle,
-    workspace: Arc<Workspace>,
-    sync: SyncService,
+    workspace: Workspace,
+    sync: Runner,
+    /// The runner's job, so a post on the demo workspace syncs against its sandbox too.
+    job: AppJob,
     recent: Mutex<VecDeque<WebhookActivityLine>>,
     running: tokio::sync::Mutex<Running>,
 }
@@ -43,12 +46,13 @@ struct Running {
 
 impl WebhookService {
     /// A stopped receiver; [`apply`](Self::apply) starts it when the preference says so.
-    pub fn new(app: AppHandle, workspace: Arc<Workspace>, sync: SyncService) -> Self {
+    pub fn new(app: AppHandle, workspace: Workspace, sync: Runner, job: AppJob) -> Self {
         Self {
             inner: Arc::new(Inner {
                 app,
                 workspace,
                 sync,
+                job,
                 recent: Mutex::new(VecDeque::new()),
                 running: tokio::sync::Mutex::new(Running::default()),
             }),
@@ -84,7 +88,14 @@ impl WebhookService {
             Some(Ok(addr)) => {
                 let weak = Arc::downgrade(&self.inner);
                 let on_activity = move |activity: &WebhookActivity| on_activity(&weak, activity);
-                match webhooks::start(&self.inner.workspace, addr, on_activity).await {
+                let options = WebhookServeOptions {
+                    bind: addr,
+                    ..WebhookServeOptions::default()
+                };
+                let job = Arc::new(self.inner.job.clone());
+                let started =
+                    webhooks::start_with_job(&self.inner.workspace, options, job, on_activity);
+                match started.await {
                     Ok(server) => {
                         tracing::info!(addr = %server.addr(), "webhook receiver listening");
                         running.server = Some(server);
@@ -155,7 +166,9 @@ fn on_activity(inner: &Weak<Inner>, activity: &WebhookActivity) {
         activity,
         WebhookActivity::SyncFinished { .. } | WebhookActivity::SyncFailed { .. }
     ) {
-        inner.sync.refresh();
+        let sync = inner.sync.clone();
+        // Reports are numbered, so this one cannot overtake a newer one in the window.
+        tauri::async_runtime::spawn(async move { sync.refresh().await });
     }
     tauri::async_runtime::spawn(async move { inner.emit_status().await });
 }

@@ -30,9 +30,10 @@ pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
         return;
     }
     let app = window.app_handle();
-    let Ok(path) = app.state::<AppState>().preferences_path() else {
+    let Ok(ready) = app.state::<AppState>().ready() else {
         return;
     };
+    let path = ready.preferences_path();
     let (Ok(size), Ok(position)) = (window.outer_size(), window.outer_position()) else {
         return;
     };

@@ -132,6 +132,42 @@ async fn the_window_shows_the_workspace_and_saves_settings() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
+async fn the_window_shows_while_the_workspace_opens_and_then_reaches_ready() -> Result<()> {
+    // A debug build holds the open this long: a keyring waiting for its unlock prompt.
+    let app = AppSession::start(&[("FLIGHTDESK_DEBUG_OPEN_DELAY_MS", "6000")]).await?;
+    app.scenario("opening", || async {
+        let opening = app.text_of("loading").await?;
+        ensure!(opening.contains("Opening your workspace"), "{opening}");
+        ensure!(
+            opening.contains("unlock it"),
+            "says what a locked keyring needs: {opening}"
+        );
+        app.screenshot("opening").await?;
+        Ok(())
+    })
+    .await?;
+    app.scenario("ready", || async {
+        let title = app
+            .wait_for_text("overview-title", Duration::from_secs(30), |t| {
+                t == "Overview"
+            })
+            .await?;
+        ensure!(title == "Overview");
+        ensure!(app
+            .text_of("accounts-empty")
+            .await?
+            .contains("No accounts connected yet"));
+        ensure!(app.text_of("sync-indicator").await? == "No accounts connected");
+        app.screenshot("ready").await?;
+        Ok(())
+    })
+    .await?;
+    app.finish().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
 async fn without_a_keyring_the_window_explains_instead_of_crashing() -> Result<()> {
     let app = AppSession::start(&[(
         "DBUS_SESSION_BUS_ADDRESS",
@@ -141,6 +177,11 @@ async fn without_a_keyring_the_window_explains_instead_of_crashing() -> Result<(
     app.scenario("no-keyring", || async {
         let message = app.text_of("startup-error-message").await?;
         ensure!(message.contains("no OS keyring is available"), "{message}");
+        let hint = app.text_of("startup-error-hint").await?;
+        ensure!(
+            hint.contains("Unlock or start it"),
+            "says what to do: {hint}"
+        );
         app.screenshot("no-keyring").await?;
         Ok(())
     })

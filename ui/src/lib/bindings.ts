@@ -45,6 +45,8 @@ export type AppInfo = { version: string, data_dir: string, workspace_id: string,
 
 export type UiError = { code: string, message: string, };
 
+export type WorkspaceState = { "state": "opening" } | { "state": "ready" } | { "state": "failed", error: UiError, };
+
 export type Counts = { 
 /**
  * Records not cached before.
@@ -103,15 +105,25 @@ export type SyncTrigger = "manual" | "schedule";
 
 export type RunningSync = { trigger: SyncTrigger, started_at: string, };
 
-export type SyncRun = { trigger: SyncTrigger, started_at: string, finished_at: string, report: SyncReport | null, error: UiError | null, };
+export type RunError = { code: string, message: string, };
+
+export type SyncRun = { trigger: SyncTrigger, started_at: string, finished_at: string, report: SyncReport | null, error: RunError | null, };
 
 export type ResourceState = { account: string, provider: Provider, resource: string, last_success_at: string | null, last_attempt_at: string | null, 
 /**
  * A pass stopped in its middle; the next sync resumes it.
  */
-in_progress: boolean, last_counts: Counts | null, error_code: string | null, error: string | null, };
+in_progress: boolean, last_counts: Counts | null, 
+/**
+ * How its last attempt ended, as a run would have reported it; `None` before any.
+ */
+outcome: Outcome | null, error_code: string | null, error: string | null, };
 
-export type SyncStatus = { running: RunningSync | null, last_run: SyncRun | null, 
+export type SyncStatus = { 
+/**
+ * Grows with every status the runner reports; a smaller one is older.
+ */
+revision: number, running: RunningSync | null, last_run: SyncRun | null, 
 /**
  * 0 when background sync is off.
  */
@@ -151,6 +163,8 @@ error: UiError | null, recent: Array<WebhookActivityLine>, };
 
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
+  /** Whether the workspace is still opening, ready, or failed to open (and why); answers at once. */
+  workspaceState: (): Promise<WorkspaceState> => invoke("workspace_state"),
   /** The app version and the open workspace. */
   appInfo: (): Promise<AppInfo> => invoke("app_info"),
   /** The saved preferences, or the defaults. */
@@ -176,4 +190,7 @@ export const events = {
   /** The webhook receiver started, stopped, or accepted a post. */
   onWebhookStatus: (handler: (payload: WebhookStatus) => void): Promise<UnlistenFn> =>
     listen<WebhookStatus>("webhook-status", (e) => handler(e.payload)),
+  /** The workspace finished opening, or failed to. */
+  onWorkspaceState: (handler: (payload: WorkspaceState) => void): Promise<UnlistenFn> =>
+    listen<WorkspaceState>("workspace-state", (e) => handler(e.payload)),
 };

@@ -45,7 +45,10 @@ class SyncModel {
     return this.#listening;
   }
 
+  /** Applies a status report unless it is older than the one shown: a `syncStatus()`
+   * reply can arrive after a newer `sync-status` event. */
   #setStatus(status: SyncStatus) {
+    if (!isNewer(status, this.status)) return;
     if (status.running && !this.status?.running) this.live = {};
     if (!status.running) this.waitingFor = null;
     this.status = status;
@@ -143,12 +146,10 @@ export function describeOutcome(outcome: Outcome): { label: string; tone: "ok" |
   }
 }
 
-/** The outcome a stored state implies when no run of this session reached it. */
-export function storedOutcome(r: ResourceState): Outcome | null {
-  if (r.error_code === "forbidden") return "not_permitted";
-  if (r.error_code === "unauthorized") return "needs_credential";
-  if (r.error) return "failed";
-  return r.last_success_at ? "synced" : null;
+/** Whether `incoming` may replace `shown`: the backend numbers its reports, and a reply
+ * carries the number of the last report sent, so an equal one is as new. */
+export function isNewer(incoming: SyncStatus, shown: SyncStatus | null): boolean {
+  return shown === null || incoming.revision >= shown.revision;
 }
 
 export function sumCounts(list: Counts[]): Counts {

@@ -7,6 +7,7 @@ use flightdesk_connectors::ClientOptions;
 use flightdesk_secrets::Secret;
 use flightdesk_store::StoreError;
 use flightdesk_sync::accounts::{connect_account, ConnectError, Connection};
+use flightdesk_sync::runner::AccountState;
 use flightdesk_workspace::{SyncLock, WorkspaceError};
 use serde_json::Value;
 
@@ -95,13 +96,7 @@ pub async fn accounts(data_dir: &Path, args: AccountsArgs) -> Result<(), Failure
     let mut rows = Vec::new();
     for a in store.accounts().await.map_err(store_failure)? {
         let health = store.account_health(a.id).await.map_err(store_failure)?;
-        let state = if health.disconnected_at.is_some() {
-            "disconnected"
-        } else if health.needs_credential {
-            "needs_credential"
-        } else {
-            "connected"
-        };
+        let state = AccountState::of(&health);
         rows.push(serde_json::json!({
             "name": a.name,
             "provider": a.provider,
@@ -150,7 +145,7 @@ pub async fn disconnect(data_dir: &Path, args: DisconnectArgs) -> Result<(), Fai
     } else {
         None
     };
-    workspace.delete_credential(&account)?;
+    workspace.secrets().delete_all(&account).await?;
     if args.purge {
         store
             .remove_account(&account.name)

@@ -118,7 +118,10 @@ pub async fn run(dir: &Path, args: DemoArgs) -> Result<(), Failure> {
                 .await
                 .map_err(store_failure)?;
             let token = credential["token"].as_str().unwrap_or_default();
-            workspace.set_credential(&account, &Secret::new(token))?;
+            workspace
+                .secrets()
+                .set_credential(&account, &Secret::new(token))
+                .await?;
         }
         let report = run_engine(&workspace, &SyncOptions::default()).await?;
         Ok::<_, Failure>(report)

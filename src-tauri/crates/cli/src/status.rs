@@ -1,6 +1,8 @@
 use std::path::Path;
 
 use flightdesk_store::{Account, Store};
+use flightdesk_sync::runner::{AccountState, ResourceState};
+use flightdesk_sync::Outcome;
 use flightdesk_workspace::{SecretsBackend, Workspace, WorkspaceInfo};
 use serde::Serialize;
 
@@ -22,8 +24,7 @@ struct AccountStatus<'a> {
     name: &'a str,
     provider: &'a str,
     base_url: &'a str,
-    /// `connected`, `needs_credential` or `disconnected`.
-    state: &'static str,
+    state: AccountState,
     /// Live cached records per kind.
     counts: std::collections::BTreeMap<flightdesk_core::Kind, i64>,
     resources: Vec<ResourceStatus>,
@@ -37,8 +38,25 @@ struct ResourceStatus {
     /// A pass was left unfinished; the next sync resumes it.
     in_progress: bool,
     last_counts: Option<flightdesk_store::Counts>,
+    /// How its last attempt ended, by the rule the window uses.
+    outcome: Option<Outcome>,
     error_code: Option<String>,
     error: Option<String>,
+}
+
+impl From<ResourceState> for ResourceStatus {
+    fn from(s: ResourceState) -> Self {
+        Self {
+            resource: s.resource,
+            last_success_at: s.last_success_at,
+            last_attempt_at: s.last_attempt_at,
+            in_progress: s.in_progress,
+            last_counts: s.last_counts,
+            outcome: s.outcome,
+            error_code: s.error_code,
+            error: s.error,
+        }
+    }
 }
 
 pub async fn run(data_dir: &Path, args: StatusArgs) -> Result<(), Failure> {
@@ -62,28 +80,13 @@ pub async fn run(data_dir: &Path, args: StatusArgs) -> Result<(), Failure> {
     let failed = |e: flightdesk_store::StoreError| Failure::failed(e.to_string());
     for a in &accounts {
         let health = store.account_health(a.id).await.map_err(failed)?;
-        let state = if health.disconnected_at.is_some() {
-            "disconnected"
-        } else if health.needs_credential {
-            "needs_credential"
-        } else {
-            "connected"
-        };
+        let state = AccountState::of(&health);
         let resources = store
             .sync_states(a.id)
             .await
             .map_err(failed)?
             .into_iter()
-            .map(|s| ResourceStatus {
-                // Before the fields below move out of `s`.
-                in_progress: s.resumes(),
-                resource: s.resource,
-                last_success_at: s.last_success_at,
-                last_attempt_at: s.last_attempt_at,
-                last_counts: s.last_counts,
-                error_code: s.last_error_code,
-                error: s.last_error,
-            })
+            .map(|s| ResourceState::from_stored(a, s).into())
             .collect();
         report.accounts.push(AccountStatus {
             name: &a.name,
@@ -119,7 +122,10 @@ fn print_text(report: &StatusReport<'_>) {
     for account in &report.accounts {
         println!(
             "account     {} ({}, {}) at {}",
-            account.name, account.provider, account.state, account.base_url
+            account.name,
+            account.provider,
+            account.state.as_str(),
+            account.base_url
         );
         for r in &account.resources {
             let when = r

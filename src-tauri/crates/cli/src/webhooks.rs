@@ -165,7 +165,9 @@ async fn secret(data_dir: &Path, args: WebhooksSecretArgs) -> Result<(), Failure
         Some(secret) => webhooks::set_signing_secret(workspace, &args.account, secret).await,
         None => match workspace.store().account(&args.account).await {
             Ok(account) => workspace
+                .secrets()
                 .delete_webhook_secret(&account)
+                .await
                 .map_err(SigningSecretError::from),
             Err(e) => Err(e.into()),
         },

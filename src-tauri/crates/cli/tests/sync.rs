@@ -94,6 +94,8 @@ async fn connect_sync_status_export_disconnect() {
     assert!(account["counts"]["bookings"].as_i64().unwrap() > 0);
     assert_eq!(account["resources"].as_array().unwrap().len(), 7);
     assert!(account["resources"][0]["last_success_at"].is_string());
+    // The outcome comes from the sync crate's rule, the one the window shows.
+    assert_eq!(account["resources"][0]["outcome"], "synced");
 
     let out = run(
         dir.path(),

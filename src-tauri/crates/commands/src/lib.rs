@@ -16,6 +16,12 @@ pub struct Command {
 /// name the same functions; the end-to-end tests call each through the UI.
 pub const COMMANDS: &[Command] = &[
     Command {
+        name: "workspace_state",
+        args: &[],
+        returns: "WorkspaceState",
+        doc: "Whether the workspace is still opening, ready, or failed to open (and why); answers at once.",
+    },
+    Command {
         name: "app_info",
         args: &[],
         returns: "AppInfo",
@@ -79,6 +85,11 @@ pub const EVENTS: &[Event] = &[
         payload: "WebhookStatus",
         doc: "The webhook receiver started, stopped, or accepted a post.",
     },
+    Event {
+        name: "workspace-state",
+        payload: "WorkspaceState",
+        doc: "The workspace finished opening, or failed to.",
+    },
 ];
 
 /// The event a sync's progress is emitted on.
@@ -87,3 +98,5 @@ pub const SYNC_PROGRESS_EVENT: &str = EVENTS[0].name;
 pub const SYNC_STATUS_EVENT: &str = EVENTS[1].name;
 /// The event a changed webhook receiver status is emitted on.
 pub const WEBHOOK_STATUS_EVENT: &str = EVENTS[2].name;
+/// The event the end of opening the workspace is emitted on.
+pub const WORKSPACE_STATE_EVENT: &str = EVENTS[3].name;

@@ -6,8 +6,8 @@ use flightdesk_workspace::WorkspaceKind;
 use ts_rs::TS;
 
 use crate::{
-    AppInfo, ProviderInfo, ResourceState, RunningSync, SyncRun, SyncStatus, SyncTrigger, UiError,
-    WebhookActivityLine, WebhookStatus, COMMANDS, EVENTS,
+    AppInfo, ProviderInfo, ResourceState, RunError, RunningSync, SyncRun, SyncStatus, SyncTrigger,
+    UiError, WebhookActivityLine, WebhookStatus, WorkspaceState, COMMANDS, EVENTS,
 };
 use flightdesk_sync::webhooks::{AccountUrl, SkippedAccount};
 
@@ -31,6 +31,7 @@ pub fn typescript() -> String {
         ProviderInfo::decl(),
         AppInfo::decl(),
         UiError::decl(),
+        WorkspaceState::decl(),
         Counts::decl(),
         Outcome::decl(),
         ResourceSummary::decl(),
@@ -38,6 +39,7 @@ pub fn typescript() -> String {
         SyncReport::decl(),
         SyncTrigger::decl(),
         RunningSync::decl(),
+        RunError::decl(),
         SyncRun::decl(),
         ResourceState::decl(),
         SyncStatus::decl(),

@@ -1,8 +1,7 @@
 use chrono::{DateTime, Utc};
 use flightdesk_core::Provider;
-use flightdesk_store::{Account, Counts};
+use flightdesk_store::Account;
 use flightdesk_sync::webhooks::{AccountUrl, SkippedAccount};
-use flightdesk_sync::SyncReport;
 use flightdesk_workspace::WorkspaceKind;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -22,6 +21,20 @@ impl UiError {
             message: message.into(),
         }
     }
+}
+
+/// Where the app stands with its workspace. The window opens before the workspace does;
+/// until it is `ready`, other commands answer with the `opening` error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum WorkspaceState {
+    /// The keyring and the database are being opened (a locked keyring waits for the user).
+    Opening,
+    Ready,
+    /// It cannot be opened; `error` says why.
+    Failed {
+        error: UiError,
+    },
 }
 
 /// One of the five providers, as the UI lists them.
@@ -51,60 +64,6 @@ pub struct AppInfo {
     pub schema_version: i64,
     pub providers: Vec<ProviderInfo>,
     pub accounts: Vec<Account>,
-}
-
-/// What started a sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SyncTrigger {
-    /// The user asked for it.
-    Manual,
-    /// The background schedule (the first one right after start when a sync is overdue).
-    Schedule,
-}
-
-/// A sync under way.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct RunningSync {
-    pub trigger: SyncTrigger,
-    pub started_at: DateTime<Utc>,
-}
-
-/// How one sync ended: a report when it ran (resources may still have failed), or the
-/// reason it could not run at all.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct SyncRun {
-    pub trigger: SyncTrigger,
-    pub started_at: DateTime<Utc>,
-    pub finished_at: DateTime<Utc>,
-    pub report: Option<SyncReport>,
-    pub error: Option<UiError>,
-}
-
-/// Where one resource of one account stands, from the persisted sync state.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct ResourceState {
-    pub account: String,
-    pub provider: Provider,
-    pub resource: String,
-    pub last_success_at: Option<DateTime<Utc>>,
-    pub last_attempt_at: Option<DateTime<Utc>>,
-    /// A pass stopped in its middle; the next sync resumes it.
-    pub in_progress: bool,
-    pub last_counts: Option<Counts>,
-    pub error_code: Option<String>,
-    pub error: Option<String>,
-}
-
-/// Everything the UI shows about syncing.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct SyncStatus {
-    pub running: Option<RunningSync>,
-    pub last_run: Option<SyncRun>,
-    /// 0 when background sync is off.
-    pub interval_minutes: u32,
-    pub next_run_at: Option<DateTime<Utc>>,
-    pub resources: Vec<ResourceState>,
 }
 
 /// One line of what the webhook receiver did, newest first in [`WebhookStatus`].

@@ -2,15 +2,18 @@
 //!
 //! [`SecretStore`] is the small seam: [`KeyringStore`] is the real one (Secret Service on
 //! Linux, Keychain on macOS, Credential Manager on Windows), [`MemoryStore`] serves unit
-//! tests. There is deliberately no file-backed fallback: when no keyring is reachable the
+//! tests, and [`AsyncSecretStore`] is how async code calls either without blocking its
+//! worker. There is deliberately no file-backed fallback: when no keyring is reachable the
 //! caller gets [`SecretError::Unavailable`] and tells the user.
 
 mod keyring_store;
 mod memory;
+mod off_thread;
 mod secret;
 
 pub use keyring_store::KeyringStore;
 pub use memory::MemoryStore;
+pub use off_thread::AsyncSecretStore;
 pub use secret::Secret;
 
 /// What can go wrong reaching a secret.
@@ -28,6 +31,9 @@ pub enum SecretError {
     /// The stored value could not be read back as text.
     #[error("the keyring entry `{0}` does not hold text")]
     Corrupt(String),
+    /// The thread making the keyring call stopped before it answered.
+    #[error("the keyring call did not finish: {0}")]
+    Interrupted(String),
 }
 
 /// The result type of this crate.

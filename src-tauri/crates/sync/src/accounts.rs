@@ -149,12 +149,15 @@ pub async fn connect_account(
             options,
         })
         .await?;
-    workspace.set_credential(&account, &credential)?;
+    workspace
+        .secrets()
+        .set_credential(&account, &credential)
+        .await?;
     if verify {
         match &session {
-            Some(token) => workspace.set_session(&account, token)?,
+            Some(token) => workspace.secrets().set_session(&account, token).await?,
             // An API key now, or a login that left nothing: forget an older session.
-            None => workspace.delete_session(&account)?,
+            None => workspace.secrets().delete_session(&account).await?,
         }
     }
     store.set_disconnected(account.id, false).await?;

@@ -272,7 +272,7 @@ pub async fn sync_account(
     progress: &(dyn Fn(&ProgressEvent) + Send + Sync),
 ) -> Result<(Vec<ResourceSummary>, u64), SyncError> {
     let store = workspace.store();
-    let credential = workspace.credential(account)?;
+    let credential = workspace.secrets().credential(account).await?;
     let summary = |resource: &str, outcome, error: Option<&ConnectorError>| ResourceSummary {
         account: account.name.clone(),
         provider: account.provider,
@@ -293,7 +293,7 @@ pub async fn sync_account(
         progress(&ProgressEvent::ResourceFinished(s.clone()));
         return Ok((vec![s], 0));
     };
-    let session = workspace.session(account)?;
+    let session = workspace.secrets().session(account).await?;
     let mut account_options = account.options.clone();
     // A one-time two-factor code is only for the login while connecting.
     for k in flightdesk_connectors::flylogs::ONE_TIME_OPTIONS {
@@ -387,7 +387,7 @@ pub async fn sync_account(
     // A login during the sync (Flylogs) left a new session token: keep it for next time.
     if let Some(token) = connector.session_token() {
         if session.as_ref() != Some(&token) {
-            workspace.set_session(account, &token)?;
+            workspace.secrets().set_session(account, &token).await?;
         }
     }
     if matches!(blocked, Some((Outcome::NeedsCredential, _))) {

@@ -452,7 +452,7 @@ impl Inner {
         self.finished.send_modify(|n| *n += 1);
     }
 
-    /// Runs the job in its own task, so that a panic ends this run only.
+    /// Runs the job supervised, with its progress sent to the events sink.
     async fn supervised(&self, trigger: SyncTrigger) -> Result<SyncReport, RunError> {
         let options = SyncOptions {
             lock: LockPolicy::Wait,
@@ -461,19 +461,30 @@ impl Inner {
         };
         let events = self.events.clone();
         let progress: Progress = Arc::new(move |event: &ProgressEvent| events.progress(event));
-        match tokio::spawn(self.job.run(options, progress)).await {
-            Ok(result) => result,
-            Err(error) => {
-                let detail = panic_message(error);
-                tracing::error!(%detail, "the sync stopped unexpectedly");
-                Err(RunError::new(
-                    "sync_crashed",
-                    format!(
-                        "The sync stopped unexpectedly ({detail}). What it had written is \
-                         kept; the next sync carries on from there."
-                    ),
-                ))
-            }
+        supervise(&*self.job, options, progress).await
+    }
+}
+
+/// Runs one job in its own task, so that a panic ends this run only and comes back as a
+/// [`RunError`] (`sync_crashed`). The runner runs every scheduled and requested sync this
+/// way; the webhook receiver runs the syncs its posts trigger this way too.
+pub async fn supervise(
+    job: &dyn SyncJob,
+    options: SyncOptions,
+    progress: Progress,
+) -> Result<SyncReport, RunError> {
+    match tokio::spawn(job.run(options, progress)).await {
+        Ok(result) => result,
+        Err(error) => {
+            let detail = panic_message(error);
+            tracing::error!(%detail, "the sync stopped unexpectedly");
+            Err(RunError::new(
+                "sync_crashed",
+                format!(
+                    "The sync stopped unexpectedly ({detail}). What it had written is \
+                     kept; the next sync carries on from there."
+                ),
+            ))
         }
     }
 }

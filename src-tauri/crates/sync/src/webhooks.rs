@@ -26,6 +26,7 @@ use flightdesk_workspace::{Workspace, WorkspaceError};
 use serde::Serialize;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::runner::{self, EngineJob, Progress, SyncJob};
 use crate::{LockPolicy, ProgressEvent, SyncOptions, SyncReport};
 
 pub use flightdesk_webhooks::{WebhookEvent, DEFAULT_PORT};
@@ -168,7 +169,7 @@ pub async fn routes(workspace: &Workspace) -> Result<WebhookRoutes, WebhookServe
             continue;
         }
         match account.provider {
-            Provider::AviationAlley => match workspace.webhook_secret(&account)? {
+            Provider::AviationAlley => match workspace.secrets().webhook_secret(&account).await? {
                 Some(secret) if !secret.expose().is_empty() => out
                     .routes
                     .push(Route::aviationalley(account.name.clone(), secret)),
@@ -210,7 +211,10 @@ pub async fn set_signing_secret(
     if secret.expose().trim().is_empty() {
         return Err(SigningSecretError::Empty);
     }
-    workspace.set_webhook_secret(&account, secret)?;
+    workspace
+        .secrets()
+        .set_webhook_secret(&account, secret)
+        .await?;
     Ok(())
 }
 
@@ -256,12 +260,27 @@ pub async fn start(
     .await
 }
 
-/// Starts the receiver and its sync worker. Every accepted post is reported, then synced
-/// (incrementally, only its account and resources, merged with the posts that arrive
-/// before that sync starts); `on_activity` is called from the worker task.
+/// Starts the receiver with the sync engine as its job; see [`start_with_job`].
 pub async fn start_with(
     workspace: &Workspace,
     options: WebhookServeOptions,
+    on_activity: impl Fn(&WebhookActivity) + Send + Sync + 'static,
+) -> Result<WebhookServer, WebhookServeError> {
+    let job = Arc::new(EngineJob {
+        workspace: workspace.clone(),
+    });
+    start_with_job(workspace, options, job, on_activity).await
+}
+
+/// Starts the receiver and its sync worker. Every accepted post is reported, then synced
+/// (incrementally, only its account and resources, merged with the posts that arrive
+/// before that sync starts) by `job`, supervised as the runner supervises its runs: a sync
+/// that panics is reported as [`WebhookActivity::SyncFailed`] and the next post still
+/// syncs. `on_activity` is called from the worker task.
+pub async fn start_with_job(
+    workspace: &Workspace,
+    options: WebhookServeOptions,
+    job: Arc<dyn SyncJob>,
     on_activity: impl Fn(&WebhookActivity) + Send + Sync + 'static,
 ) -> Result<WebhookServer, WebhookServeError> {
     let found = routes(workspace).await?;
@@ -277,7 +296,7 @@ pub async fn start_with(
     .await?;
     let (stop_tx, stop_rx) = oneshot::channel();
     let worker = tokio::spawn(worker(
-        workspace.clone(),
+        job,
         options.client,
         rx,
         stop_rx,
@@ -373,7 +392,7 @@ struct Pending {
 }
 
 async fn worker(
-    workspace: Workspace,
+    job: Arc<dyn SyncJob>,
     client: ClientOptions,
     mut events: mpsc::UnboundedReceiver<WebhookEvent>,
     mut stop: oneshot::Receiver<()>,
@@ -396,10 +415,10 @@ async fn worker(
         while let Ok(event) = events.try_recv() {
             accept(event, &mut pending, &mut known, &client, &notify);
         }
-        let Some((account, job)) = pending.pop_first() else {
+        let Some((account, pending_job)) = pending.pop_first() else {
             continue;
         };
-        let run = run_sync(&workspace, &client, account, job, &notify);
+        let run = run_sync(&*job, &client, account, pending_job, &notify);
         tokio::select! {
             _ = &mut stop => return,
             _ = run => {}
@@ -467,7 +486,7 @@ fn resource_names(provider: Provider, client: &ClientOptions) -> Vec<&'static st
 }
 
 async fn run_sync(
-    workspace: &Workspace,
+    sync_job: &dyn SyncJob,
     client: &ClientOptions,
     account: String,
     job: Pending,
@@ -490,8 +509,10 @@ async fn run_sync(
         scheduled: false,
         now: None,
     };
-    let progress = |e: &ProgressEvent| notify(&WebhookActivity::Progress(e.clone()));
-    match crate::sync(workspace, &options, &progress).await {
+    let forward = notify.clone();
+    let progress: Progress =
+        Arc::new(move |e: &ProgressEvent| forward(&WebhookActivity::Progress(e.clone())));
+    match runner::supervise(sync_job, options, progress).await {
         Ok(report) => {
             tracing::info!(%account, ?resources, failed = report.failed(), "webhook-triggered sync finished");
             notify(&WebhookActivity::SyncFinished {

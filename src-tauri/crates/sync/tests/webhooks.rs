@@ -392,3 +392,83 @@ async fn posts_arriving_during_a_sync_lead_to_one_more_sync() {
         .any(|a| matches!(a, WebhookActivity::SyncStarted { .. })));
     server.shutdown().await;
 }
+
+/// The real engine, except that the run after `explode` is set panics before it starts.
+struct PanicsOnce {
+    engine: flightdesk_sync::runner::EngineJob,
+    explode: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl flightdesk_sync::runner::SyncJob for PanicsOnce {
+    fn run(
+        &self,
+        options: flightdesk_sync::SyncOptions,
+        progress: flightdesk_sync::runner::Progress,
+    ) -> flightdesk_sync::runner::JobFuture {
+        let explode = self
+            .explode
+            .swap(false, std::sync::atomic::Ordering::SeqCst);
+        let engine = self.engine.run(options, progress);
+        Box::pin(async move {
+            if explode {
+                panic!("decoder overflow");
+            }
+            engine.await
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_webhook_sync_that_panics_is_reported_and_the_next_post_still_syncs() {
+    let w = world("").await;
+    aviationalley(&w).await;
+    let explode = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let job = std::sync::Arc::new(PanicsOnce {
+        engine: flightdesk_sync::runner::EngineJob {
+            workspace: w.workspace.clone(),
+        },
+        explode: explode.clone(),
+    });
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let server = webhooks::start_with_job(
+        &w.workspace,
+        WebhookServeOptions {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            client: ClientOptions::fast(),
+        },
+        job,
+        move |a: &WebhookActivity| {
+            let _ = tx.send(a.clone());
+        },
+    )
+    .await
+    .unwrap();
+    let url = server.url_for(AA, "centre");
+    let body = r#"{"id":"evt_1","type":"trainee.updated","data":{"id":"x1"}}"#;
+    let sig = sign(SECRET.as_bytes(), body.as_bytes());
+    assert_eq!(post(&url, body.as_bytes(), Some(&sig)).await.0, 200);
+    let failed = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            match rx.recv().await.expect("the worker survives the panic") {
+                WebhookActivity::SyncFailed { error, .. } => return error,
+                WebhookActivity::SyncFinished { .. } => panic!("the first sync should panic"),
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the panic is reported within 20 s");
+    assert!(failed.contains("stopped unexpectedly"), "{failed}");
+    assert!(failed.contains("decoder overflow"), "{failed}");
+
+    let body = r#"{"id":"evt_2","type":"trainee.updated","data":{"id":"x2"}}"#;
+    let sig = sign(SECRET.as_bytes(), body.as_bytes());
+    assert_eq!(post(&url, body.as_bytes(), Some(&sig)).await.0, 200);
+    let (account, resources, _, report) = next_sync(&mut rx).await;
+    assert_eq!(
+        (account.as_str(), resources),
+        ("centre", vec!["trainees".to_string()])
+    );
+    assert!(!report.failed(), "{report:?}");
+    server.shutdown().await;
+}

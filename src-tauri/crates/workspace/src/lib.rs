@@ -6,10 +6,12 @@
 mod data_dir;
 mod error;
 pub mod logging;
+mod secrets;
 mod sync_lock;
 mod workspace;
 
 pub use data_dir::{resolve_data_dir, DATA_DIR_ENV, IDENTIFIER};
 pub use error::{Result, WorkspaceError};
+pub use secrets::AccountSecrets;
 pub use sync_lock::SyncLock;
 pub use workspace::{SecretsBackend, Workspace, WorkspaceInfo, WorkspaceKind};
