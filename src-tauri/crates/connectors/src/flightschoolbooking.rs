@@ -9,8 +9,9 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use flightdesk_core::records::{Booking, FlightLog, Invoice, Mission, Person};
-use flightdesk_core::{Kind, Provider, Record, RecordData};
+use flightdesk_core::{Kind, Provider, Record, RecordData, SkippedRow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -52,7 +53,12 @@ impl FlightSchoolBooking {
         Self { account, http }
     }
 
-    async fn get(&self, path: &str, query: Vec<(&'static str, String)>) -> Result<Value> {
+    /// A list page and the site's clock when it answered.
+    async fn get(
+        &self,
+        path: &str,
+        query: Vec<(&'static str, String)>,
+    ) -> Result<(Value, Option<DateTime<Utc>>)> {
         let url = format!("{}/{path}", self.account.base());
         let token = self.account.credential.expose().to_string();
         let answer = self
@@ -76,7 +82,8 @@ impl FlightSchoolBooking {
                 },
             });
         }
-        Ok(answer.body)
+        let at = answer.server_time();
+        Ok((answer.body, at))
     }
 }
 
@@ -114,7 +121,7 @@ impl Connector for FlightSchoolBooking {
     async fn verify(&self) -> Result<Verified> {
         for (_, path, _) in LISTS {
             match self.get(path, vec![("page", "0".into())]).await {
-                Ok(body) => {
+                Ok((body, _)) => {
                     let total = integer(&body, &["total"]).unwrap_or_default();
                     return Ok(Verified {
                         summary: format!("token accepted ({path}: {total} rows)"),
@@ -142,15 +149,10 @@ impl Connector for FlightSchoolBooking {
             query.push(("include_cancellations", "1".into()));
             query.push(("include_unavailability", "1".into()));
         }
-        let mut body = self.get(path, query).await?;
+        let (mut body, at) = self.get(path, query).await?;
         let change_id = string(&body, &["change_id", "changeId"]);
         if pos.page == 0 && change_id.is_some() && change_id == pos.complete {
-            return Ok(Page {
-                records: vec![],
-                skipped: Vec::new(),
-                server_time: None,
-                next: Next::Unchanged,
-            });
+            return Ok(Page::new(vec![], Next::Unchanged).at(at));
         }
         let rows = ["rows", "data"]
             .iter()
@@ -158,13 +160,16 @@ impl Connector for FlightSchoolBooking {
             .map(wire::into_list)
             .unwrap_or_default();
         let mut records = Vec::with_capacity(rows.len());
+        let mut skipped = Vec::new();
         for row in rows {
             let Some(source_id) = id(&row, &["id", "booking_id"]).or_else(|| id_from_url(&row))
             else {
-                return Err(ConnectorError::malformed(
-                    format!("reading {resource}"),
-                    "a row with neither id nor url",
-                ));
+                // One bad row must not stop the rest of the list at every sync.
+                skipped.push(SkippedRow {
+                    raw: row,
+                    reason: "a row with neither `id` nor `url`".into(),
+                });
+                continue;
             };
             let data = match kind {
                 Kind::Bookings => map_booking(&row),
@@ -177,15 +182,14 @@ impl Connector for FlightSchoolBooking {
         }
         if pos.page > 0 && change_id != pos.reading {
             // The list changed between pages: read it again from the start.
+            let restart = Next::Restart(Position::of(&Pos {
+                page: 0,
+                reading: None,
+                complete: pos.complete,
+            }));
             return Ok(Page {
-                records,
-                skipped: Vec::new(),
-                server_time: None,
-                next: Next::Restart(Position::of(&Pos {
-                    page: 0,
-                    reading: None,
-                    complete: pos.complete,
-                })),
+                skipped,
+                ..Page::new(records, restart).at(at)
             });
         }
         let has_more =
@@ -203,7 +207,10 @@ impl Connector for FlightSchoolBooking {
                 complete: change_id,
             }))
         };
-        Ok(Page::new(records, next))
+        Ok(Page {
+            skipped,
+            ..Page::new(records, next).at(at)
+        })
     }
 }
 

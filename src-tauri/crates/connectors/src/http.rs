@@ -124,6 +124,12 @@ impl Answer {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+
+    /// The server's clock when it answered, from the `Date` header.
+    pub fn server_time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let date = chrono::DateTime::parse_from_rfc2822(self.header("date")?).ok()?;
+        Some(date.to_utc())
+    }
 }
 
 /// What the rate-limit headers last said.

@@ -2,6 +2,7 @@
 //! other crate (store, connectors, app shell, CLI) can share it without pulling in a runtime.
 
 pub mod identity;
+pub mod instant;
 pub mod preferences;
 pub mod provider;
 pub mod records;

@@ -6,7 +6,8 @@
 //! `None` and the raw JSON keeps whatever did not fit.
 //!
 //! Conventions shared by all kinds:
-//! - instants are [`DateTime<Utc>`] (serialized RFC 3339 with `Z`), date-only fields are
+//! - instants are [`DateTime<Utc>`] (serialized in the cache's one fixed-width form,
+//!   [`crate::instant::encode`]), date-only fields are
 //!   [`NaiveDate`] (`YYYY-MM-DD`);
 //! - ids that point at other records (`person_id`, `aircraft_id`, ...) are the provider's
 //!   own ids as strings, within the same account;
@@ -21,7 +22,9 @@ use serde::{Deserialize, Serialize};
 /// A booking of an aircraft, simulator or room, or an unavailability block.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Booking {
+    #[serde(default, with = "crate::instant::option")]
     pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::instant::option")]
     pub ends_at: Option<DateTime<Utc>>,
     /// `aircraft`, `simulator`, `room` or `none`.
     pub resource_kind: Option<String>,
@@ -37,7 +40,9 @@ pub struct Booking {
     /// A period of unavailability of the resource or instructor, not a flight.
     pub unavailability: bool,
     pub cancelled: bool,
+    #[serde(default, with = "crate::instant::option")]
     pub cancelled_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::instant::option")]
     pub booked_at: Option<DateTime<Utc>>,
     pub location_id: Option<String>,
     pub notes: Option<String>,
@@ -47,7 +52,9 @@ pub struct Booking {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrainingClass {
     pub name: Option<String>,
+    #[serde(default, with = "crate::instant::option")]
     pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::instant::option")]
     pub ends_at: Option<DateTime<Utc>>,
     pub training_id: Option<String>,
     pub lesson_id: Option<String>,
@@ -62,7 +69,9 @@ pub struct TrainingClass {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FlightLog {
     pub date: Option<NaiveDate>,
+    #[serde(default, with = "crate::instant::option")]
     pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::instant::option")]
     pub ends_at: Option<DateTime<Utc>>,
     pub pilot_id: Option<String>,
     pub pilot_name: Option<String>,
@@ -149,6 +158,7 @@ pub struct Exam {
     pub person_id: Option<String>,
     pub subject_id: Option<String>,
     pub training_id: Option<String>,
+    #[serde(default, with = "crate::instant::option")]
     pub taken_at: Option<DateTime<Utc>>,
     pub attempt: Option<i64>,
     pub score: Option<f64>,
@@ -165,7 +175,9 @@ pub struct Mission {
     pub aircraft_id: Option<String>,
     pub lesson_id: Option<String>,
     pub training_id: Option<String>,
+    #[serde(default, with = "crate::instant::option")]
     pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::instant::option")]
     pub ends_at: Option<DateTime<Utc>>,
     pub status: Option<String>,
     /// `unsigned`, `signed_by_student`, `signed_by_instructor`, `signed`, ...
@@ -180,9 +192,11 @@ pub struct CrewDuty {
     pub role: Option<String>,
     pub status: Option<String>,
     pub on_duty: Option<bool>,
+    #[serde(default, with = "crate::instant::option")]
     pub duty_started_at: Option<DateTime<Utc>>,
     pub duty_hours: Option<f64>,
     pub duty_hours_7d: Option<f64>,
+    #[serde(default, with = "crate::instant::option")]
     pub snapshot_at: Option<DateTime<Utc>>,
 }
 
@@ -193,7 +207,9 @@ pub struct WorkOrder {
     pub status: Option<String>,
     pub priority: Option<String>,
     pub aircraft_id: Option<String>,
+    #[serde(default, with = "crate::instant::option")]
     pub opened_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::instant::option")]
     pub closed_at: Option<DateTime<Utc>>,
 }
 
@@ -207,6 +223,7 @@ pub struct Invoice {
     pub currency: Option<String>,
     pub issued_on: Option<NaiveDate>,
     pub due_on: Option<NaiveDate>,
+    #[serde(default, with = "crate::instant::option")]
     pub paid_at: Option<DateTime<Utc>>,
 }
 
@@ -412,6 +429,6 @@ mod tests {
         };
         let fields = RecordData::from(log).fields();
         assert_eq!(fields["date"], "2024-01-15");
-        assert_eq!(fields["starts_at"], "2024-01-15T08:00:00Z");
+        assert_eq!(fields["starts_at"], "2024-01-15T08:00:00.000Z");
     }
 }

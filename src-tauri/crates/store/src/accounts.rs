@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use flightdesk_core::instant;
 use flightdesk_core::Provider;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -54,7 +55,7 @@ impl Store {
     /// Adds an account, or replaces the definition of the one with the same name (keeping
     /// its id, so its cached data and keyring entry stay attached).
     pub async fn upsert_account(&self, new: &NewAccount) -> Result<Account> {
-        let now = Utc::now();
+        let now = instant::encode(&Utc::now());
         let options = serde_json::Value::Object(new.options.clone()).to_string();
         sqlx::query(
             "INSERT INTO accounts (provider, name, base_url, options, created_at, updated_at)
@@ -177,7 +178,7 @@ impl Store {
     pub async fn set_disconnected(&self, account_id: i64, disconnected: bool) -> Result<()> {
         sqlx::query("UPDATE accounts SET disconnected_at = ?2 WHERE id = ?1")
             .bind(account_id)
-            .bind(disconnected.then(Utc::now))
+            .bind(disconnected.then(|| instant::encode(&Utc::now())))
             .execute(&mut *self.writer().await)
             .await
             .context("saving an account's standing")?;

@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use flightdesk_core::identity::{Decision, SourceRef};
+use flightdesk_core::instant;
 use flightdesk_core::Provider;
 use sqlx::Row;
 
@@ -80,7 +81,7 @@ impl Store {
         .bind(b.provider.as_str())
         .bind(&b.account)
         .bind(&b.source_id)
-        .bind(Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        .bind(instant::encode(&Utc::now()))
         .execute(&mut *tx)
         .await
         .context("saving an entity decision")?;

@@ -172,7 +172,18 @@ impl Store {
     /// drops. Never wait for it while holding it (a repository method that writes takes
     /// it itself).
     pub(crate) async fn writer(&self) -> MutexGuard<'_, SqliteConnection> {
-        self.writer.lock().await
+        use sqlx::TransactionManager;
+        let mut writer = self.writer.lock().await;
+        // A write whose future was dropped (a cancelled sync) between sending BEGIN and
+        // getting its answer leaves the connection inside a transaction that no
+        // `Transaction` owns, and every later BEGIN fails. Holding the lock means no
+        // transaction of ours is alive, so any open one is such an orphan: roll it back.
+        if sqlx::sqlite::SqliteTransactionManager::get_transaction_depth(&writer) > 0 {
+            if let Err(e) = sqlx::sqlite::SqliteTransactionManager::rollback(&mut writer).await {
+                tracing::warn!(error = %e, "rolling back a transaction left by a cancelled write");
+            }
+        }
+        writer
     }
 
     /// Tells the background checkpoints that a page write was committed.

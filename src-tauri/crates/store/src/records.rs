@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
+use flightdesk_core::instant;
 use flightdesk_core::{Kind, Record, RecordData};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -708,7 +709,7 @@ impl Store {
         resource: &str,
         from_start: bool,
     ) -> Result<SyncState> {
-        let now = Utc::now();
+        let now = instant::encode(&Utc::now());
         let mut writer = self.writer().await;
         let mut tx = writer
             .begin_with(WRITE_TRANSACTION)
@@ -774,7 +775,7 @@ impl Store {
             prepared.resource == page.resource && prepared.records == page.records.len(),
             "a prepared page is written with the records it was prepared from"
         );
-        let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let now = instant::encode(&Utc::now());
         let mut counts = Counts::default();
         let mut writer = self.writer().await;
         let mut tx = writer
@@ -813,7 +814,7 @@ impl Store {
                     .bind(page.pass)
                     .bind(&now);
                 if let Some(before) = keep_starting_before {
-                    query = query.bind(before.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+                    query = query.bind(instant::encode(before));
                 }
                 let done = query
                     .execute(&mut *tx)
@@ -850,16 +851,18 @@ impl Store {
         Ok(PageOutcome { counts, pass })
     }
 
-    /// Records how a resource's run ended: success with its counts, or an error (code and
-    /// message). A success clears the previous error.
+    /// Records how a resource's run ended at `at`: success with its counts, or an error
+    /// (code and message). A success clears the previous error. `at` is the run's clock
+    /// (what its policies judge "due" by), so a simulated day stays consistent.
     pub async fn finish_resource(
         &self,
         account_id: i64,
         resource: &str,
+        at: DateTime<Utc>,
         counts: Counts,
         error: Option<(&str, &str)>,
     ) -> Result<()> {
-        let now = Utc::now();
+        let now = instant::encode(&at);
         let counts = serde_json::to_string(&counts).expect("counts serialize");
         let mut writer = self.writer().await;
         sqlx::query(

@@ -346,6 +346,7 @@ pub async fn sync_account(
                 .finish_resource(
                     account.id,
                     resource.name,
+                    now,
                     s.counts,
                     Some((e.code(), &e.to_string())),
                 )
@@ -361,12 +362,13 @@ pub async fn sync_account(
             connector.as_ref(),
             &resource,
             options.full,
+            now,
             progress,
         )
         .await;
         let mut s = match run {
             Ok(s) => s,
-            Err(e) => record_local_failure(workspace, account, resource.name, &e).await,
+            Err(e) => record_local_failure(workspace, account, resource.name, now, &e).await,
         };
         s.requests = connector.requests_sent() - sent_before;
         if s.outcome == Outcome::NeedsCredential {
@@ -427,6 +429,7 @@ async fn record_local_failure(
     workspace: &Workspace,
     account: &Account,
     resource: &str,
+    at: DateTime<Utc>,
     error: &SyncError,
 ) -> ResourceSummary {
     tracing::warn!(account = %account.name, resource, error = %error, "resource not synced");
@@ -436,6 +439,7 @@ async fn record_local_failure(
         .finish_resource(
             account.id,
             resource,
+            at,
             s.counts,
             Some((LOCAL_ERROR_CODE, s.error.as_deref().unwrap_or_default())),
         )
@@ -469,6 +473,7 @@ async fn sync_resource(
     connector: &dyn Connector,
     resource: &Resource,
     full: bool,
+    now: DateTime<Utc>,
     progress: &(dyn Fn(&ProgressEvent) + Send + Sync),
 ) -> Result<ResourceSummary, SyncError> {
     let store = workspace.store();
@@ -485,7 +490,6 @@ async fn sync_resource(
         resumed,
     });
     let mut pass = state.pass;
-    let mut pass_started = state.pass_started_at.unwrap_or_else(Utc::now);
     let mut position = Position::from_text(state.position.as_deref());
     let mut counts = Counts::default();
     let mut pages = 0u64;
@@ -501,9 +505,13 @@ async fn sync_resource(
             Next::More(p) => (PassEnd::Continues, p, false),
             Next::Done(p) => {
                 let end = match resource.mode {
+                    // What started before the listing's own "now" at completion has
+                    // left it by moving into the past, not by being deleted. The pass's
+                    // start would be wrong for a pass resumed later: what started in the
+                    // gap left the listing too.
                     SyncMode::Snapshot { keep_past } => PassEnd::CompletesSnapshot {
                         kinds: resource.kinds,
-                        keep_starting_before: keep_past.then_some(pass_started),
+                        keep_starting_before: keep_past.then(|| page.server_time.unwrap_or(now)),
                     },
                     SyncMode::Incremental => PassEnd::Completes,
                 };
@@ -554,7 +562,6 @@ async fn sync_resource(
         }
         if restarting {
             restarts += 1;
-            pass_started = Utc::now();
             tracing::info!(account = %account.name, resource = resource.name, "the data moved during the read; starting the pass over");
             if restarts > MAX_RESTARTS {
                 break Some(ConnectorError::Api {
@@ -588,6 +595,7 @@ async fn sync_resource(
         .finish_resource(
             account.id,
             resource.name,
+            now,
             counts,
             error
                 .map(|e| (e.code(), e.to_string()))

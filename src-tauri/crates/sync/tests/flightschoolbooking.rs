@@ -4,7 +4,7 @@ mod common;
 
 use common::{ids, world, World};
 use flightdesk_core::{Kind, Provider};
-use flightdesk_sync::Outcome;
+use flightdesk_sync::{ClientOptions, Outcome, ProgressEvent, SyncOptions};
 use serde_json::json;
 
 const FSB: Provider = Provider::FlightSchoolBooking;
@@ -130,4 +130,91 @@ async fn faults_and_areas() {
         .find(|r| r.resource == "billing")
         .unwrap();
     assert_eq!(billing.outcome, Outcome::NotPermitted);
+}
+
+/// A pass interrupted after its first page and resumed a day later (the listing has moved,
+/// so it starts over) judges "past" by the site's clock at completion: what started in the
+/// gap is kept, and a future booking that left the listing is removed.
+#[tokio::test]
+async fn a_pass_resumed_a_day_later_keeps_the_gap_and_removes_what_left() {
+    let w = world("").await;
+    w.connect(FSB, "school", "all_areas", json!({})).await;
+    let only_bookings = || SyncOptions {
+        resources: Some(vec!["bookings".into()]),
+        client: ClientOptions::fast(),
+        ..Default::default()
+    };
+    assert!(!w.sync_with(only_bookings()).await.failed());
+    let before = w.cached_ids(Kind::Bookings, "school").await;
+
+    // Interrupt a full pass once its first page is committed.
+    let first_page = tokio::sync::Notify::new();
+    let options = SyncOptions {
+        full: true,
+        ..only_bookings()
+    };
+    let progress = |e: &ProgressEvent| {
+        if matches!(e, ProgressEvent::PageWritten { pages: 1, .. }) {
+            first_page.notify_one();
+        }
+    };
+    tokio::select! {
+        biased;
+        _ = first_page.notified() => {}
+        _ = flightdesk_sync::sync(&w.workspace, &options, &progress) => panic!("the pass ended at its first page"),
+    }
+    let state = w.workspace.store().sync_state(1, "bookings").await.unwrap();
+    assert!(
+        state.is_some_and(|s| s.resumes()),
+        "the pass was left unfinished"
+    );
+
+    // The latest booking moves to a simulator, off this site's listing, while still ahead.
+    let aircraft = w
+        .admin(reqwest::Method::GET, "/records/aircraft", json!({}))
+        .await;
+    let simulator = aircraft
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|a| a.to_string().to_lowercase().contains("sim"))
+        .expect("the world has a simulator");
+    let truth = w.truth(FSB).await;
+    let latest = truth["bookings"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["unavailability"] != true)
+        .map(|b| b["id"].as_u64().unwrap())
+        .max()
+        .unwrap();
+    w.admin(
+        reqwest::Method::PATCH,
+        &format!("/bookings/{}", latest - 5_000),
+        json!({"aircraft": simulator}),
+    )
+    .await;
+    w.admin(
+        reqwest::Method::POST,
+        "/clock/advance",
+        json!({"seconds": 86_400}),
+    )
+    .await;
+
+    let report = w.sync_with(only_bookings()).await;
+    assert!(!report.failed(), "{report:#?}");
+    let after = w.cached_ids(Kind::Bookings, "school").await;
+    let truth = ids(&w.truth(FSB).await["bookings"]["rows"], "id");
+    let moved = latest.to_string();
+    assert!(!after.contains(&moved), "the booking that left is removed");
+    assert!(after.is_superset(&truth), "every listed booking is cached");
+    let gap: Vec<_> = before
+        .difference(&truth)
+        .filter(|id| **id != moved)
+        .collect();
+    assert!(!gap.is_empty(), "some bookings ended during the day");
+    assert!(
+        gap.iter().all(|id| after.contains(*id)),
+        "bookings that started in the gap are kept"
+    );
 }

@@ -1593,8 +1593,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Every answer carries the sandbox clock in its `Date` header, as a real server's does, so
-/// clients can schedule by the server's time (and `/clock/advance` moves it).
+/// One handler for every path (the `Date` header is the providers' shared layer).
 async fn dispatch(
     state: AxState<AppState>,
     method: Method,
@@ -1602,16 +1601,7 @@ async fn dispatch(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let now = state.0.clock.now_ts();
-    let mut r = answer(state, method, uri, headers, body).await;
-    let date = DateTime::from_timestamp(now, 0)
-        .unwrap_or_default()
-        .format("%a, %d %b %Y %H:%M:%S GMT")
-        .to_string();
-    if let Ok(v) = axum::http::HeaderValue::from_str(&date) {
-        r.headers_mut().insert(axum::http::header::DATE, v);
-    }
-    r
+    answer(state, method, uri, headers, body).await
 }
 
 async fn answer(

@@ -128,7 +128,31 @@ pub fn router(state: AppState) -> Router {
         } else {
             faulty
         };
-        r = r.nest(p.prefix(), wrapped);
+        let dated = wrapped.layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            sandbox_date,
+        ));
+        r = r.nest(p.prefix(), dated);
+    }
+    r
+}
+
+/// Every answer, injected faults included, carries the sandbox clock in its `Date` header,
+/// as a real server's carries its own, so clients can judge time by the server's clock
+/// (and `/clock/advance` moves it). hyper's own `Date` would be the machine's clock.
+async fn sandbox_date(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let now = state.clock.now_ts();
+    let mut r = next.run(req).await;
+    let date = chrono::DateTime::from_timestamp(now, 0)
+        .unwrap_or_default()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&date) {
+        r.headers_mut().insert(axum::http::header::DATE, v);
     }
     r
 }

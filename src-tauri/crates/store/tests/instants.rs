@@ -1,0 +1,221 @@
+//! One text form for every stored instant: range comparisons at a boundary are exact, and
+//! a database written in the older forms is rewritten by its migration.
+
+use chrono::{DateTime, Utc};
+use flightdesk_core::records::Booking;
+use flightdesk_core::{Kind, Provider, Record};
+use flightdesk_secrets::Secret;
+use flightdesk_store::{NewAccount, PageWrite, PassEnd, Store, DB_FILE_NAME};
+use serde_json::json;
+
+const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+const BOUNDARY: &str = "2026-03-02T09:30:00Z";
+
+async fn open(dir: &tempfile::TempDir) -> Store {
+    Store::open(&dir.path().join(DB_FILE_NAME), &Secret::new(KEY))
+        .await
+        .unwrap()
+}
+
+async fn account(store: &Store) -> i64 {
+    store
+        .upsert_account(&NewAccount {
+            provider: Provider::FlightSchoolBooking,
+            name: "school".into(),
+            base_url: "http://127.0.0.1:9".into(),
+            options: Default::default(),
+        })
+        .await
+        .unwrap()
+        .id
+}
+
+fn booking(id: &str, starts: &str) -> Record {
+    let starts_at: DateTime<Utc> = starts.parse().unwrap();
+    Record::new(
+        id,
+        Booking {
+            starts_at: Some(starts_at),
+            ..Default::default()
+        },
+        json!({"id": id, "start": starts}),
+    )
+}
+
+fn write<'a>(account_id: i64, pass: i64, records: &'a [Record], end: PassEnd<'a>) -> PageWrite<'a> {
+    PageWrite {
+        account_id,
+        resource: "bookings",
+        pass,
+        records,
+        position: None,
+        end,
+    }
+}
+
+/// Completes a second snapshot pass that lists one other booking, removing what starts
+/// at or after the boundary and was not listed; returns the live booking ids.
+async fn complete_without_the_others(store: &Store, account_id: i64) -> Vec<String> {
+    let pass = store
+        .begin_pass(account_id, "bookings", true)
+        .await
+        .unwrap()
+        .pass;
+    let boundary: DateTime<Utc> = BOUNDARY.parse().unwrap();
+    let listed = [booking("listed", "2026-03-09T10:00:00Z")];
+    store
+        .write_page(&write(
+            account_id,
+            pass,
+            &listed,
+            PassEnd::CompletesSnapshot {
+                kinds: &[Kind::Bookings],
+                keep_starting_before: Some(boundary),
+            },
+        ))
+        .await
+        .unwrap();
+    let mut live: Vec<String> = store
+        .export_kind(Kind::Bookings, false)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r["source_id"].as_str().unwrap().to_string())
+        .collect();
+    live.sort();
+    live
+}
+
+/// Just before, exactly at and half a second after the boundary: chrono's own text for
+/// these (`…:59.999Z`, `…:00Z`, `…:00.5Z`) sorts the last one before the boundary.
+const AROUND: [(&str, &str); 3] = [
+    ("before", "2026-03-02T09:29:59.999Z"),
+    ("at", "2026-03-02T09:30:00Z"),
+    ("after", "2026-03-02T09:30:00.500Z"),
+];
+
+#[tokio::test]
+async fn removal_at_a_boundary_keeps_exactly_what_started_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let id = account(&store).await;
+    let first: Vec<Record> = AROUND.iter().map(|(i, s)| booking(i, s)).collect();
+    store.begin_pass(id, "bookings", true).await.unwrap();
+    store
+        .write_page(&write(id, 1, &first, PassEnd::Completes))
+        .await
+        .unwrap();
+
+    let live = complete_without_the_others(&store, id).await;
+    assert_eq!(
+        live,
+        ["before", "listed"],
+        "at and after the boundary are removed"
+    );
+}
+
+#[tokio::test]
+async fn the_migration_rewrites_older_forms_and_the_boundary_is_then_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let id = account(&store).await;
+    let first: Vec<Record> = AROUND.iter().map(|(i, s)| booking(i, s)).collect();
+    store.begin_pass(id, "bookings", true).await.unwrap();
+    store
+        .write_page(&write(id, 1, &first, PassEnd::Completes))
+        .await
+        .unwrap();
+    // As the releases before it wrote them: chrono's serde form, microseconds, sqlx's
+    // `+00:00`; and the 0006 migration not yet applied.
+    let older = [
+        ("before", "2026-03-02T09:29:59.999Z"),
+        ("at", "2026-03-02T09:30:00Z"),
+        ("after", "2026-03-02T09:30:00.5Z"),
+    ];
+    for (source_id, starts_at) in older {
+        sqlx::query(
+            "UPDATE bookings SET starts_at = ?1, changed_at = '2026-03-01T08:00:00.123456Z'
+             WHERE source_id = ?2",
+        )
+        .bind(starts_at)
+        .bind(source_id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
+    sqlx::query("UPDATE accounts SET created_at = '2026-03-01 08:00:00.25+00:00'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 6")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    drop(store);
+
+    let store = open(&dir).await;
+    let starts: Vec<String> =
+        sqlx::query_scalar("SELECT starts_at FROM bookings ORDER BY starts_at")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        starts,
+        [
+            "2026-03-02T09:29:59.999Z",
+            "2026-03-02T09:30:00.000Z",
+            "2026-03-02T09:30:00.500Z"
+        ]
+    );
+    let changed: String = sqlx::query_scalar("SELECT DISTINCT changed_at FROM bookings")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(changed, "2026-03-01T08:00:00.123Z");
+    let created: String = sqlx::query_scalar("SELECT created_at FROM accounts")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(created, "2026-03-01T08:00:00.250Z");
+    let account = store.accounts().await.unwrap().remove(0);
+    assert_eq!(
+        account.created_at.to_rfc3339(),
+        "2026-03-01T08:00:00.250+00:00"
+    );
+
+    let live = complete_without_the_others(&store, id).await;
+    assert_eq!(live, ["before", "listed"]);
+}
+
+#[tokio::test]
+async fn every_instant_column_of_a_fresh_write_has_the_one_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let id = account(&store).await;
+    let records = [booking("b", "2026-03-02T09:30:00+01:00")];
+    store.begin_pass(id, "bookings", true).await.unwrap();
+    store
+        .write_page(&write(id, 1, &records, PassEnd::Completes))
+        .await
+        .unwrap();
+    store
+        .finish_resource(id, "bookings", Utc::now(), Default::default(), None)
+        .await
+        .unwrap();
+    let values: Vec<String> = sqlx::query_scalar(
+        "SELECT starts_at FROM bookings UNION ALL SELECT first_seen_at FROM bookings
+         UNION ALL SELECT changed_at FROM bookings UNION ALL SELECT created_at FROM accounts
+         UNION ALL SELECT updated_at FROM accounts UNION ALL SELECT last_success_at FROM sync_state
+         UNION ALL SELECT last_attempt_at FROM sync_state",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(values[0], "2026-03-02T08:30:00.000Z");
+    for v in &values {
+        assert!(
+            v.len() == 24 && v.ends_with('Z') && v.as_bytes()[19] == b'.',
+            "{v} in {values:?}"
+        );
+    }
+}
