@@ -371,8 +371,20 @@ fn transport_error(e: &reqwest::Error) -> ConnectorError {
         ConnectorError::Network(format!("the answer was cut short ({e})"))
     } else {
         // reqwest's Display names the URL but never headers, so no credential leaks here;
-        // strip the query anyway (Airbly sends its group key as a query parameter).
-        ConnectorError::Network(without_query(&e.to_string()))
+        // strip the query anyway (Airbly sends its group key as a query parameter). Its
+        // Display says only "error sending request": the cause (refused, DNS, TLS) is in
+        // the source chain, so the message carries the chain's last link too.
+        let mut message = without_query(&e.to_string());
+        let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(e);
+        let mut root = None;
+        while let Some(c) = cause {
+            root = Some(c);
+            cause = c.source();
+        }
+        if let Some(root) = root {
+            message = format!("{message}: {}", without_query(&root.to_string()));
+        }
+        ConnectorError::Network(message)
     }
 }
 
@@ -394,17 +406,29 @@ pub fn without_query(message: &str) -> String {
     out
 }
 
+/// The longest wait a server's header is taken at its word for (a day); the retry
+/// policy's `max_total_wait` decides whether to wait at all.
+const MAX_WAIT: Duration = Duration::from_secs(86_400);
+
 /// How long a 429 asks us to wait: `Retry-After` (seconds or an HTTP date), else
 /// `X-RateLimit-Reset`.
 fn reset_wait(headers: &HeaderMap) -> Option<Duration> {
     let text = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
     if let Some(v) = text("retry-after") {
         if let Ok(secs) = v.trim().parse::<f64>() {
-            return Some(Duration::from_secs_f64(secs.max(0.0)));
+            // `inf`, `1e30` or a twenty-digit number would make `Duration` panic; a
+            // negative one or NaN means "now". Anything past the cap is the cap, which
+            // no retry policy waits for.
+            let secs = if secs.is_nan() {
+                0.0
+            } else {
+                secs.clamp(0.0, MAX_WAIT.as_secs_f64())
+            };
+            return Some(Duration::from_secs_f64(secs));
         }
         if let Ok(at) = chrono::DateTime::parse_from_rfc2822(v.trim()) {
             let d = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
-            return Some(d.to_std().unwrap_or_default());
+            return Some(d.to_std().unwrap_or_default().min(MAX_WAIT));
         }
     }
     text("x-ratelimit-reset").and_then(parse_reset)
@@ -480,6 +504,47 @@ mod tests {
             None,
             "an epoch in the past is not trusted"
         );
+    }
+
+    #[test]
+    fn a_hostile_retry_after_never_panics_and_is_capped() {
+        for value in [
+            "inf",
+            "-inf",
+            "NaN",
+            "1e30",
+            "99999999999999999999",
+            "-5",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+        ] {
+            let mut headers = HeaderMap::new();
+            headers.insert("retry-after", value.parse().unwrap());
+            let wait = reset_wait(&headers).unwrap_or_default();
+            assert!(wait <= MAX_WAIT, "{value}: {wait:?}");
+            // The retry loop adds the wait to the time spent so far.
+            let _ = Instant::now().elapsed() + wait;
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "1e30".parse().unwrap());
+        assert_eq!(reset_wait(&headers), Some(MAX_WAIT));
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_says_so() {
+        // A port that was just free: nothing listens there.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let e = reqwest::get(format!("http://127.0.0.1:{port}/x?key=secret"))
+            .await
+            .unwrap_err();
+        let ConnectorError::Network(message) = transport_error(&e) else {
+            panic!("not a network error: {e:?}");
+        };
+        assert!(message.to_lowercase().contains("refused"), "{message}");
+        assert!(!message.contains("secret"), "{message}");
     }
 
     #[test]
