@@ -59,7 +59,12 @@ updated: number,
 /**
  * Records deleted at the provider, by tombstone or by absence from a full pass.
  */
-removed: number, };
+removed: number, 
+/**
+ * Rows the provider sent that could not become records (kept raw; see
+ * [`Store::skipped_rows`]). Counts written before there was this field read as 0.
+ */
+skipped: number, };
 
 export type Outcome = "synced" | "unchanged" | "not_permitted" | "needs_credential" | "failed";
 
@@ -91,7 +96,12 @@ updated: number,
 /**
  * Records deleted at the provider, by tombstone or by absence from a full pass.
  */
-removed: number, };
+removed: number, 
+/**
+ * Rows the provider sent that could not become records (kept raw; see
+ * [`Store::skipped_rows`]). Counts written before there was this field read as 0.
+ */
+skipped: number, };
 
 export type ProgressEvent = { "event": "waiting", holder: string, this_process: boolean, } | { "event": "resource_started", account: string, provider: Provider, resource: string, resumed: boolean, } | { "event": "page_written", account: string, resource: string, records: number, pages: number, counts: Counts, } | { "event": "resource_finished" } & ResourceSummary;
 

@@ -103,7 +103,7 @@ class SyncModel {
         this.waitingFor = null;
         this.live[key(event.account, event.resource)] = {
           pages: 0,
-          counts: { new: 0, updated: 0, removed: 0 },
+          counts: { new: 0, updated: 0, removed: 0, skipped: 0 },
           outcome: null,
           error: null,
         };
@@ -119,7 +119,7 @@ class SyncModel {
       case "resource_finished":
         this.live[key(event.account, event.resource)] = {
           pages: event.pages,
-          counts: { new: event.new, updated: event.updated, removed: event.removed },
+          counts: { new: event.new, updated: event.updated, removed: event.removed, skipped: event.skipped },
           outcome: event.outcome,
           error: event.error,
         };
@@ -154,7 +154,12 @@ export function isNewer(incoming: SyncStatus, shown: SyncStatus | null): boolean
 
 export function sumCounts(list: Counts[]): Counts {
   return list.reduce(
-    (a, c) => ({ new: a.new + c.new, updated: a.updated + c.updated, removed: a.removed + c.removed }),
-    { new: 0, updated: 0, removed: 0 },
+    (a, c) => ({
+      new: a.new + c.new,
+      updated: a.updated + c.updated,
+      removed: a.removed + c.removed,
+      skipped: a.skipped + c.skipped,
+    }),
+    { new: 0, updated: 0, removed: 0, skipped: 0 },
   );
 }

@@ -43,6 +43,15 @@ pub enum Command {
     Link(DecisionArgs),
     /// Say two sources are different entities, whatever the matching rules say.
     Unlink(DecisionArgs),
+    /// The rows providers sent that could not become records (no id, say), as sent.
+    Skipped(SkippedArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SkippedArgs {
+    /// Only this account's rows.
+    #[arg(long)]
+    pub account: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

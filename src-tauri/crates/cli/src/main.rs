@@ -7,6 +7,7 @@ mod entities;
 mod exit;
 mod export;
 mod open;
+mod skipped;
 mod status;
 mod sync_cmd;
 mod webhooks;
@@ -55,6 +56,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Entities(args) => entities::list(&data_dir, args).await,
         Command::Link(args) => entities::decide(&data_dir, args, true).await,
         Command::Unlink(args) => entities::decide(&data_dir, args, false).await,
+        Command::Skipped(args) => skipped::list(&data_dir, args).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

@@ -137,7 +137,8 @@ fn print_text(report: &StatusReport<'_>) {
                 .as_deref()
                 .map(|e| format!("  error: {e}"))
                 .unwrap_or_default();
-            println!("  {:<20} last synced {when}{error}", r.resource);
+            let skipped = crate::sync_cmd::skipped_note(r.last_counts.map_or(0, |c| c.skipped));
+            println!("  {:<20} last synced {when}{skipped}{error}", r.resource);
         }
         let counts: Vec<String> = account
             .counts

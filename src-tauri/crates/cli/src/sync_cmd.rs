@@ -112,18 +112,37 @@ pub fn print_summary(report: &SyncReport) {
             .map(|e| format!(": {e}"))
             .unwrap_or_default();
         eprintln!(
-            "{:<18} {:<20} {:<15} new {:>5}  updated {:>5}  removed {:>5}{error}",
-            r.account, r.resource, what, r.counts.new, r.counts.updated, r.counts.removed
+            "{:<18} {:<20} {:<15} new {:>5}  updated {:>5}  removed {:>5}{}{error}",
+            r.account,
+            r.resource,
+            what,
+            r.counts.new,
+            r.counts.updated,
+            r.counts.removed,
+            skipped_note(r.counts.skipped)
         );
     }
     let t = report.totals();
     eprintln!(
-        "{} resources, {} requests, {:.1} s: {} new, {} updated, {} removed",
+        "{} resources, {} requests, {:.1} s: {} new, {} updated, {} removed{}",
         report.resources.len(),
         report.requests,
         report.elapsed_ms as f64 / 1000.0,
         t.new,
         t.updated,
-        t.removed
+        t.removed,
+        skipped_note(t.skipped)
     );
+    if t.skipped > 0 {
+        eprintln!("`flightdesk skipped` shows the rows that could not be read, as sent");
+    }
+}
+
+/// ", 2 rows skipped" when a provider sent rows that could not become records.
+pub fn skipped_note(skipped: u64) -> String {
+    match skipped {
+        0 => String::new(),
+        1 => ", 1 row skipped".into(),
+        n => format!(", {n} rows skipped"),
+    }
 }

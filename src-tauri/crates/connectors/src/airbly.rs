@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use flightdesk_core::records::{Aircraft, FlightLog};
-use flightdesk_core::{Kind, Provider, Record};
+use flightdesk_core::{Kind, Provider, Record, SkippedRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -483,11 +483,15 @@ impl Airbly {
             })
             .await?;
         let mut records = vec![];
+        let mut skipped = vec![];
         let mut queue = vec![];
         for a in &env.assets {
-            if let Some(r) = aircraft_record(a) {
-                queue.push(r.source_id.clone());
-                records.push(r);
+            match aircraft_record(a) {
+                Some(r) => {
+                    queue.push(r.source_id.clone());
+                    records.push(r);
+                }
+                None => skipped.push(without_uuid("asset", a)),
             }
         }
         let started = env
@@ -513,7 +517,10 @@ impl Airbly {
                 }),
             }))
         };
-        Ok(Page::new(records, next))
+        Ok(Page {
+            skipped,
+            ..Page::new(records, next)
+        })
     }
 
     /// Step 2: one completion-time window of the current asset's logs.
@@ -540,12 +547,13 @@ impl Airbly {
             .find(|a| wire::id(a, &["uuid"]).is_some_and(|u| u.eq_ignore_ascii_case(&asset)));
         let logs = found.map(|a| wire::list(a.get("logs"))).unwrap_or_default();
         let mut records = vec![];
+        let mut skipped = vec![];
         if let Some(asset_obj) = found {
             for l in &logs {
-                if let Some(r) = log_record(asset_obj, l) {
-                    if !pass.seen.contains(&r.source_id) {
-                        records.push(r);
-                    }
+                match log_record(asset_obj, l) {
+                    Some(r) if !pass.seen.contains(&r.source_id) => records.push(r),
+                    Some(_) => {}
+                    None => skipped.push(without_uuid("log", l)),
                 }
             }
         }
@@ -593,8 +601,17 @@ impl Airbly {
                 pass: Some(pass),
             }))
         };
-        Ok(Page::new(records, next))
+        Ok(Page {
+            skipped,
+            ..Page::new(records, next)
+        })
     }
+}
+
+/// An asset or log without a `uuid`: set aside, the rest of the answer is still read.
+fn without_uuid(what: &str, row: &Value) -> SkippedRow {
+    tracing::warn!(what, "airbly row without a uuid skipped");
+    SkippedRow::new(row.clone(), format!("{what} without a `uuid`"))
 }
 
 #[cfg(test)]
@@ -669,7 +686,7 @@ mod tests {
         assert_eq!(f["duration_hours"], 1.0);
         assert_eq!(f["pilot_name"], "Chris");
         assert_eq!(f["aircraft_id"], "00000001-aaaa");
-        assert_eq!(f["starts_at"], "2020-01-03T12:45:17Z");
+        assert_eq!(f["starts_at"], "2020-01-03T12:45:17.000Z");
         assert_eq!(r.raw["extra_field"]["kept"], true);
         assert_eq!(r.raw["points"][0]["latitude"], 46.2797);
         let struck = json!({"uuid": "L2", "log_type": "flight", "status": "striked"});

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use flightdesk_core::records::{
     Booking, ComplianceItem, CrewDuty, FlightLog, Invoice, Person, WorkOrder,
 };
-use flightdesk_core::{Kind, Provider, Record, RecordData};
+use flightdesk_core::{Kind, Provider, Record, RecordData, SkippedRow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -144,7 +144,7 @@ impl Connector for AviationAlley {
             }
         }
         let mut body = self.get(resource, &query).await?;
-        let records = records_of(resource, &mut body)?;
+        let Decoded { records, skipped } = records_of(resource, &mut body)?;
         let next = body
             .get("pagination")
             .and_then(|p| string(p, &["nextCursor", "next_cursor"]));
@@ -152,7 +152,10 @@ impl Connector for AviationAlley {
             Some(cursor) if resource != "crew" => Next::More(Position::of(&Cursor { cursor })),
             _ => Next::Done(Position::start()),
         };
-        Ok(Page::new(records, next))
+        Ok(Page {
+            skipped,
+            ..Page::new(records, next)
+        })
     }
 }
 
@@ -166,9 +169,17 @@ const RESOURCES: [&str; 7] = [
     "crew",
 ];
 
+/// The rows of one list answer: records, and rows that could not become one.
+#[derive(Debug, Default)]
+pub struct Decoded {
+    pub records: Vec<Record>,
+    pub skipped: Vec<SkippedRow>,
+}
+
 /// Maps one decoded list answer of `resource` to records (public for the ingest benchmark).
-/// The rows are moved out of `body` into the records; the rest of it stays.
-pub fn records_of(resource: &str, body: &mut Value) -> Result<Vec<Record>> {
+/// The rows are moved out of `body` into the records; the rest of it stays. A row without
+/// an id is set aside, not a failure of the page: one bad row must not stop the resource.
+pub fn records_of(resource: &str, body: &mut Value) -> Result<Decoded> {
     let map: fn(&Value, &Value) -> Option<(String, RecordData)> = match resource {
         "trainees" => map_trainee,
         "bookings" => map_booking,
@@ -183,14 +194,20 @@ pub fn records_of(resource: &str, body: &mut Value) -> Result<Vec<Record>> {
         .get_mut("data")
         .map(Value::take)
         .ok_or_else(|| ConnectorError::malformed(format!("listing {resource}"), "no `data`"))?;
-    let mut records = Vec::new();
+    let mut out = Decoded::default();
     for row in wire::into_list(data) {
-        let (source_id, data) = map(&row, body).ok_or_else(|| {
-            ConnectorError::malformed(format!("reading {resource}"), "a row without an id")
-        })?;
-        records.push(Record::new(source_id, data, row));
+        match map(&row, body) {
+            Some((source_id, data)) => out.records.push(Record::new(source_id, data, row)),
+            None => {
+                tracing::warn!(resource, "aviationalley row without an id skipped");
+                out.skipped.push(SkippedRow::new(
+                    row,
+                    format!("{resource} row without an `id`"),
+                ));
+            }
+        }
     }
-    Ok(records)
+    Ok(out)
 }
 
 fn full_name(v: &Value) -> Option<String> {

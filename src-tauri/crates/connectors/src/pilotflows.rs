@@ -5,8 +5,16 @@
 //! (paced by [`crate::http::Http`]).
 //!
 //! Members, aircraft, invoices and calendar events are incremental: after the first pass
-//! each sync asks only for what changed since the newest `updated_at` seen, one request
-//! when nothing did. Flight logs can be deleted and the API reports no tombstones, so a
+//! each sync asks only for what changed since the previous pass began (the server's clock
+//! at its first page, less [`WATERMARK_MARGIN`]), one request when nothing did. Not the
+//! newest `updated_at` seen: a record read early in a pass and edited before a later page
+//! was read would carry an older stamp than that page's rows and never be asked for again.
+//!
+//! Offset pages shift when a row is deleted or added between two of them, which can skip
+//! a live row; a flight-log listing that then completed would mark it removed. Each page's
+//! `meta.total` is compared with the first page's: a moving total starts the pass over (at
+//! most [`MAX_RESTARTS`] times; then it goes on, and a flight-log listing whose total
+//! moved removes nothing). Flight logs can be deleted and the API reports no tombstones, so a
 //! deletion only shows as absence from a full listing: they are listed whole once every
 //! [`SWEEP_HOURS`] (the account option `flight_log_sweep_hours` changes it; 0 lists them
 //! whole every sync) and asked only for changes in between. A school of 15 laptops then
@@ -17,7 +25,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use flightdesk_core::records::{Aircraft, Booking, FlightLog, Invoice, Person};
-use flightdesk_core::{Kind, Provider, Record, RecordData};
+use flightdesk_core::{Kind, Provider, Record, RecordData, SkippedRow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::OnceCell;
@@ -41,16 +49,25 @@ pub struct PilotFlows {
     organization: OnceCell<String>,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 struct Pos {
     /// Next page number (1-based).
     page: u32,
-    /// The filter of this pass (`updated_at` watermark of the last completed pass).
+    /// The filter of this pass: when the last completed pass began, by the server's clock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     since: Option<String>,
-    /// The newest `updated_at` seen so far in this pass.
+    /// When this pass began (server clock, less the margin): the next pass's filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    newest: Option<String>,
+    started: Option<String>,
+    /// `meta.total` at this pass's first page, to notice the listing move.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    listed: Option<u64>,
+    /// Restarts of this pass because its listing moved.
+    #[serde(default)]
+    restarts: u32,
+    /// The listing moved and the pass went on anyway: it removes nothing.
+    #[serde(default)]
+    moved: bool,
     /// Flight logs: when the last full listing completed (this laptop's clock: it only
     /// schedules the next one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,6 +79,17 @@ struct Pos {
 
 /// Hours between two full listings of the flight logs (see the module docs).
 pub const SWEEP_HOURS: i64 = 24;
+
+/// Taken off the server's clock at a pass's first page to make the next pass's filter:
+/// `Date` has whole seconds, and a write may commit just after the listing's query read.
+/// The filter is inclusive, so the overlap is read twice, never missed.
+pub const WATERMARK_MARGIN: chrono::Duration = chrono::Duration::minutes(1);
+
+/// Without a `Date` header the laptop's clock stands in, with room for its skew.
+const LOCAL_CLOCK_MARGIN: chrono::Duration = chrono::Duration::minutes(15);
+
+/// Restarts of a pass whose listing keeps moving before it goes on regardless.
+const MAX_RESTARTS: u32 = 3;
 
 impl PilotFlows {
     pub fn new(account: AccountConfig, http: Arc<Http>) -> Self {
@@ -79,7 +107,12 @@ impl PilotFlows {
         }
     }
 
-    async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value> {
+    /// One GET; the body, and the server's clock when it answered.
+    async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<(Value, Option<DateTime<Utc>>)> {
         let url = format!("{}/{path}", self.account.base());
         let token = self.account.credential.expose().to_string();
         let answer = self
@@ -103,7 +136,8 @@ impl PilotFlows {
                 },
             });
         }
-        Ok(answer.body)
+        let at = answer.server_time();
+        Ok((answer.body, at))
     }
 
     /// Whether the flight-log pass starting at `pos` lists them whole: the first pass, and
@@ -124,7 +158,7 @@ impl PilotFlows {
     async fn organization(&self) -> Result<&str> {
         self.organization
             .get_or_try_init(|| async {
-                let body = self.get("organizations", &[]).await?;
+                let (body, _) = self.get("organizations", &[]).await?;
                 let orgs = wire::list(body.get("data"));
                 match orgs.as_slice() {
                     [one] => id(one, &["id"])
@@ -178,7 +212,7 @@ impl Connector for PilotFlows {
     }
 
     async fn verify(&self) -> Result<Verified> {
-        let body = self.get("organizations", &[]).await?;
+        let (body, _) = self.get("organizations", &[]).await?;
         let orgs = wire::list(body.get("data"));
         let mut discovered = serde_json::Map::new();
         let summary = match orgs.as_slice() {
@@ -224,30 +258,41 @@ impl Connector for PilotFlows {
         if let (Some(since), false) = (&pos.since, snapshot && pos.whole) {
             query.push(("filter[updated_since]", since.clone()));
         }
-        let mut body = self
+        let (mut body, server_time) = self
             .get(&format!("organizations/{org}/{resource}"), &query)
             .await?;
+        let total = body
+            .get("meta")
+            .and_then(|m| m.get("total"))
+            .and_then(Value::as_u64);
+        if pos.page == 1 {
+            let clock = match server_time {
+                Some(at) => at - WATERMARK_MARGIN,
+                None => Utc::now() - LOCAL_CLOCK_MARGIN,
+            };
+            pos.started = Some(flightdesk_core::instant::encode(&clock));
+            pos.listed = total;
+        } else if let Some(next) = moved(&mut pos, total) {
+            return Ok(Page::new(Vec::new(), next).at(server_time));
+        }
         let rows = body
             .get_mut("data")
             .map(Value::take)
             .map(wire::into_list)
             .unwrap_or_default();
         let mut records = Vec::with_capacity(rows.len());
+        let mut skipped = Vec::new();
         for row in rows {
-            let source_id = id(&row, &["id"]).ok_or_else(|| {
-                ConnectorError::malformed(
-                    format!("reading pilotflows {resource}"),
-                    "a row without an id",
-                )
-            })?;
+            let Some(source_id) = id(&row, &["id"]) else {
+                tracing::warn!(resource, "pilotflows row without an id skipped");
+                skipped.push(SkippedRow::new(
+                    row,
+                    format!("{resource} row without an `id`"),
+                ));
+                continue;
+            };
             let empty = Value::Object(Default::default());
             let attributes = row.get("attributes").unwrap_or(&empty);
-            if let Some(updated) = instant(attributes, &["updated_at", "updatedAt"]) {
-                let updated = updated.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                if pos.newest.as_ref().is_none_or(|n| *n < updated) {
-                    pos.newest = Some(updated);
-                }
-            }
             let removed = attributes.get("deleted_at").is_some_and(|d| !d.is_null())
                 || attributes.get("deleted").and_then(Value::as_bool) == Some(true);
             let record = Record::new(source_id.clone(), map(&source_id, attributes), row);
@@ -257,35 +302,60 @@ impl Connector for PilotFlows {
             .get("links")
             .and_then(|l| l.get("next"))
             .is_some_and(|n| !n.is_null() && n.as_str() != Some(""));
-        let next = if next_link && !records.is_empty() {
+        let next = if next_link && !(records.is_empty() && skipped.is_empty()) {
             Next::More(Position::of(&Pos {
                 page: pos.page + 1,
                 ..pos
             }))
         } else {
-            // The newest change seen becomes the next pass's filter (server clock, so
-            // the laptop's clock cannot skew it); the filter is inclusive, so a record
-            // changed within that second is read again, never missed.
-            let listed_whole_at = if pos.whole {
+            // A listing that moved under the pass cannot judge what is gone.
+            let complete_listing = pos.whole && !pos.moved;
+            let listed_whole_at = if complete_listing {
                 Some(Utc::now())
             } else {
                 pos.listed_whole_at
             };
             let following = Position::of(&Pos {
                 page: 1,
-                since: pos.newest.clone().or(pos.since),
-                newest: None,
+                since: pos.started.clone().or(pos.since),
                 listed_whole_at,
-                whole: false,
+                ..Pos::default()
             });
-            if snapshot && !pos.whole {
+            if snapshot && !complete_listing {
                 Next::DoneChangesOnly(following)
             } else {
                 Next::Done(following)
             }
         };
-        Ok(Page::new(records, next))
+        Ok(Page {
+            records,
+            skipped,
+            next,
+            server_time,
+        })
     }
+}
+
+/// On a later page: whether the listing's total moved since the first page (rows shifted,
+/// one may have been skipped). The pass starts over, or after [`MAX_RESTARTS`] goes on
+/// and removes nothing.
+fn moved(pos: &mut Pos, total: Option<u64>) -> Option<Next> {
+    if total.is_none() || total == pos.listed {
+        return None;
+    }
+    tracing::info!(page = pos.page, before = ?pos.listed, now = ?total, "pilotflows listing moved between pages");
+    if pos.restarts < MAX_RESTARTS {
+        return Some(Next::Restart(Position::of(&Pos {
+            page: 1,
+            since: pos.since.clone(),
+            listed_whole_at: pos.listed_whole_at,
+            restarts: pos.restarts + 1,
+            ..Pos::default()
+        })));
+    }
+    pos.moved = true;
+    pos.listed = total;
+    None
 }
 
 fn name_of(a: &Value) -> Option<String> {

@@ -86,6 +86,7 @@ async fn sync(
                 resource: resource.name,
                 pass,
                 records: &page.records,
+                skipped: &page.skipped,
                 position: text.as_deref(),
                 end,
             })

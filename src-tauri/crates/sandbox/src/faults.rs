@@ -16,6 +16,7 @@
 //! | `maintenance` | bool | airbly: answer `server_available: false` |
 //! | `expired` | bool | every credential of the provider is rejected as expired (401) |
 //! | `dialect` | `documented`/`example`/`mixed` | fsb: shape of rows (see docs/sandbox.md) |
+//! | `noid` | bool | the first row of every list answer comes without its `id` (or `uuid`) |
 //!
 //! Random choices are deterministic: they hash the seed, the provider and the request's
 //! sequence number, so the same request order sees the same faults.
@@ -47,6 +48,7 @@ pub struct ProviderFaults {
     pub maintenance: bool,
     pub expired: bool,
     pub dialect: Option<String>,
+    pub no_id: bool,
 }
 
 impl ProviderFaults {
@@ -152,6 +154,9 @@ impl FaultSpec {
             if let Some(dl) = &f.dialect {
                 items.push(format!("{n}:dialect={dl}"));
             }
+            if f.no_id {
+                items.push(format!("{n}:noid=1"));
+            }
         }
         items.join(",")
     }
@@ -177,6 +182,7 @@ fn apply(f: &mut ProviderFaults, key: &str, val: &str) -> Result<(), FaultParseE
         "churn" => f.churn = share()?,
         "maintenance" => f.maintenance = parse_bool(val).ok_or_else(bad)?,
         "expired" => f.expired = parse_bool(val).ok_or_else(bad)?,
+        "noid" => f.no_id = parse_bool(val).ok_or_else(bad)?,
         "dialect" => match val {
             "documented" | "example" | "mixed" => f.dialect = Some(val.into()),
             _ => return Err(bad()),
@@ -310,12 +316,17 @@ pub async fn fault_layer(State(ctx): State<FaultCtx>, req: Request, next: Next) 
         f.truncated > 0.0 && faults.roll(p, 3) < f.truncated,
         f.malformed > 0.0 && faults.roll(p, 4) < f.malformed,
     );
-    if !broken.0 && !broken.1 && f.slow_ms == 0 {
+    if !broken.0 && !broken.1 && f.slow_ms == 0 && !f.no_id {
         return resp;
     }
     let (mut parts, body) = resp.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let bytes = if f.no_id {
+        strip_first_id(bytes)
+    } else {
+        bytes
     };
     let bytes = if broken.1 {
         bytes::Bytes::from_static(b"<html><body>502 Bad Gateway</body></html>{\"data\": [")
@@ -343,6 +354,32 @@ pub async fn fault_layer(State(ctx): State<FaultCtx>, req: Request, next: Next) 
         Some((Ok::<_, std::io::Error>(head), (tail, false)))
     });
     Response::from_parts(parts, Body::from_stream(stream))
+}
+
+/// The `noid` fault: the first object of the first list of objects with ids in a JSON
+/// answer loses its `id` (or `uuid`). Other answers pass unchanged.
+fn strip_first_id(bytes: bytes::Bytes) -> bytes::Bytes {
+    fn strip(v: &mut serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Array(rows) => {
+                if let Some(serde_json::Value::Object(first)) = rows.first_mut() {
+                    if first.remove("id").is_some() || first.remove("uuid").is_some() {
+                        return true;
+                    }
+                }
+                rows.iter_mut().any(strip)
+            }
+            serde_json::Value::Object(o) => o.values_mut().any(strip),
+            _ => false,
+        }
+    }
+    let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return bytes;
+    };
+    if !strip(&mut v) {
+        return bytes;
+    }
+    serde_json::to_vec(&v).map(Into::into).unwrap_or(bytes)
 }
 
 #[cfg(test)]

@@ -11,8 +11,10 @@ mod decisions;
 mod error;
 mod open;
 mod records;
+mod skipped;
 
 pub use accounts::{Account, AccountHealth, NewAccount};
 pub use error::{Result, StoreError};
 pub use open::{Store, DB_FILE_NAME};
 pub use records::{Counts, PageOutcome, PageWrite, PassEnd, PreparedPage, SyncState};
+pub use skipped::SkippedRowView;

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use flightdesk_core::instant;
-use flightdesk_core::{Kind, Record, RecordData};
+use flightdesk_core::{Kind, Record, RecordData, SkippedRow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::sqlite::SqliteArguments;
@@ -18,7 +18,7 @@ use sqlx::{Arguments, Connection, Row};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::{QueryContext, Result, StoreError};
-use crate::Store;
+use crate::{skipped, Store};
 
 /// What one page (or one run of a resource) changed in the cache.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -32,6 +32,11 @@ pub struct Counts {
     /// Records deleted at the provider, by tombstone or by absence from a full pass.
     #[ts(type = "number")]
     pub removed: u64,
+    /// Rows the provider sent that could not become records (kept raw; see
+    /// [`Store::skipped_rows`]). Counts written before there was this field read as 0.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub skipped: u64,
 }
 
 impl std::ops::AddAssign for Counts {
@@ -39,6 +44,7 @@ impl std::ops::AddAssign for Counts {
         self.new += o.new;
         self.updated += o.updated;
         self.removed += o.removed;
+        self.skipped += o.skipped;
     }
 }
 
@@ -95,6 +101,8 @@ pub struct PageWrite<'a> {
     /// The pass the page belongs to (from [`Store::begin_pass`]).
     pub pass: i64,
     pub records: &'a [Record],
+    /// Rows of the page that could not become records: kept raw and counted.
+    pub skipped: &'a [SkippedRow],
     /// The resource's position after this page.
     pub position: Option<&'a str>,
     pub end: PassEnd<'a>,
@@ -791,7 +799,20 @@ impl Store {
                 counts += write_chunk(&mut tx, sql, page, &now, chunk).await?;
             }
         }
+        skipped::keep(
+            &mut tx,
+            page.account_id,
+            page.resource,
+            page.pass,
+            &now,
+            page.skipped,
+        )
+        .await?;
+        counts.skipped += page.skipped.len() as u64;
         let mut pass = page.pass;
+        if let PassEnd::CompletesSnapshot { .. } = &page.end {
+            skipped::forget_unseen(&mut tx, page.account_id, page.resource, page.pass).await?;
+        }
         if let PassEnd::CompletesSnapshot {
             kinds,
             keep_starting_before,
@@ -951,11 +972,13 @@ impl Store {
             .await
             .context("purging an account")?;
         }
-        sqlx::query("DELETE FROM sync_state WHERE account_id = ?1")
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await
-            .context("purging an account")?;
+        for table in ["skipped_rows", "sync_state"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE account_id = ?1"))
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await
+                .context("purging an account")?;
+        }
         tx.commit().await.context("purging an account")
     }
 }

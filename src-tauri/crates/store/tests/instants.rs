@@ -48,6 +48,7 @@ fn write<'a>(account_id: i64, pass: i64, records: &'a [Record], end: PassEnd<'a>
         resource: "bookings",
         pass,
         records,
+        skipped: &[],
         position: None,
         end,
     }

@@ -55,6 +55,7 @@ fn page<'a>(account_id: i64, pass: i64, records: &'a [Record], end: PassEnd<'a>)
         resource: "r",
         pass,
         records,
+        skipped: &[],
         position: Some("{\"page\":1}"),
         end,
     }
@@ -75,8 +76,7 @@ async fn a_page_written_twice_counts_once_and_keeps_one_row() {
         first.counts,
         Counts {
             new: 2,
-            updated: 0,
-            removed: 0
+            ..Default::default()
         }
     );
     let again = store
@@ -216,9 +216,9 @@ async fn a_big_page_of_mixed_kinds_counts_every_record_exactly() {
     assert_eq!(
         second.counts,
         Counts {
-            new: 0,
             updated: renamed,
-            removed
+            removed,
+            ..Default::default()
         }
     );
     let people = store.export_kind(Kind::People, true).await.unwrap();

@@ -53,7 +53,9 @@ async fn prepare(bytes: Arc<[u8]>) -> (Vec<Record>, PreparedPage, Duration) {
     tokio::task::spawn_blocking(move || {
         let t = Instant::now();
         let mut body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-        let recs = flightdesk_connectors::aviationalley::records_of("bookings", &mut body).unwrap();
+        let recs = flightdesk_connectors::aviationalley::records_of("bookings", &mut body)
+            .unwrap()
+            .records;
         let prepared = PreparedPage::new("bookings", &recs);
         (recs, prepared, t.elapsed())
     })
@@ -139,6 +141,7 @@ async fn main() {
                 resource: "bookings",
                 pass: state.pass,
                 records: &recs,
+                skipped: &[],
                 position: Some("{}"),
                 end,
             };

@@ -532,6 +532,7 @@ async fn sync_resource(
             resource: resource.name,
             pass,
             records: &page.records,
+            skipped: &page.skipped,
             position: text.as_deref(),
             end,
         };

@@ -163,3 +163,26 @@ async fn every_transient_fault_leaves_the_cache_equal_to_the_truth() {
         assert_cache_equals_truth(&w, "centre", "live_full").await;
     }
 }
+
+/// A row without an id costs only that row: the resource completes, the row is kept as
+/// sent, and each run says how many it skipped.
+#[tokio::test]
+async fn a_row_without_an_id_is_skipped_and_the_resource_still_completes() {
+    let w = world("aa:noid=1").await;
+    w.connect(AA, "centre", "live_full", json!({})).await;
+    let report = w.sync(false).await;
+    assert!(!report.failed(), "{report:#?}");
+    let skipped = w.workspace.store().skipped_rows(None).await.unwrap();
+    // Crew rows are keyed by `userId`, which the fault leaves.
+    for r in report.resources.iter().filter(|r| r.resource != "crew") {
+        // Every list answer (each page) lost the id of its first row.
+        assert_eq!(r.counts.skipped, r.pages, "{r:?}");
+        assert!(
+            skipped
+                .iter()
+                .any(|s| s.resource == r.resource && s.raw.get("id").is_none()),
+            "{} keeps its skipped rows: {skipped:?}",
+            r.resource
+        );
+    }
+}

@@ -4,7 +4,7 @@ mod common;
 
 use common::{ids, world, World};
 use flightdesk_core::{Kind, Provider};
-use flightdesk_sync::{ClientOptions, Outcome, ProgressEvent, SyncOptions};
+use flightdesk_sync::{ClientOptions, Outcome, SyncOptions};
 use serde_json::json;
 
 const FSB: Provider = Provider::FlightSchoolBooking;
@@ -148,21 +148,11 @@ async fn a_pass_resumed_a_day_later_keeps_the_gap_and_removes_what_left() {
     let before = w.cached_ids(Kind::Bookings, "school").await;
 
     // Interrupt a full pass once its first page is committed.
-    let first_page = tokio::sync::Notify::new();
-    let options = SyncOptions {
+    w.sync_until_first_page(&SyncOptions {
         full: true,
         ..only_bookings()
-    };
-    let progress = |e: &ProgressEvent| {
-        if matches!(e, ProgressEvent::PageWritten { pages: 1, .. }) {
-            first_page.notify_one();
-        }
-    };
-    tokio::select! {
-        biased;
-        _ = first_page.notified() => {}
-        _ = flightdesk_sync::sync(&w.workspace, &options, &progress) => panic!("the pass ended at its first page"),
-    }
+    })
+    .await;
     let state = w.workspace.store().sync_state(1, "bookings").await.unwrap();
     assert!(
         state.is_some_and(|s| s.resumes()),

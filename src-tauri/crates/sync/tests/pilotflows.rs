@@ -200,3 +200,158 @@ async fn an_unreachable_provider_fails_fast_and_leaves_other_accounts_alone() {
     let attempts = flightdesk_sync::ClientOptions::fast().retry.max_attempts;
     assert_eq!(alone.requests, u64::from(attempts), "{alone:#?}");
 }
+
+/// Only the flight logs, with fast retries.
+fn only_flight_logs(full: bool) -> flightdesk_sync::SyncOptions {
+    flightdesk_sync::SyncOptions {
+        resources: Some(vec!["flight_logs".into()]),
+        full,
+        client: flightdesk_sync::ClientOptions::fast(),
+        ..Default::default()
+    }
+}
+
+/// The organisation's flight-log ids in listing order.
+async fn truth_log_ids(w: &World, org: &str) -> Vec<String> {
+    w.truth(PF).await["organizations"][org]["flight_logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Sends one request to the PilotFlows API as the organisation's key.
+async fn pf_api(w: &World, method: reqwest::Method, path: &str, body: serde_json::Value) {
+    let base = w.sandbox.base_url(common::sandbox_provider(PF));
+    let r = w
+        .http
+        .request(method, format!("{base}/{path}"))
+        .bearer_auth(w.token(PF, "organization_plan"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{path}: {}", r.status());
+}
+
+/// Ten minutes: more than the watermark's margin, so the margin cannot hide a miss.
+async fn advance_ten_minutes(w: &World) {
+    w.admin(
+        reqwest::Method::POST,
+        "/clock/advance",
+        json!({"seconds": 600}),
+    )
+    .await;
+}
+
+/// A log read on the pass's first page and edited before a later page was read carries an
+/// older `updated_at` than that page's rows: the next pass's filter must still include it.
+#[tokio::test]
+async fn an_edit_made_while_a_pass_runs_is_read_by_the_next_sync() {
+    let w = world("").await;
+    w.connect(PF, "main", "organization_plan", json!({})).await;
+    let org = w.credential_fact(PF, "organization_plan", "organization_id");
+    let org = org.as_str().unwrap();
+    let ids = truth_log_ids(&w, org).await;
+    assert!(ids.len() > 100, "the logs span several pages");
+
+    w.sync_until_first_page(&only_flight_logs(true)).await;
+    // The first log was read on page 1; it changes, then a log of the last page does.
+    let (early, late) = (ids.first().unwrap(), ids.last().unwrap());
+    for (id, remarks) in [(early, "edited after it was read"), (late, "edited later")] {
+        advance_ten_minutes(&w).await;
+        pf_api(
+            &w,
+            reqwest::Method::PATCH,
+            &format!("organizations/{org}/flight_logs/{id}"),
+            json!({"data": {"type": "flight_log", "attributes": {"remarks": remarks}}}),
+        )
+        .await;
+    }
+    let resumed = w.sync_with(only_flight_logs(false)).await;
+    assert!(!resumed.failed(), "{resumed:#?}");
+    let next = w.sync_with(only_flight_logs(false)).await;
+    assert!(!next.failed(), "{next:#?}");
+
+    let cached = w.cached(Kind::FlightLogs).await;
+    let remarks = |id: &str| {
+        cached
+            .iter()
+            .find(|l| l["source_id"] == id)
+            .map(|l| l["remarks"].clone())
+            .unwrap()
+    };
+    assert_eq!(remarks(late), "edited later");
+    assert_eq!(remarks(early), "edited after it was read");
+}
+
+/// A log deleted from a page already read shifts the later pages by one row: the pass
+/// notices the total move and starts over, so no live log is skipped and marked removed.
+#[tokio::test]
+async fn a_deletion_between_pages_restarts_the_listing_and_removes_only_the_deleted_log() {
+    let w = world("").await;
+    w.connect(PF, "main", "organization_plan", json!({})).await;
+    let org = w.credential_fact(PF, "organization_plan", "organization_id");
+    let org = org.as_str().unwrap();
+    assert!(!w.sync_with(only_flight_logs(false)).await.failed());
+    let ids = truth_log_ids(&w, org).await;
+    assert!(ids.len() > 100, "the logs span several pages");
+
+    w.sync_until_first_page(&only_flight_logs(true)).await;
+    let victim = &ids[0];
+    pf_api(
+        &w,
+        reqwest::Method::DELETE,
+        &format!("organizations/{org}/flight_logs/{victim}"),
+        json!({}),
+    )
+    .await;
+    let report = w.sync_with(only_flight_logs(false)).await;
+    let logs = flight_logs(&report, "main");
+    assert!(!report.failed(), "{report:#?}");
+    assert!(
+        logs.restarts >= 1,
+        "the moving total restarts the pass: {logs:?}"
+    );
+    assert_eq!(logs.counts.removed, 1, "{logs:?}");
+    let want: std::collections::BTreeSet<String> = ids[1..].iter().cloned().collect();
+    assert_eq!(w.cached_ids(Kind::FlightLogs, "main").await, want);
+}
+
+/// A row without an id is set aside with its raw JSON, the rest of its page is written,
+/// every resource completes, and the run says how many rows it skipped.
+#[tokio::test]
+async fn a_row_without_an_id_is_skipped_kept_and_reported_and_the_rest_syncs() {
+    let w = world("pf:noid=1").await;
+    // The organisation list loses its id too: name it.
+    let org = w.credential_fact(PF, "organization_plan", "organization_id");
+    w.connect(
+        PF,
+        "main",
+        "organization_plan",
+        json!({ "organization": org }),
+    )
+    .await;
+    let report = w.sync(false).await;
+    assert!(!report.failed(), "{report:#?}");
+    for r in &report.resources {
+        assert!(r.counts.skipped >= 1, "{r:?}");
+        assert!(r.counts.new > 0, "the rest of the pages arrived: {r:?}");
+    }
+    let skipped = w.workspace.store().skipped_rows(None).await.unwrap();
+    let members = skipped.iter().find(|s| s.resource == "members").unwrap();
+    assert_eq!(members.reason, "members row without an `id`");
+    assert!(members.raw.get("id").is_none());
+    assert!(
+        members.raw["attributes"].is_object(),
+        "kept as sent: {members:?}"
+    );
+
+    // The provider fixes its rows: a full listing forgets the flight logs' skipped rows.
+    w.set_faults("").await;
+    let again = w.sync_with(only_flight_logs(true)).await;
+    assert_eq!(flight_logs(&again, "main").counts.skipped, 0);
+    let left = w.workspace.store().skipped_rows(None).await.unwrap();
+    assert!(left.iter().all(|s| s.resource != "flight_logs"), "{left:?}");
+}

@@ -1306,7 +1306,7 @@ mod tests {
                          "Lesson": {"name": "Cloud Formation"}});
         let a = class_record(&old, Tz::UTC).unwrap().data.fields();
         assert_eq!(a["name"], "Meteo 1");
-        assert_eq!(a["ends_at"], "2026-03-01T11:00:00Z");
+        assert_eq!(a["ends_at"], "2026-03-01T11:00:00.000Z");
         assert_eq!(a["instructor_name"], "Ann Lee");
         let b = class_record(&new, Tz::UTC).unwrap().data.fields();
         assert_eq!(b["name"], "Cloud Formation");
@@ -1341,7 +1341,7 @@ mod tests {
             .data
             .fields();
         assert_eq!(f["signature_state"], "unsigned");
-        assert_eq!(f["starts_at"], "2026-02-01T09:00:00Z");
+        assert_eq!(f["starts_at"], "2026-02-01T09:00:00.000Z");
         let mut signed = row.clone();
         signed["UserTrainingFlight"]["debriefing_signature"] = json!("2026-02-02 10:00:00");
         assert_eq!(
@@ -1364,7 +1364,7 @@ mod tests {
         ] {
             let class = json!({"LessonClass": {"id": "c", "datetime": "2026-03-01 09:00:00", "minutes": minutes}});
             let f = class_record(&class, Tz::UTC).unwrap().data.fields();
-            assert_eq!(f["starts_at"], "2026-03-01T09:00:00Z");
+            assert_eq!(f["starts_at"], "2026-03-01T09:00:00.000Z");
             assert!(f["ends_at"].is_null(), "{minutes}: {f:?}");
             let mission = json!({"UserTrainingFlight": {"id": "m", "completed": "2026-03-01 09:00:00", "time": minutes}});
             let f = mission_record(&mission, None, None, Tz::UTC)
@@ -1436,8 +1436,8 @@ mod tests {
         let class =
             json!({"LessonClass": {"id": "c", "datetime": "2026-07-01 09:00:00", "minutes": 60}});
         let f = class_record(&class, pos.zone()).unwrap().data.fields();
-        assert_eq!(f["starts_at"], "2026-07-01T07:00:00Z");
-        assert_eq!(f["ends_at"], "2026-07-01T08:00:00Z");
+        assert_eq!(f["starts_at"], "2026-07-01T07:00:00.000Z");
+        assert_eq!(f["ends_at"], "2026-07-01T08:00:00.000Z");
     }
 }
 

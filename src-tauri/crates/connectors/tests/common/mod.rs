@@ -259,6 +259,7 @@ impl<C: Build> Stored<C> {
                     resource: resource.name,
                     pass,
                     records: &page.records,
+                    skipped: &page.skipped,
                     position: text.as_deref(),
                     end,
                 })

@@ -106,6 +106,24 @@ impl World {
         report
     }
 
+    /// Runs a sync and stops it once its first page is committed, as a killed process
+    /// would; the pass is then left unfinished, to be resumed by the next sync.
+    pub async fn sync_until_first_page(&self, options: &SyncOptions) {
+        let first_page = tokio::sync::Notify::new();
+        let progress = |e: &ProgressEvent| {
+            if matches!(e, ProgressEvent::PageWritten { pages: 1, .. }) {
+                first_page.notify_one();
+            }
+        };
+        tokio::select! {
+            biased;
+            _ = first_page.notified() => {}
+            _ = flightdesk_sync::sync(&self.workspace, options, &progress) => {
+                panic!("the pass ended at its first page")
+            }
+        }
+    }
+
     pub async fn set_faults(&self, spec: &str) {
         let r = self
             .http
