@@ -6,6 +6,7 @@
 //! written and upserts make a re-read page harmless.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
@@ -783,7 +784,7 @@ impl Store {
             prepared.resource == page.resource && prepared.records == page.records.len(),
             "a prepared page is written with the records it was prepared from"
         );
-        let now = instant::encode(&Utc::now());
+        let now = instant::encode(&write_instant());
         let mut counts = Counts::default();
         let mut writer = self.writer().await;
         let mut tx = writer
@@ -983,6 +984,22 @@ impl Store {
     }
 }
 
+/// The time a page write stamps on what it changes, distinct for every write of this
+/// process: `changed_at = now` is how a write tells its own earlier chunks from an
+/// earlier page, and instants are stored to the millisecond, so two pages written within
+/// one millisecond would otherwise look like one write.
+fn write_instant() -> DateTime<Utc> {
+    static LAST_MS: AtomicI64 = AtomicI64::new(0);
+    let now = Utc::now().timestamp_millis();
+    let prev = LAST_MS
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
+            Some(now.max(last.saturating_add(1)))
+        })
+        .unwrap_or(now);
+    let ms = now.max(prev.saturating_add(1));
+    DateTime::from_timestamp_millis(ms).unwrap_or_else(Utc::now)
+}
+
 fn state_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<SyncState> {
     let get_time = |name: &'static str| -> Result<Option<DateTime<Utc>>> {
         row.try_get(name).map_err(|source| StoreError::Query {
@@ -1004,4 +1021,20 @@ fn state_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<SyncState> {
         last_error_code: row.get("last_error_code"),
         last_counts: counts.and_then(|c| serde_json::from_str(&c).ok()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_write_gets_its_own_millisecond() {
+        let stamps: Vec<String> = (0..2_000)
+            .map(|_| instant::encode(&write_instant()))
+            .collect();
+        assert!(
+            stamps.windows(2).all(|w| w[0] < w[1]),
+            "strictly increasing"
+        );
+    }
 }
