@@ -2,11 +2,20 @@
 //! `limit` 1–200), scoped keys (a missing scope is a 403 for that resource only),
 //! `{data, pagination: {limit, nextCursor}}` envelopes, camelCase fields, RFC 3339 times.
 //!
-//! The API has no change filter, so every resource is a snapshot: each pass lists it
-//! whole and the engine marks what vanished as removed. The crew endpoint is one
-//! unpaged snapshot of duty status.
+//! The API has no change filter, so every resource is a snapshot: a full listing (a
+//! sweep) lists it whole and the engine marks what vanished as removed. The crew endpoint
+//! is one unpaged snapshot of duty status.
+//!
+//! A big centre's full listings cost hundreds of requests (770 for the `large` sandbox's
+//! flight log), so each resource has a [`SyncPolicy`] (see `PLANS`): the small ones are
+//! read whole at every scheduled sync or every few hours; bookings, invoices and the
+//! flight log are read as a recent window (`from`/`to`) often, which removes nothing, and
+//! swept whole daily or weekly, which is when a deletion leaves the cache. Windows and
+//! sweeps are judged by the provider's clock (its `Date` header), not the laptop's.
 
 use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
 use flightdesk_core::records::{
     Booking, ComplianceItem, CrewDuty, FlightLog, Invoice, Person, WorkOrder,
@@ -33,19 +42,180 @@ const SNAPSHOT: SyncMode = SyncMode::Snapshot { keep_past: false };
 pub struct AviationAlley {
     account: AccountConfig,
     http: Arc<Http>,
+    /// The provider's clock minus the laptop's at this instance's last answer (seconds).
+    clock_offset: std::sync::Mutex<Option<i64>>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Cursor {
-    cursor: String,
+/// Where a resource's pass stands.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+struct Pos {
+    /// The next page's cursor; none at a pass's first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cursor: Option<String>,
+    /// This pass lists the resource whole (it may remove what it did not see).
+    #[serde(default)]
+    sweep: bool,
+    /// The window filters of this pass, fixed at its first page so every page agrees.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    filters: Vec<(String, String)>,
+    /// When this pass began (unix seconds, provider's clock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    started_at: Option<i64>,
+    /// When the last completed sweep began (provider's clock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    swept_at: Option<i64>,
+    /// The provider's clock minus the laptop's at the last answer, in seconds: the next
+    /// pass estimates the provider's now before it has an answer.
+    #[serde(default)]
+    clock_offset: i64,
+}
+
+/// What a pass between two sweeps reads of a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Window {
+    /// Listed whole at every pass.
+    Whole,
+    /// `from`/`to` date-times: `back` seconds before now to `ahead` after it.
+    Around { back: i64, ahead: Option<i64> },
+    /// `from` a date (`YYYY-MM-DD`) this many days before today.
+    DaysBack(i64),
+}
+
+impl Window {
+    fn filters(self, now: DateTime<Utc>) -> Vec<(String, String)> {
+        let at = |secs: i64| {
+            let t = now
+                .checked_add_signed(TimeDelta::seconds(secs))
+                .unwrap_or(now);
+            t.to_rfc3339_opts(SecondsFormat::Secs, true)
+        };
+        match self {
+            Window::Whole => Vec::new(),
+            Window::Around { back, ahead } => std::iter::once(("from".to_string(), at(-back)))
+                .chain(ahead.map(|a| ("to".to_string(), at(a))))
+                .collect(),
+            Window::DaysBack(days) => {
+                let day = now.date_naive() - TimeDelta::days(days);
+                vec![("from".into(), day.format("%Y-%m-%d").to_string())]
+            }
+        }
+    }
+}
+
+/// One resource's kinds, policy and window.
+struct Plan {
+    name: &'static str,
+    kinds: &'static [Kind],
+    policy: SyncPolicy,
+    window: Window,
+}
+
+const MINUTE: u64 = 60;
+const HOUR: u64 = 60 * MINUTE;
+const DAY: u64 = 24 * HOUR;
+
+const fn policy(every: u64, sweep_every: Option<u64>, budget_per_hour: u32) -> SyncPolicy {
+    SyncPolicy {
+        every: std::time::Duration::from_secs(every),
+        sweep_every: match sweep_every {
+            Some(s) => Some(std::time::Duration::from_secs(s)),
+            None => None,
+        },
+        budget_per_hour,
+    }
+}
+
+/// Every resource in sync order. Budgets are requests per hour per laptop on the `large`
+/// sandbox centre (docs/connectors.md has the measured figures); together they stay under
+/// 60. Dispatch needs crew, work orders and compliance fresh, and they are one request
+/// each; they go first, so their answers tell the windowed reads the provider's clock.
+const PLANS: [Plan; 7] = [
+    Plan {
+        name: "crew",
+        kinds: &[Kind::CrewDuty],
+        policy: policy(15 * MINUTE, None, 4),
+        window: Window::Whole,
+    },
+    Plan {
+        name: "work-orders",
+        kinds: &[Kind::WorkOrders],
+        policy: policy(15 * MINUTE, None, 4),
+        window: Window::Whole,
+    },
+    Plan {
+        name: "compliance-items",
+        kinds: &[Kind::ComplianceItems],
+        policy: policy(15 * MINUTE, None, 4),
+        window: Window::Whole,
+    },
+    Plan {
+        name: "trainees",
+        kinds: &[Kind::People],
+        policy: policy(6 * HOUR, None, 2),
+        window: Window::Whole,
+    },
+    Plan {
+        // The fortnight ahead (and yesterday's changes), every sync; the rest daily.
+        name: "bookings",
+        kinds: &[Kind::Bookings],
+        policy: policy(15 * MINUTE, Some(DAY), 20),
+        window: Window::Around {
+            back: DAY as i64,
+            ahead: Some(14 * DAY as i64),
+        },
+    },
+    Plan {
+        // Invoices issued in the last month, hourly; payments of older ones daily.
+        name: "invoices",
+        kinds: &[Kind::Invoices],
+        policy: policy(HOUR, Some(DAY), 4),
+        window: Window::Around {
+            back: 31 * DAY as i64,
+            ahead: None,
+        },
+    },
+    Plan {
+        // The last week's entries, hourly; the whole log (770 requests on `large`) weekly.
+        name: "flight-log",
+        kinds: &[Kind::FlightLogs],
+        policy: policy(HOUR, Some(7 * DAY), 10),
+        window: Window::DaysBack(7),
+    },
+];
+
+fn plan(resource: &str) -> Result<&'static Plan> {
+    PLANS
+        .iter()
+        .find(|p| p.name == resource)
+        .ok_or_else(|| unknown_resource(Provider::AviationAlley, resource))
 }
 
 impl AviationAlley {
     pub fn new(account: AccountConfig, http: Arc<Http>) -> Self {
-        Self { account, http }
+        Self {
+            account,
+            http,
+            clock_offset: std::sync::Mutex::new(None),
+        }
     }
 
-    async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value> {
+    /// The provider's clock now: from this sync's answers, else one small request (its
+    /// answer is only read for its `Date`), else the offset the last pass saw. A stale
+    /// estimate would misplace a window and a sweep, so a fresh answer is worth a request.
+    async fn provider_now(&self, last_offset: i64) -> DateTime<Utc> {
+        let fresh = || *self.clock_offset.lock().expect("clock lock");
+        if fresh().is_none() {
+            let _ = self.get("trainees", &[("limit", "1".into())]).await;
+        }
+        Utc::now() + TimeDelta::seconds(fresh().unwrap_or(last_offset))
+    }
+
+    /// One GET; the body, and the provider's clock when it answered.
+    async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<(Value, Option<DateTime<Utc>>)> {
         let url = format!("{}/{path}", self.account.base());
         let token = self.account.credential.expose().to_string();
         let answer = self
@@ -57,7 +227,11 @@ impl AviationAlley {
         if let Some(err) = answer.body.get("error").filter(|e| !e.is_null()) {
             return Err(body_error(err));
         }
-        Ok(answer.body)
+        let at = answer.server_time();
+        if let Some(at) = at {
+            *self.clock_offset.lock().expect("clock lock") = Some((at - Utc::now()).num_seconds());
+        }
+        Ok((answer.body, at))
     }
 }
 
@@ -82,21 +256,15 @@ impl Connector for AviationAlley {
     }
 
     fn resources(&self) -> Vec<Resource> {
-        let r = |name, kinds| Resource {
-            name,
-            kinds,
-            mode: SNAPSHOT,
-            policy: SyncPolicy::default(),
-        };
-        vec![
-            r("trainees", &[Kind::People]),
-            r("bookings", &[Kind::Bookings]),
-            r("work-orders", &[Kind::WorkOrders]),
-            r("invoices", &[Kind::Invoices]),
-            r("compliance-items", &[Kind::ComplianceItems]),
-            r("flight-log", &[Kind::FlightLogs]),
-            r("crew", &[Kind::CrewDuty]),
-        ]
+        PLANS
+            .iter()
+            .map(|p| Resource {
+                name: p.name,
+                kinds: p.kinds,
+                mode: SNAPSHOT,
+                policy: p.policy,
+            })
+            .collect()
     }
 
     fn requests_sent(&self) -> u64 {
@@ -110,7 +278,7 @@ impl Connector for AviationAlley {
             "live"
         };
         match self.get("trainees", &[("limit", "1".into())]).await {
-            Ok(body) => {
+            Ok((body, _)) => {
                 let centre = body
                     .get("data")
                     .and_then(|d| d.get(0))
@@ -133,41 +301,77 @@ impl Connector for AviationAlley {
     }
 
     async fn fetch_page(&self, resource: &str, position: &Position) -> Result<Page> {
-        if !RESOURCES.contains(&resource) {
-            return Err(unknown_resource(self.provider(), resource));
+        let plan = plan(resource)?;
+        let mut pos: Pos = position.decode().unwrap_or_default();
+        let paged = resource != "crew";
+        if pos.cursor.is_none() {
+            let now = if plan.window == Window::Whole {
+                Utc::now()
+            } else {
+                self.provider_now(pos.clock_offset).await
+            };
+            pos.sweep = plan.window == Window::Whole
+                || plan.policy.sweep_due(pos.swept_at, now.timestamp());
+            pos.started_at = Some(now.timestamp());
+            pos.filters = if pos.sweep {
+                Vec::new()
+            } else {
+                plan.window.filters(now)
+            };
         }
-        let mut query = vec![];
-        if resource != "crew" {
+        let mut query: Vec<(&str, String)> = pos
+            .filters
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        if paged {
             query.push(("limit", LIMIT.to_string()));
-            if let Some(c) = position.decode::<Cursor>() {
-                query.push(("cursor", c.cursor));
+            if let Some(c) = &pos.cursor {
+                query.push(("cursor", c.clone()));
             }
         }
-        let mut body = self.get(resource, &query).await?;
+        let (mut body, server_time) = self.get(resource, &query).await?;
+        if let Some(at) = server_time {
+            pos.clock_offset = (at - Utc::now()).num_seconds();
+            if pos.cursor.is_none() {
+                pos.started_at = Some(at.timestamp());
+            }
+        }
         let Decoded { records, skipped } = records_of(resource, &mut body)?;
-        let next = body
+        let cursor = body
             .get("pagination")
-            .and_then(|p| string(p, &["nextCursor", "next_cursor"]));
-        let next = match next {
-            Some(cursor) if resource != "crew" => Next::More(Position::of(&Cursor { cursor })),
-            _ => Next::Done(Position::start()),
+            .and_then(|p| string(p, &["nextCursor", "next_cursor"]))
+            .filter(|_| paged);
+        let next = match cursor {
+            Some(cursor) => Next::More(Position::of(&Pos {
+                cursor: Some(cursor),
+                ..pos
+            })),
+            None => {
+                let following = Position::of(&Pos {
+                    swept_at: if pos.sweep {
+                        pos.started_at
+                    } else {
+                        pos.swept_at
+                    },
+                    clock_offset: pos.clock_offset,
+                    ..Pos::default()
+                });
+                if pos.sweep {
+                    Next::Done(following)
+                } else {
+                    Next::DoneChangesOnly(following)
+                }
+            }
         };
         Ok(Page {
+            records,
             skipped,
-            ..Page::new(records, next)
+            next,
+            server_time,
         })
     }
 }
-
-const RESOURCES: [&str; 7] = [
-    "trainees",
-    "bookings",
-    "work-orders",
-    "invoices",
-    "compliance-items",
-    "flight-log",
-    "crew",
-];
 
 /// The rows of one list answer: records, and rows that could not become one.
 #[derive(Debug, Default)]

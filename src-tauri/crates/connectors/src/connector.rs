@@ -86,6 +86,19 @@ impl SyncPolicy {
     };
 }
 
+impl SyncPolicy {
+    /// Whether a pass starting at `now` (unix seconds, the provider's clock) must list the
+    /// resource whole: it never has, or the last sweep began `sweep_every` ago or more.
+    /// Without a sweep cadence every pass is whole.
+    pub fn sweep_due(&self, swept_at: Option<i64>, now: i64) -> bool {
+        let Some(every) = self.sweep_every else {
+            return true;
+        };
+        let every = i64::try_from(every.as_secs()).unwrap_or(i64::MAX);
+        swept_at.is_none_or(|s| now.saturating_sub(s) >= every)
+    }
+}
+
 impl Default for SyncPolicy {
     fn default() -> Self {
         Self::EVERY_SYNC

@@ -807,7 +807,7 @@ impl Connector for Flylogs {
                 let now = server_time(&a).unwrap_or_else(|| Utc::now().timestamp());
                 read_me(&a.body, &mut pos);
                 pos.started_at = Some(now);
-                pos.sweep = sweep_due(pos.swept_at, now);
+                pos.sweep = POLICY.sweep_due(pos.swept_at, now);
                 pos.step = Step::Locations;
             }
             Step::Locations => {
@@ -937,15 +937,6 @@ impl Connector for Flylogs {
         }
         Ok(out.page(Next::More(Position::of(&pos))))
     }
-}
-
-/// Whether a pass starting at server time `now` must be a sweep.
-fn sweep_due(swept_at: Option<i64>, now: i64) -> bool {
-    let every = POLICY
-        .sweep_every
-        .and_then(|d| i64::try_from(d.as_secs()).ok())
-        .unwrap_or(0);
-    swept_at.is_none_or(|s| now.saturating_sub(s) >= every)
 }
 
 /// The `start`/`end` dates of a yearly calendar window (0: two years back).
