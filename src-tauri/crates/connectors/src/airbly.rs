@@ -608,6 +608,23 @@ impl Airbly {
     }
 }
 
+/// Every decoder on `data` (JSON or not), for the fuzz crate: it must never panic.
+#[cfg(feature = "fuzzing")]
+pub fn fuzz_decode(data: &[u8]) {
+    let Ok(v) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
+    let Ok(env) = Envelope::check(v) else {
+        return;
+    };
+    for asset in &env.assets {
+        let _ = aircraft_record(asset);
+        for log in wire::list(asset.get("logs")) {
+            let _ = log_record(asset, &log);
+        }
+    }
+}
+
 /// An asset or log without a `uuid`: set aside, the rest of the answer is still read.
 fn without_uuid(what: &str, row: &Value) -> SkippedRow {
     tracing::warn!(what, "airbly row without a uuid skipped");

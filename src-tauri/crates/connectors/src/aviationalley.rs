@@ -414,6 +414,20 @@ pub fn records_of(resource: &str, body: &mut Value) -> Result<Decoded> {
     Ok(out)
 }
 
+/// Every decoder on `data` (JSON or not), for the fuzz crate: it must never panic.
+#[cfg(feature = "fuzzing")]
+pub fn fuzz_decode(data: &[u8]) {
+    let Ok(v) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
+    for plan in &PLANS {
+        let _ = records_of(plan.name, &mut v.clone());
+    }
+    if let Some(err) = v.get("error") {
+        let _ = body_error(err);
+    }
+}
+
 fn full_name(v: &Value) -> Option<String> {
     string(v, &["name", "fullName"]).or_else(|| {
         let parts: Vec<String> = [&["firstName", "first_name"][..], &["lastName", "last_name"]]

@@ -159,27 +159,7 @@ impl Connector for FlightSchoolBooking {
             .find_map(|k| body.get_mut(*k).map(Value::take))
             .map(wire::into_list)
             .unwrap_or_default();
-        let mut records = Vec::with_capacity(rows.len());
-        let mut skipped = Vec::new();
-        for row in rows {
-            let Some(source_id) = id(&row, &["id", "booking_id"]).or_else(|| id_from_url(&row))
-            else {
-                // One bad row must not stop the rest of the list at every sync.
-                skipped.push(SkippedRow {
-                    raw: row,
-                    reason: "a row with neither `id` nor `url`".into(),
-                });
-                continue;
-            };
-            let data = match kind {
-                Kind::Bookings => map_booking(&row),
-                Kind::FlightLogs => map_booked_out(&row),
-                Kind::Missions => map_training(&row),
-                Kind::Invoices => map_billing(&row),
-                _ => map_person(&row),
-            };
-            records.push(Record::new(source_id, data, row));
-        }
+        let (records, skipped) = decode_rows(*kind, rows);
         if pos.page > 0 && change_id != pos.reading {
             // The list changed between pages: read it again from the start.
             let restart = Next::Restart(Position::of(&Pos {
@@ -212,6 +192,54 @@ impl Connector for FlightSchoolBooking {
             ..Page::new(records, next).at(at)
         })
     }
+}
+
+/// The rows of one page of `kind`: records, and the rows without an id or url, set aside
+/// (one bad row must not stop the rest of the list at every sync).
+fn decode_rows(kind: Kind, rows: Vec<Value>) -> (Vec<Record>, Vec<SkippedRow>) {
+    let mut records = Vec::with_capacity(rows.len());
+    let mut skipped = Vec::new();
+    for row in rows {
+        let Some(source_id) = id(&row, &["id", "booking_id"]).or_else(|| id_from_url(&row)) else {
+            skipped.push(SkippedRow::new(row, "a row with neither `id` nor `url`"));
+            continue;
+        };
+        let data = match kind {
+            Kind::Bookings => map_booking(&row),
+            Kind::FlightLogs => map_booked_out(&row),
+            Kind::Missions => map_training(&row),
+            Kind::Invoices => map_billing(&row),
+            _ => map_person(&row),
+        };
+        records.push(Record::new(source_id, data, row));
+    }
+    (records, skipped)
+}
+
+/// Every decoder on `data` (JSON or not), for the fuzz crate: it must never panic.
+#[cfg(feature = "fuzzing")]
+pub fn fuzz_decode(data: &[u8]) {
+    let Ok(v) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
+    let rows = ["rows", "data"]
+        .iter()
+        .find_map(|k| v.get(*k).cloned())
+        .map(wire::into_list)
+        .unwrap_or_default();
+    for kind in [
+        Kind::Bookings,
+        Kind::FlightLogs,
+        Kind::Missions,
+        Kind::Invoices,
+        Kind::People,
+    ] {
+        let _ = decode_rows(kind, rows.clone());
+    }
+    let _ = (
+        string(&v, &["change_id", "changeId"]),
+        boolean(&v, &["has_more", "hasMore"]),
+    );
 }
 
 /// The id at the end of a row's `url` (`https://acme…/club/bookings/5012`).

@@ -236,14 +236,7 @@ impl Connector for PilotFlows {
     }
 
     async fn fetch_page(&self, resource: &str, position: &Position) -> Result<Page> {
-        let map: fn(&str, &Value) -> RecordData = match resource {
-            "members" => map_member,
-            "aircraft" => map_aircraft,
-            "flight_logs" => map_flight_log,
-            "invoices" => map_invoice,
-            "calendar_events" => map_event,
-            other => return Err(unknown_resource(self.provider(), other)),
-        };
+        let map = mapper(resource).ok_or_else(|| unknown_resource(self.provider(), resource))?;
         let snapshot = resource == "flight_logs";
         let org = self.organization().await?.to_string();
         let mut pos: Pos = position.decode().unwrap_or_default();
@@ -280,24 +273,7 @@ impl Connector for PilotFlows {
             .map(Value::take)
             .map(wire::into_list)
             .unwrap_or_default();
-        let mut records = Vec::with_capacity(rows.len());
-        let mut skipped = Vec::new();
-        for row in rows {
-            let Some(source_id) = id(&row, &["id"]) else {
-                tracing::warn!(resource, "pilotflows row without an id skipped");
-                skipped.push(SkippedRow::new(
-                    row,
-                    format!("{resource} row without an `id`"),
-                ));
-                continue;
-            };
-            let empty = Value::Object(Default::default());
-            let attributes = row.get("attributes").unwrap_or(&empty);
-            let removed = attributes.get("deleted_at").is_some_and(|d| !d.is_null())
-                || attributes.get("deleted").and_then(Value::as_bool) == Some(true);
-            let record = Record::new(source_id.clone(), map(&source_id, attributes), row);
-            records.push(if removed { record.removed() } else { record });
-        }
+        let (records, skipped) = decode_rows(resource, map, rows);
         let next_link = body
             .get("links")
             .and_then(|l| l.get("next"))
@@ -334,6 +310,67 @@ impl Connector for PilotFlows {
             server_time,
         })
     }
+}
+
+/// The mapping of a resource's `attributes`.
+type Mapper = fn(&str, &Value) -> RecordData;
+
+fn mapper(resource: &str) -> Option<Mapper> {
+    Some(match resource {
+        "members" => map_member,
+        "aircraft" => map_aircraft,
+        "flight_logs" => map_flight_log,
+        "invoices" => map_invoice,
+        "calendar_events" => map_event,
+        _ => return None,
+    })
+}
+
+/// The rows of one page: records (a `deleted_at` or `deleted: true` row is a removal),
+/// and the rows without an id, set aside.
+fn decode_rows(resource: &str, map: Mapper, rows: Vec<Value>) -> (Vec<Record>, Vec<SkippedRow>) {
+    let mut records = Vec::with_capacity(rows.len());
+    let mut skipped = Vec::new();
+    for row in rows {
+        let Some(source_id) = id(&row, &["id"]) else {
+            tracing::warn!(resource, "pilotflows row without an id skipped");
+            skipped.push(SkippedRow::new(
+                row,
+                format!("{resource} row without an `id`"),
+            ));
+            continue;
+        };
+        let empty = Value::Object(Default::default());
+        let attributes = row.get("attributes").unwrap_or(&empty);
+        let removed = attributes.get("deleted_at").is_some_and(|d| !d.is_null())
+            || attributes.get("deleted").and_then(Value::as_bool) == Some(true);
+        let record = Record::new(source_id.clone(), map(&source_id, attributes), row);
+        records.push(if removed { record.removed() } else { record });
+    }
+    (records, skipped)
+}
+
+/// Every decoder on `data` (JSON or not), for the fuzz crate: it must never panic.
+#[cfg(feature = "fuzzing")]
+pub fn fuzz_decode(data: &[u8]) {
+    let Ok(v) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
+    for resource in [
+        "members",
+        "aircraft",
+        "flight_logs",
+        "invoices",
+        "calendar_events",
+    ] {
+        let map = mapper(resource).expect("a known resource");
+        let _ = decode_rows(resource, map, wire::list(v.get("data")));
+    }
+    let total = v
+        .get("meta")
+        .and_then(|m| m.get("total"))
+        .and_then(Value::as_u64);
+    let _ = moved(&mut Pos::default(), total);
 }
 
 /// On a later page: whether the listing's total moved since the first page (rows shifted,
