@@ -5,6 +5,7 @@ use flightdesk_core::{Preferences, Provider};
 use flightdesk_ipc::{
     AppInfo, ProviderInfo, SyncRun, SyncStatus, UiError, WebhookStatus, WorkspaceState,
 };
+use flightdesk_store::SkippedRowView;
 use tauri::{AppHandle, State};
 
 use crate::error::store_error;
@@ -61,6 +62,17 @@ pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus, UiErr
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncRun, UiError> {
     Ok(state.ready()?.sync.sync_now().await)
+}
+
+#[tauri::command]
+pub async fn skipped_rows(state: State<'_, AppState>) -> Result<Vec<SkippedRowView>, UiError> {
+    let ready = state.ready()?;
+    ready
+        .workspace
+        .store()
+        .skipped_rows(None)
+        .await
+        .map_err(store_error)
 }
 
 #[tauri::command]

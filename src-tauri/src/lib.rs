@@ -56,6 +56,7 @@ pub fn run() {
             commands::set_preferences,
             commands::sync_status,
             commands::sync_now,
+            commands::skipped_rows,
             commands::webhook_status,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))

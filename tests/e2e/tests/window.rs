@@ -253,6 +253,37 @@ async fn the_demo_workspace_is_labelled_and_lists_its_accounts() -> Result<()> {
     })
     .await?;
 
+    app.scenario("demo-sync-skipped-rows", || async {
+        // The sandbox's AviationAlley sends the first row of every list without its id:
+        // the resources still sync, and the window shows what was set aside, as sent.
+        let admin = demo_sandbox_admin(app.data_dir(), "demo-airbly")?;
+        let http = reqwest::Client::new();
+        let faults = |spec: &'static str| {
+            http.put(format!("{admin}/faults"))
+                .json(&serde_json::json!({ "spec": spec }))
+                .send()
+        };
+        faults("aa:noid=1").await?.error_for_status()?;
+        app.click("sync-now").await?;
+        let summary = app
+            .wait_for_text("sync-summary", Duration::from_secs(90), |t| {
+                t.starts_with("Synced")
+            })
+            .await?;
+        ensure!(summary.contains("requests"), "{summary}");
+        let rows = app.texts_of_all("sync-skipped-row").await?;
+        ensure!(
+            !rows.is_empty() && rows.iter().all(|r| r.contains("demo-aviationalley")),
+            "the skipped rows are listed: {rows:?}"
+        );
+        let panel = app.text_of("sync-skipped").await?;
+        ensure!(panel.contains("could not be read"), "{panel}");
+        app.screenshot("demo-sync-skipped").await?;
+        faults("").await?.error_for_status()?;
+        Ok(())
+    })
+    .await?;
+
     app.scenario("demo-webhook-push", || async {
         app.click("nav-settings").await?;
         ensure!(app.text_of("webhooks-off").await?.contains("off"));

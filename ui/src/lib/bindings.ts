@@ -66,6 +66,16 @@ removed: number,
  */
 skipped: number, };
 
+export type SkippedRowView = { account: string, resource: string, 
+/**
+ * Why it could not become a record ("flight_logs row without an `id`").
+ */
+reason: string, 
+/**
+ * The row exactly as the provider sent it.
+ */
+raw: unknown, first_seen_at: string, last_seen_at: string, };
+
 export type Outcome = "synced" | "unchanged" | "not_permitted" | "needs_credential" | "failed";
 
 export type ResourceSummary = { account: string, provider: Provider, resource: string, outcome: Outcome, pages: number, 
@@ -185,6 +195,8 @@ export const commands = {
   syncStatus: (): Promise<SyncStatus> => invoke("sync_status"),
   /** Syncs every account now (or joins the sync already under way) and resolves when it ends. */
   syncNow: (): Promise<SyncRun> => invoke("sync_now"),
+  /** The rows providers sent that could not become records, as sent, with why. */
+  skippedRows: (): Promise<SkippedRowView[]> => invoke("skipped_rows"),
   /** Whether the webhook receiver listens, its URL per account, and what it did lately. */
   webhookStatus: (): Promise<WebhookStatus> => invoke("webhook_status"),
 };

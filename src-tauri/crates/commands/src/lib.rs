@@ -52,6 +52,12 @@ pub const COMMANDS: &[Command] = &[
         doc: "Syncs every account now (or joins the sync already under way) and resolves when it ends.",
     },
     Command {
+        name: "skipped_rows",
+        args: &[],
+        returns: "SkippedRowView[]",
+        doc: "The rows providers sent that could not become records, as sent, with why.",
+    },
+    Command {
         name: "webhook_status",
         args: &[],
         returns: "WebhookStatus",

@@ -1,6 +1,6 @@
 use flightdesk_core::preferences::{WebhookPreferences, WindowState};
 use flightdesk_core::{Preferences, Provider, Theme, UserRole};
-use flightdesk_store::{Account, Counts};
+use flightdesk_store::{Account, Counts, SkippedRowView};
 use flightdesk_sync::{Outcome, ProgressEvent, ResourceSummary, SyncReport};
 use flightdesk_workspace::WorkspaceKind;
 use ts_rs::TS;
@@ -33,6 +33,7 @@ pub fn typescript() -> String {
         UiError::decl(),
         WorkspaceState::decl(),
         Counts::decl(),
+        SkippedRowView::decl(),
         Outcome::decl(),
         ResourceSummary::decl(),
         ProgressEvent::decl(),
@@ -131,7 +132,12 @@ mod tests {
                 .map(|(_, t)| *t)
                 .chain([command.returns]);
             for ty in types {
-                assert!(ts.contains(&format!("type {ty} ")), "{ty} is not declared");
+                // A list of a declared type is declared.
+                let element = ty.trim_end_matches("[]");
+                assert!(
+                    ts.contains(&format!("type {element} ")),
+                    "{ty} is not declared"
+                );
             }
         }
         for event in EVENTS {

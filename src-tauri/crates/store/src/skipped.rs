@@ -11,13 +11,14 @@ use crate::error::{QueryContext, Result, StoreError};
 use crate::Store;
 
 /// One skipped row as the user sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct SkippedRowView {
     pub account: String,
     pub resource: String,
     /// Why it could not become a record ("flight_logs row without an `id`").
     pub reason: String,
     /// The row exactly as the provider sent it.
+    #[ts(type = "unknown")]
     pub raw: serde_json::Value,
     pub first_seen_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
