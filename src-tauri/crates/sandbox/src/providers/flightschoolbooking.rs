@@ -859,7 +859,12 @@ async fn list(State(s): State<AppState>, h: HeaderMap, RawQuery(q): RawQuery, l:
             let w = s.world();
             let all = rows(&s, &w, l, &q, now)?;
             let total = all.len();
-            let cid = change_id(l, &all);
+            // "Whether any bookings have been added or updated": a booking that ends and
+            // so leaves the list is neither, so the id covers the past ones too.
+            let cid = match l {
+                List::Bookings => change_id(l, &rows(&s, &w, l, &q, Ts::MIN)?),
+                _ => change_id(l, &all),
+            };
             let start = page.saturating_mul(50).min(total);
             let end = (start + 50).min(total);
             let has_more = end < total;
