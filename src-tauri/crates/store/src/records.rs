@@ -811,13 +811,21 @@ impl Store {
         .await?;
         counts.skipped += page.skipped.len() as u64;
         let mut pass = page.pass;
+        // A pass that skipped a row cannot tell whether that row is one of the records it
+        // did not see: it removes nothing (the run reports the skipped rows instead).
+        let mut judges_removals = true;
         if let PassEnd::CompletesSnapshot { .. } = &page.end {
             skipped::forget_unseen(&mut tx, page.account_id, page.resource, page.pass).await?;
+            judges_removals =
+                !skipped::any_in_pass(&mut tx, page.account_id, page.resource, page.pass).await?;
         }
-        if let PassEnd::CompletesSnapshot {
-            kinds,
-            keep_starting_before,
-        } = &page.end
+        if let (
+            PassEnd::CompletesSnapshot {
+                kinds,
+                keep_starting_before,
+            },
+            true,
+        ) = (&page.end, judges_removals)
         {
             for kind in kinds.iter() {
                 let has_start = kind_sql(*kind).columns.contains(&"starts_at");

@@ -77,6 +77,25 @@ pub(crate) async fn forget_unseen(
     Ok(())
 }
 
+/// Whether `pass` of the resource skipped any row.
+pub(crate) async fn any_in_pass(
+    tx: &mut SqliteConnection,
+    account_id: i64,
+    resource: &str,
+    pass: i64,
+) -> Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS(SELECT 1 FROM skipped_rows
+                       WHERE account_id = ?1 AND resource = ?2 AND seen_pass = ?3)",
+    )
+    .bind(account_id)
+    .bind(resource)
+    .bind(pass)
+    .fetch_one(&mut *tx)
+    .await
+    .context("reading the skipped rows of a pass")
+}
+
 impl Store {
     /// The skipped rows of every account (or of one), by account, resource and first
     /// sighting.

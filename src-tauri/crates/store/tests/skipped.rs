@@ -118,3 +118,59 @@ async fn a_skipped_row_is_kept_as_sent_counted_and_forgotten_when_a_full_listing
     store.purge_account_data(id).await.unwrap();
     assert!(store.skipped_rows(None).await.unwrap().is_empty());
 }
+
+/// The skipped row may be a record the pass did not otherwise see (its id went missing):
+/// a full listing that skipped a row removes nothing; the next clean one judges.
+#[tokio::test]
+async fn a_full_listing_that_skipped_a_row_removes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join(DB_FILE_NAME), &Secret::new(KEY))
+        .await
+        .unwrap();
+    let id = store
+        .upsert_account(&NewAccount {
+            provider: Provider::AviationAlley,
+            name: "centre".into(),
+            base_url: "http://127.0.0.1:9".into(),
+            options: Default::default(),
+        })
+        .await
+        .unwrap()
+        .id;
+    let snapshot = PassEnd::CompletesSnapshot {
+        kinds: &[Kind::People],
+        keep_starting_before: None,
+    };
+    let live = || async { store.export_kind(Kind::People, false).await.unwrap().len() };
+    let pass = store.begin_pass(id, "members", false).await.unwrap().pass;
+    write(
+        &store,
+        id,
+        pass,
+        &[person("1"), person("2")],
+        &[],
+        snapshot.clone(),
+    )
+    .await;
+
+    // Person 2 comes without its id: kept, not removed.
+    let pass = store.begin_pass(id, "members", false).await.unwrap().pass;
+    let counts = write(
+        &store,
+        id,
+        pass,
+        &[person("1")],
+        &[no_id("P2")],
+        snapshot.clone(),
+    )
+    .await;
+    assert_eq!((counts.removed, counts.skipped), (0, 1));
+    assert_eq!(live().await, 2);
+
+    // A clean listing without person 2: now it is gone.
+    let pass = store.begin_pass(id, "members", false).await.unwrap().pass;
+    let counts = write(&store, id, pass, &[person("1")], &[], snapshot).await;
+    assert_eq!(counts.removed, 1);
+    assert_eq!(live().await, 1);
+    assert!(store.skipped_rows(None).await.unwrap().is_empty());
+}
