@@ -286,6 +286,15 @@ async fn the_demo_workspace_is_labelled_and_lists_its_accounts() -> Result<()> {
         );
         let panel = app.text_of("sync-skipped").await?;
         ensure!(panel.contains("could not be read"), "{panel}");
+        // Open the first row as sent and bring the panel into view for the screenshot.
+        app.client
+            .execute(
+                "const panel = document.querySelector('[data-testid=sync-skipped]');
+                 panel.querySelector('details').open = true;
+                 panel.scrollIntoView();",
+                vec![],
+            )
+            .await?;
         app.screenshot("demo-sync-skipped").await?;
         faults("").await?.error_for_status()?;
         Ok(())
