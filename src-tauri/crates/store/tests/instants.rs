@@ -1,46 +1,14 @@
 //! One text form for every stored instant: range comparisons at a boundary are exact, and
 //! a database written in the older forms is rewritten by its migration.
 
+mod common;
+
 use chrono::{DateTime, Utc};
-use flightdesk_core::records::Booking;
-use flightdesk_core::{Kind, Provider, Record};
-use flightdesk_secrets::Secret;
-use flightdesk_store::{NewAccount, PageWrite, PassEnd, Store, DB_FILE_NAME};
-use serde_json::json;
+use common::{booking, open, store_with_account};
+use flightdesk_core::{Kind, Record};
+use flightdesk_store::{PageWrite, PassEnd, Store};
 
-const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 const BOUNDARY: &str = "2026-03-02T09:30:00Z";
-
-async fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(&dir.path().join(DB_FILE_NAME), &Secret::new(KEY))
-        .await
-        .unwrap()
-}
-
-async fn account(store: &Store) -> i64 {
-    store
-        .upsert_account(&NewAccount {
-            provider: Provider::FlightSchoolBooking,
-            name: "school".into(),
-            base_url: "http://127.0.0.1:9".into(),
-            options: Default::default(),
-        })
-        .await
-        .unwrap()
-        .id
-}
-
-fn booking(id: &str, starts: &str) -> Record {
-    let starts_at: DateTime<Utc> = starts.parse().unwrap();
-    Record::new(
-        id,
-        Booking {
-            starts_at: Some(starts_at),
-            ..Default::default()
-        },
-        json!({"id": id, "start": starts}),
-    )
-}
 
 fn write<'a>(account_id: i64, pass: i64, records: &'a [Record], end: PassEnd<'a>) -> PageWrite<'a> {
     PageWrite {
@@ -95,17 +63,22 @@ const AROUND: [(&str, &str); 3] = [
     ("after", "2026-03-02T09:30:00.500Z"),
 ];
 
-#[tokio::test]
-async fn removal_at_a_boundary_keeps_exactly_what_started_before_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir).await;
-    let id = account(&store).await;
+/// A store whose account has the [`AROUND`] bookings, written by a completed pass.
+async fn with_the_bookings_around(dir: &tempfile::TempDir) -> (Store, i64) {
+    let (store, id) = store_with_account(dir).await;
     let first: Vec<Record> = AROUND.iter().map(|(i, s)| booking(i, s)).collect();
     store.begin_pass(id, "bookings", true).await.unwrap();
     store
         .write_page(&write(id, 1, &first, PassEnd::Completes))
         .await
         .unwrap();
+    (store, id)
+}
+
+#[tokio::test]
+async fn removal_at_a_boundary_keeps_exactly_what_started_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, id) = with_the_bookings_around(&dir).await;
 
     let live = complete_without_the_others(&store, id).await;
     assert_eq!(
@@ -118,14 +91,7 @@ async fn removal_at_a_boundary_keeps_exactly_what_started_before_it() {
 #[tokio::test]
 async fn the_migration_rewrites_older_forms_and_the_boundary_is_then_exact() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir).await;
-    let id = account(&store).await;
-    let first: Vec<Record> = AROUND.iter().map(|(i, s)| booking(i, s)).collect();
-    store.begin_pass(id, "bookings", true).await.unwrap();
-    store
-        .write_page(&write(id, 1, &first, PassEnd::Completes))
-        .await
-        .unwrap();
+    let (store, id) = with_the_bookings_around(&dir).await;
     // As the releases before it wrote them: chrono's serde form, microseconds, sqlx's
     // `+00:00`; and the 0006 migration not yet applied.
     let older = [
@@ -191,8 +157,7 @@ async fn the_migration_rewrites_older_forms_and_the_boundary_is_then_exact() {
 #[tokio::test]
 async fn every_instant_column_of_a_fresh_write_has_the_one_form() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir).await;
-    let id = account(&store).await;
+    let (store, id) = store_with_account(&dir).await;
     let records = [booking("b", "2026-03-02T09:30:00+01:00")];
     store.begin_pass(id, "bookings", true).await.unwrap();
     store

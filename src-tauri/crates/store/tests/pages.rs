@@ -1,53 +1,13 @@
 //! Page writes: idempotent upserts, counts, snapshot removal, positions in the same
 //! transaction, export shape.
 
-use chrono::{DateTime, Utc};
-use flightdesk_core::records::{Booking, Person};
-use flightdesk_core::{Kind, Provider, Record};
-use flightdesk_secrets::Secret;
-use flightdesk_store::{Counts, NewAccount, PageWrite, PassEnd, Store, DB_FILE_NAME};
-use serde_json::json;
+mod common;
 
-const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
-async fn store_with_account(dir: &tempfile::TempDir) -> (Store, i64) {
-    let store = Store::open(&dir.path().join(DB_FILE_NAME), &Secret::new(KEY))
-        .await
-        .unwrap();
-    let account = store
-        .upsert_account(&NewAccount {
-            provider: Provider::FlightSchoolBooking,
-            name: "school".into(),
-            base_url: "http://127.0.0.1:9".into(),
-            options: Default::default(),
-        })
-        .await
-        .unwrap();
-    (store, account.id)
-}
-
-fn person(id: &str, name: &str) -> Record {
-    Record::new(
-        id,
-        Person {
-            name: Some(name.into()),
-            ..Default::default()
-        },
-        json!({"id": id, "name": name, "extra": {"kept": true}}),
-    )
-}
-
-fn booking(id: &str, starts: &str) -> Record {
-    let starts_at: DateTime<Utc> = starts.parse().unwrap();
-    Record::new(
-        id,
-        Booking {
-            starts_at: Some(starts_at),
-            ..Default::default()
-        },
-        json!({"id": id, "start": starts}),
-    )
-}
+use chrono::Utc;
+use common::{booking, person, store_with_account};
+use flightdesk_core::records::Person;
+use flightdesk_core::{Kind, Record};
+use flightdesk_store::{Counts, PageWrite, PassEnd, DB_FILE_NAME};
 
 fn page<'a>(account_id: i64, pass: i64, records: &'a [Record], end: PassEnd<'a>) -> PageWrite<'a> {
     PageWrite {

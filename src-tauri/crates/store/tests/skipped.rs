@@ -1,23 +1,21 @@
 //! Rows that could not become records: kept raw, counted per page, listed for the user,
 //! forgotten once a full listing no longer sends them, and purged with the account.
 
-use flightdesk_core::records::Person;
-use flightdesk_core::{Kind, Provider, Record, SkippedRow};
-use flightdesk_secrets::Secret;
-use flightdesk_store::{Counts, NewAccount, PageWrite, PassEnd, Store, DB_FILE_NAME};
+mod common;
+
+use common::store_with_account;
+use flightdesk_core::{Kind, Record, SkippedRow};
+use flightdesk_store::{Counts, PageWrite, PassEnd, Store};
 use serde_json::{json, Value};
 
-const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+/// A full listing of the people.
+const SNAPSHOT: PassEnd<'static> = PassEnd::CompletesSnapshot {
+    kinds: &[Kind::People],
+    keep_starting_before: None,
+};
 
 fn person(id: &str) -> Record {
-    Record::new(
-        id,
-        Person {
-            name: Some(format!("P{id}")),
-            ..Default::default()
-        },
-        json!({"id": id}),
-    )
+    common::person(id, &format!("P{id}"))
 }
 
 fn no_id(name: &str) -> SkippedRow {
@@ -50,23 +48,7 @@ async fn write(
 #[tokio::test]
 async fn a_skipped_row_is_kept_as_sent_counted_and_forgotten_when_a_full_listing_drops_it() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join(DB_FILE_NAME), &Secret::new(KEY))
-        .await
-        .unwrap();
-    let account = store
-        .upsert_account(&NewAccount {
-            provider: Provider::PilotFlows,
-            name: "club".into(),
-            base_url: "http://127.0.0.1:9".into(),
-            options: Default::default(),
-        })
-        .await
-        .unwrap();
-    let id = account.id;
-    let snapshot = PassEnd::CompletesSnapshot {
-        kinds: &[Kind::People],
-        keep_starting_before: None,
-    };
+    let (store, id) = store_with_account(&dir).await;
 
     let pass = store.begin_pass(id, "members", false).await.unwrap().pass;
     let counts = write(
@@ -75,13 +57,13 @@ async fn a_skipped_row_is_kept_as_sent_counted_and_forgotten_when_a_full_listing
         pass,
         &[person("1")],
         &[no_id("Ana"), no_id("Ben")],
-        snapshot.clone(),
+        SNAPSHOT,
     )
     .await;
     assert_eq!((counts.new, counts.skipped), (1, 2));
     let rows = store.skipped_rows(None).await.unwrap();
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0].account, "club");
+    assert_eq!(rows[0].account, "school");
     assert_eq!(rows[0].resource, "members");
     assert_eq!(rows[0].reason, "members row without an `id`");
     let raws: Vec<&Value> = rows.iter().map(|r| &r.raw).collect();
@@ -95,15 +77,7 @@ async fn a_skipped_row_is_kept_as_sent_counted_and_forgotten_when_a_full_listing
     // Sent again, the same row is one row (counted again: this run skipped it too);
     // Ben is fixed at the provider, so the full listing forgets him.
     let pass = store.begin_pass(id, "members", false).await.unwrap().pass;
-    let counts = write(
-        &store,
-        id,
-        pass,
-        &[person("1")],
-        &[no_id("Ana")],
-        snapshot.clone(),
-    )
-    .await;
+    let counts = write(&store, id, pass, &[person("1")], &[no_id("Ana")], SNAPSHOT).await;
     assert_eq!(counts.skipped, 1);
     let rows = store.skipped_rows(Some(id)).await.unwrap();
     assert_eq!(rows.len(), 1);
@@ -124,52 +98,20 @@ async fn a_skipped_row_is_kept_as_sent_counted_and_forgotten_when_a_full_listing
 #[tokio::test]
 async fn a_full_listing_that_skipped_a_row_removes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join(DB_FILE_NAME), &Secret::new(KEY))
-        .await
-        .unwrap();
-    let id = store
-        .upsert_account(&NewAccount {
-            provider: Provider::AviationAlley,
-            name: "centre".into(),
-            base_url: "http://127.0.0.1:9".into(),
-            options: Default::default(),
-        })
-        .await
-        .unwrap()
-        .id;
-    let snapshot = PassEnd::CompletesSnapshot {
-        kinds: &[Kind::People],
-        keep_starting_before: None,
-    };
+    let (store, id) = store_with_account(&dir).await;
     let live = || async { store.export_kind(Kind::People, false).await.unwrap().len() };
     let pass = store.begin_pass(id, "members", false).await.unwrap().pass;
-    write(
-        &store,
-        id,
-        pass,
-        &[person("1"), person("2")],
-        &[],
-        snapshot.clone(),
-    )
-    .await;
+    write(&store, id, pass, &[person("1"), person("2")], &[], SNAPSHOT).await;
 
     // Person 2 comes without its id: kept, not removed.
     let pass = store.begin_pass(id, "members", false).await.unwrap().pass;
-    let counts = write(
-        &store,
-        id,
-        pass,
-        &[person("1")],
-        &[no_id("P2")],
-        snapshot.clone(),
-    )
-    .await;
+    let counts = write(&store, id, pass, &[person("1")], &[no_id("P2")], SNAPSHOT).await;
     assert_eq!((counts.removed, counts.skipped), (0, 1));
     assert_eq!(live().await, 2);
 
     // A clean listing without person 2: now it is gone.
     let pass = store.begin_pass(id, "members", false).await.unwrap().pass;
-    let counts = write(&store, id, pass, &[person("1")], &[], snapshot).await;
+    let counts = write(&store, id, pass, &[person("1")], &[], SNAPSHOT).await;
     assert_eq!(counts.removed, 1);
     assert_eq!(live().await, 1);
     assert!(store.skipped_rows(None).await.unwrap().is_empty());
