@@ -231,13 +231,8 @@ async fn the_demo_workspace_is_labelled_and_lists_its_accounts() -> Result<()> {
         app.click("nav-sync").await?;
         // The first sync ran in `flightdesk demo`: its state is listed before any new one.
         app.element("sync-resource").await?;
-        app.click("sync-now").await?;
         // The app started its own sandbox and re-pointed the accounts, so this works.
-        let summary = app
-            .wait_for_text("sync-summary", Duration::from_secs(90), |t| {
-                t.starts_with("Synced")
-            })
-            .await?;
+        let summary = sync_now_until(&app, "Synced").await?;
         ensure!(summary.contains("requests"), "{summary}");
         let states = app.texts_of_all("sync-resource-state").await?;
         ensure!(states.len() >= 10, "every resource is listed: {states:?}");
@@ -264,12 +259,7 @@ async fn the_demo_workspace_is_labelled_and_lists_its_accounts() -> Result<()> {
                 .send()
         };
         faults("aa:noid=1").await?.error_for_status()?;
-        app.click("sync-now").await?;
-        let summary = app
-            .wait_for_text("sync-summary", Duration::from_secs(90), |t| {
-                t.starts_with("Synced")
-            })
-            .await?;
+        let summary = sync_now_until(&app, "Synced").await?;
         ensure!(summary.contains("requests"), "{summary}");
         let rows = app.texts_of_all("sync-skipped-row").await?;
         ensure!(
@@ -350,6 +340,15 @@ async fn the_demo_workspace_is_labelled_and_lists_its_accounts() -> Result<()> {
     Ok(())
 }
 
+/// Presses **Sync now** and waits for the sync summary to start with `prefix`.
+async fn sync_now_until(app: &AppSession, prefix: &str) -> Result<String> {
+    app.click("sync-now").await?;
+    app.wait_for_text("sync-summary", Duration::from_secs(90), |t| {
+        t.starts_with(prefix)
+    })
+    .await
+}
+
 /// The admin root of the sandbox the running app started for its demo workspace, from
 /// the account it re-pointed (the base URL is `<root>/airbly/api/v3`).
 fn demo_sandbox_admin(data_dir: &std::path::Path, account: &str) -> Result<String> {
@@ -402,12 +401,7 @@ async fn a_sync_without_network_says_so_and_keeps_the_account() -> Result<()> {
     let app = AppSession::start_in(data_dir, &[]).await?;
     app.scenario("sync-offline", || async {
         app.click("nav-sync").await?;
-        app.click("sync-now").await?;
-        let summary = app
-            .wait_for_text("sync-summary", Duration::from_secs(90), |t| {
-                t.starts_with("No resource could sync")
-            })
-            .await?;
+        let summary = sync_now_until(&app, "No resource could sync").await?;
         ensure!(summary.contains("retried at the next sync"), "{summary}");
         let states = app.texts_of_all("sync-resource-state").await?;
         ensure!(
