@@ -64,12 +64,7 @@ async fn engine_first_incremental_and_changes() {
     assert_eq!(r.totals().new + r.totals().updated + r.totals().removed, 0);
 
     // Time passes; a flight is deleted at the provider.
-    w.admin(
-        reqwest::Method::POST,
-        "/clock/advance",
-        json!({"seconds": 30}),
-    )
-    .await;
+    w.advance_clock(30).await;
     let cached = w.cached_ids(Kind::FlightLogs, "airbly").await;
     let flights = w
         .admin(reqwest::Method::GET, "/records/flights", Value::Null)

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{ids, world, World};
+use common::{ids, summary, world, World};
 use flightdesk_core::{Kind, Provider};
 use flightdesk_sync::Outcome;
 use serde_json::json;
@@ -187,17 +187,6 @@ async fn a_row_without_an_id_is_skipped_and_the_resource_still_completes() {
     }
 }
 
-fn summary<'r>(
-    report: &'r flightdesk_sync::SyncReport,
-    resource: &str,
-) -> &'r flightdesk_sync::ResourceSummary {
-    report
-        .resources
-        .iter()
-        .find(|r| r.resource == resource)
-        .unwrap()
-}
-
 /// Between sweeps, the big resources are read as a recent window: fewer requests, nothing
 /// removed that the window did not list; once the provider's clock passes the sweep
 /// cadence, the next pass lists them whole again.
@@ -208,17 +197,15 @@ async fn the_big_resources_read_a_recent_window_between_daily_sweeps() {
     let sweep = w.sync(false).await;
     assert!(!sweep.failed(), "{sweep:#?}");
 
-    w.admin(
-        reqwest::Method::POST,
-        "/clock/advance",
-        json!({"seconds": 900}),
-    )
-    .await;
+    w.advance_clock(900).await;
     let window = w.sync(false).await;
     assert!(!window.failed(), "{window:#?}");
     // (The demo centre's invoices fit one page either way.)
     for resource in ["bookings", "flight-log"] {
-        let (whole, recent) = (summary(&sweep, resource), summary(&window, resource));
+        let (whole, recent) = (
+            summary(&sweep, "centre", resource),
+            summary(&window, "centre", resource),
+        );
         assert!(
             recent.requests < whole.requests,
             "{resource}: the window costs less than the sweep ({} vs {})",
@@ -227,25 +214,23 @@ async fn the_big_resources_read_a_recent_window_between_daily_sweeps() {
         );
     }
     for resource in ["bookings", "invoices", "flight-log"] {
-        let recent = summary(&window, resource);
+        let recent = summary(&window, "centre", resource);
         assert_eq!(recent.counts.removed, 0, "{recent:?}");
     }
     // What the window did not list is still cached: the cache still equals the truth.
     assert_cache_equals_truth(&w, "centre", "live_full").await;
 
     // A day on, bookings are swept again (the flight log waits for its week).
-    w.admin(
-        reqwest::Method::POST,
-        "/clock/advance",
-        json!({"seconds": 86_400}),
-    )
-    .await;
+    w.advance_clock(86_400).await;
     let next_day = w.sync(false).await;
     assert_eq!(
-        summary(&next_day, "bookings").requests,
-        summary(&sweep, "bookings").requests,
+        summary(&next_day, "centre", "bookings").requests,
+        summary(&sweep, "centre", "bookings").requests,
         "bookings are listed whole"
     );
-    assert!(summary(&next_day, "flight-log").requests < summary(&sweep, "flight-log").requests);
+    assert!(
+        summary(&next_day, "centre", "flight-log").requests
+            < summary(&sweep, "centre", "flight-log").requests
+    );
     assert_cache_equals_truth(&w, "centre", "live_full").await;
 }

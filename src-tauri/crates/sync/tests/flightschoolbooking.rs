@@ -96,12 +96,7 @@ async fn bookings_moving_into_the_past_are_kept() {
     w.connect(FSB, "school", "all_areas", json!({})).await;
     w.sync(false).await;
     let before = w.cached_ids(Kind::Bookings, "school").await;
-    w.admin(
-        reqwest::Method::POST,
-        "/clock/advance",
-        json!({"seconds": 3 * 86_400}),
-    )
-    .await;
+    w.advance_clock(3 * 86_400).await;
     // Time passing changes no booking, so the change id holds; a full listing judges.
     let report = w.sync(true).await;
     assert!(!report.failed(), "{report:#?}");
@@ -185,12 +180,7 @@ async fn a_pass_resumed_a_day_later_keeps_the_gap_and_removes_what_left() {
         json!({"aircraft": simulator}),
     )
     .await;
-    w.admin(
-        reqwest::Method::POST,
-        "/clock/advance",
-        json!({"seconds": 86_400}),
-    )
-    .await;
+    w.advance_clock(86_400).await;
 
     let report = w.sync_with(only_bookings()).await;
     assert!(!report.failed(), "{report:#?}");

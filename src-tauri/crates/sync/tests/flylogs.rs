@@ -159,12 +159,7 @@ async fn a_two_factor_account_syncs_unattended_on_its_kept_session() {
     assert!(!w.cached_ids(Kind::Enrolments, "twofa").await.is_empty());
 
     // Sessions end after 14 idle days; with 2FA only the user can sign in again.
-    w.admin(
-        reqwest::Method::POST,
-        "/clock/advance",
-        json!({"duration": "15d"}),
-    )
-    .await;
+    w.advance_clock(15 * 86_400).await;
     let r = w.sync(false).await;
     let s = &r.resources[0];
     assert_eq!(s.outcome, Outcome::NeedsCredential, "{r:?}");

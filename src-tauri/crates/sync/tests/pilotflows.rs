@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{ids, world, World};
+use common::{ids, summary, world, World};
 use flightdesk_core::{Kind, Provider};
 use flightdesk_sync::Outcome;
 use serde_json::json;
@@ -52,18 +52,6 @@ async fn first_sync_then_one_request_per_incremental_resource() {
     assert_cache_equals_truth(&w, "main", "organization_plan").await;
 }
 
-fn flight_logs(
-    report: &flightdesk_sync::SyncReport,
-    account: &str,
-) -> flightdesk_sync::ResourceSummary {
-    report
-        .resources
-        .iter()
-        .find(|r| r.resource == "flight_logs" && r.account == account)
-        .unwrap()
-        .clone()
-}
-
 #[tokio::test]
 async fn deleted_flight_logs_leave_the_cache_at_the_next_full_listing() {
     let w = world("").await;
@@ -100,20 +88,20 @@ async fn deleted_flight_logs_leave_the_cache_at_the_next_full_listing() {
 
     let report = w.sync(false).await;
     // Between sweeps only changes are asked for: one request, and no tombstone to see.
-    let main = flight_logs(&report, "main");
+    let main = summary(&report, "main", "flight_logs");
     assert_eq!((main.pages, main.counts.removed), (1, 0), "{main:?}");
     assert!(w
         .cached_ids(Kind::FlightLogs, "main")
         .await
         .contains(&victim));
     // Listed whole, the deletion shows.
-    let every = flight_logs(&report, "every");
+    let every = summary(&report, "every", "flight_logs");
     assert_eq!(every.counts.removed, 1, "{every:?}");
     assert_cache_equals_truth(&w, "every", "organization_plan").await;
 
     // `--full` lists whole at once.
     let full = w.sync(true).await;
-    assert_eq!(flight_logs(&full, "main").counts.removed, 1);
+    assert_eq!(summary(&full, "main", "flight_logs").counts.removed, 1);
     assert_cache_equals_truth(&w, "main", "organization_plan").await;
 }
 
@@ -235,16 +223,6 @@ async fn pf_api(w: &World, method: reqwest::Method, path: &str, body: serde_json
     assert!(r.status().is_success(), "{path}: {}", r.status());
 }
 
-/// Ten minutes: more than the watermark's margin, so the margin cannot hide a miss.
-async fn advance_ten_minutes(w: &World) {
-    w.admin(
-        reqwest::Method::POST,
-        "/clock/advance",
-        json!({"seconds": 600}),
-    )
-    .await;
-}
-
 /// A log read on the pass's first page and edited before a later page was read carries an
 /// older `updated_at` than that page's rows: the next pass's filter must still include it.
 #[tokio::test]
@@ -260,7 +238,8 @@ async fn an_edit_made_while_a_pass_runs_is_read_by_the_next_sync() {
     // The first log was read on page 1; it changes, then a log of the last page does.
     let (early, late) = (ids.first().unwrap(), ids.last().unwrap());
     for (id, remarks) in [(early, "edited after it was read"), (late, "edited later")] {
-        advance_ten_minutes(&w).await;
+        // Ten minutes: more than the watermark's margin, so the margin cannot hide a miss.
+        w.advance_clock(600).await;
         pf_api(
             &w,
             reqwest::Method::PATCH,
@@ -308,7 +287,7 @@ async fn a_deletion_between_pages_restarts_the_listing_and_removes_only_the_dele
     )
     .await;
     let report = w.sync_with(only_flight_logs(false)).await;
-    let logs = flight_logs(&report, "main");
+    let logs = summary(&report, "main", "flight_logs");
     assert!(!report.failed(), "{report:#?}");
     assert!(
         logs.restarts >= 1,
@@ -351,7 +330,7 @@ async fn a_row_without_an_id_is_skipped_kept_and_reported_and_the_rest_syncs() {
     // The provider fixes its rows: a full listing forgets the flight logs' skipped rows.
     w.set_faults("").await;
     let again = w.sync_with(only_flight_logs(true)).await;
-    assert_eq!(flight_logs(&again, "main").counts.skipped, 0);
+    assert_eq!(summary(&again, "main", "flight_logs").counts.skipped, 0);
     let left = w.workspace.store().skipped_rows(None).await.unwrap();
     assert!(left.iter().all(|s| s.resource != "flight_logs"), "{left:?}");
 }

@@ -301,8 +301,7 @@ async fn an_airbly_push_for_the_connected_group_syncs_the_new_log() {
     )
     .await;
     // Time passes; a device-recorded flight is closed out (the sandbox pushes it).
-    w.admin(Method::POST, "/clock/advance", json!({"seconds": 30}))
-        .await;
+    w.advance_clock(30).await;
     w.admin(
         Method::POST,
         "/flights",

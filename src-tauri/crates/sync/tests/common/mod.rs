@@ -9,7 +9,7 @@ use flightdesk_core::{Kind, Provider};
 use flightdesk_sandbox::{start, FaultSpec, RunningSandbox, SandboxConfig};
 use flightdesk_secrets::{MemoryStore, Secret};
 use flightdesk_store::{Account, NewAccount};
-use flightdesk_sync::{ClientOptions, ProgressEvent, SyncOptions, SyncReport};
+use flightdesk_sync::{ClientOptions, ProgressEvent, ResourceSummary, SyncOptions, SyncReport};
 use flightdesk_workspace::{SecretsBackend, Workspace};
 use serde_json::Value;
 
@@ -124,6 +124,16 @@ impl World {
         }
     }
 
+    /// Moves the sandbox's clock on by `seconds`.
+    pub async fn advance_clock(&self, seconds: i64) {
+        self.admin(
+            reqwest::Method::POST,
+            "/clock/advance",
+            serde_json::json!({ "seconds": seconds }),
+        )
+        .await;
+    }
+
     pub async fn set_faults(&self, spec: &str) {
         let r = self
             .http
@@ -185,6 +195,15 @@ impl World {
             .await
             .unwrap()
     }
+}
+
+/// The summary of one account's resource in a report.
+pub fn summary<'r>(report: &'r SyncReport, account: &str, resource: &str) -> &'r ResourceSummary {
+    report
+        .resources
+        .iter()
+        .find(|r| r.account == account && r.resource == resource)
+        .unwrap_or_else(|| panic!("{account}/{resource} is in the report"))
 }
 
 /// The ids of a list of JSON objects.
