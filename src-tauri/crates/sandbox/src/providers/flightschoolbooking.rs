@@ -857,14 +857,16 @@ async fn list(State(s): State<AppState>, h: HeaderMap, RawQuery(q): RawQuery, l:
         let dl = dialect(&s);
         let body = {
             let w = s.world();
-            let all = rows(&s, &w, l, &q, now)?;
-            let total = all.len();
             // "Whether any bookings have been added or updated": a booking that ends and
-            // so leaves the list is neither, so the id covers the past ones too.
-            let cid = match l {
-                List::Bookings => change_id(l, &rows(&s, &w, l, &q, Ts::MIN)?),
-                _ => change_id(l, &all),
-            };
+            // so leaves the list is neither, so the id covers the ended ones too, which
+            // are then dropped from what is listed.
+            let bookings = l == List::Bookings;
+            let mut all = rows(&s, &w, l, &q, if bookings { Ts::MIN } else { now })?;
+            let cid = change_id(l, &all);
+            if bookings {
+                all.retain(|(_, _, src)| matches!(src, Src::Booking(b) if b.end > now));
+            }
+            let total = all.len();
             let start = page.saturating_mul(50).min(total);
             let end = (start + 50).min(total);
             let has_more = end < total;
