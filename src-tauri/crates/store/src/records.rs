@@ -60,7 +60,6 @@ pub struct SyncState {
     pub pass: i64,
     /// A pass is under way (a previous run stopped in its middle).
     pub in_pass: bool,
-    pub pass_started_at: Option<DateTime<Utc>>,
     pub last_success_at: Option<DateTime<Utc>>,
     pub last_attempt_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
@@ -747,7 +746,6 @@ impl Store {
         sqlx::query(
             "UPDATE sync_state SET
                pass = CASE WHEN in_pass THEN pass ELSE pass + 1 END,
-               pass_started_at = CASE WHEN in_pass THEN pass_started_at ELSE ?3 END,
                in_pass = 1, last_attempt_at = ?3
              WHERE account_id = ?1 AND resource = ?2",
         )
@@ -862,8 +860,7 @@ impl Store {
             PassEnd::Completes | PassEnd::CompletesSnapshot { .. } => false,
         };
         sqlx::query(
-            "UPDATE sync_state SET position = ?3, in_pass = ?4, pass = ?5,
-               pass_started_at = CASE WHEN ?5 = pass THEN pass_started_at ELSE ?6 END
+            "UPDATE sync_state SET position = ?3, in_pass = ?4, pass = ?5
              WHERE account_id = ?1 AND resource = ?2",
         )
         .bind(page.account_id)
@@ -871,7 +868,6 @@ impl Store {
         .bind(page.position)
         .bind(in_pass)
         .bind(pass)
-        .bind(&now)
         .execute(&mut *tx)
         .await
         .context("saving the sync position")?;
@@ -1022,7 +1018,6 @@ fn state_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<SyncState> {
         position: row.get("position"),
         pass: row.get("pass"),
         in_pass: row.get::<i64, _>("in_pass") != 0,
-        pass_started_at: get_time("pass_started_at")?,
         last_success_at: get_time("last_success_at")?,
         last_attempt_at: get_time("last_attempt_at")?,
         last_error: row.get("last_error"),

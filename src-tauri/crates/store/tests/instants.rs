@@ -93,7 +93,7 @@ async fn the_migration_rewrites_older_forms_and_the_boundary_is_then_exact() {
     let dir = tempfile::tempdir().unwrap();
     let (store, id) = with_the_bookings_around(&dir).await;
     // As the releases before it wrote them: chrono's serde form, microseconds, sqlx's
-    // `+00:00`; and the 0006 migration not yet applied.
+    // `+00:00`; and the schema as it was before 0006 (the later migrations undone too).
     let older = [
         ("before", "2026-03-02T09:29:59.999Z"),
         ("at", "2026-03-02T09:30:00Z"),
@@ -114,10 +114,13 @@ async fn the_migration_rewrites_older_forms_and_the_boundary_is_then_exact() {
         .execute(store.pool())
         .await
         .unwrap();
-    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 6")
-        .execute(store.pool())
-        .await
-        .unwrap();
+    for undo in [
+        "DELETE FROM _sqlx_migrations WHERE version >= 6",
+        "DROP TABLE skipped_rows",
+        "ALTER TABLE sync_state ADD COLUMN pass_started_at TEXT",
+    ] {
+        sqlx::query(undo).execute(store.pool()).await.unwrap();
+    }
     drop(store);
 
     let store = open(&dir).await;

@@ -642,7 +642,6 @@ mod tests {
             position: Some("{}".into()),
             pass: 3,
             in_pass: false,
-            pass_started_at: None,
             last_success_at: Some(at(at_text)),
             last_attempt_at: Some(at(at_text)),
             last_error: None,
