@@ -84,9 +84,7 @@ impl SyncPolicy {
         sweep_every: None,
         budget_per_hour: 60,
     };
-}
 
-impl SyncPolicy {
     /// Whether a pass starting at `now` (unix seconds, the provider's clock) must list the
     /// resource whole: it never has, or the last sweep began `sweep_every` ago or more.
     /// Without a sweep cadence every pass is whole.
