@@ -489,7 +489,9 @@ fn map_event(_: &str, a: &Value) -> RecordData {
             other => other.to_string(),
         }),
         resource_id: id(a, &["aircraft_id", "resource_id"]),
-        resource_name: string(a, &["title"]),
+        // `resource` names the aircraft, simulator or room; the title ("N44API: Ann Lee")
+        // stays in the raw row for the item's details.
+        resource_name: string(a, &["resource", "aircraft"]),
         instructor_id: id(a, &["instructor_id"]),
         instructor_name: string(a, &["instructor_name"]),
         person_id: id(a, &["member_id", "student_id"]),

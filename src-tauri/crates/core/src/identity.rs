@@ -6,6 +6,8 @@
 //! The rules, strongest first:
 //! - aircraft by normalized registration;
 //! - people by e-mail, then by normalized name where no two different e-mails disagree;
+//! - simulators by designator: the registration a system gives one (`SIM-1`), or the
+//!   part of its name before a parenthesis (`SIM-1 (ALSIM AL42 FNPT II)`);
 //! - rooms and simulators by normalized name within the same location;
 //! - the user's own decisions override all of them: a link joins two entities, a split
 //!   keeps two sources apart whatever the rules say.
@@ -165,6 +167,22 @@ pub fn normalize_name(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// The designator in a simulator's display name: `SIM-1` in `SIM-1 (ALSIM AL42 FNPT II)`.
+/// A name without a parenthesis is a plain name, compared by the name rule instead.
+fn designator(name: &str) -> Option<&str> {
+    let (head, _) = name.split_once('(')?;
+    let head = head.trim();
+    (!head.is_empty()).then_some(head)
+}
+
+/// A simulator's normalized designator: its registration, else the one in its name.
+fn simulator_designator(c: &Candidate) -> Option<String> {
+    c.registration
+        .as_deref()
+        .or_else(|| c.name.as_deref().and_then(designator))
+        .and_then(normalize_registration)
+}
+
 /// Resolves candidates into entities under the user's decisions.
 pub fn resolve(candidates: &[Candidate], decisions: &[Decision]) -> Vec<Entity> {
     // One candidate per source (the first wins), in a stable order.
@@ -254,6 +272,7 @@ fn match_key(rule: MatchReason, c: &Candidate) -> Option<String> {
         (MatchReason::SameRegistration, EntityKind::Aircraft) => {
             c.registration.as_deref().and_then(normalize_registration)
         }
+        (MatchReason::SameRegistration, EntityKind::Simulator) => simulator_designator(c),
         (MatchReason::SameEmail, EntityKind::Person) => {
             c.email.as_deref().and_then(normalize_email)
         }
@@ -279,8 +298,14 @@ fn entity(sources: &[&Candidate], reasons: &[Option<MatchReason>], members: &[us
     let email = members
         .iter()
         .find_map(|&i| sources[i].email.as_deref().and_then(normalize_email));
+    let designator = (kind == EntityKind::Simulator)
+        .then(|| members.iter().find_map(|&i| simulator_designator(sources[i])))
+        .flatten();
     let id = match (kind, &registration, &email) {
         (EntityKind::Aircraft, Some(reg), _) => format!("aircraft:{reg}"),
+        (EntityKind::Simulator, ..) if designator.is_some() => {
+            format!("simulator:{}", designator.unwrap_or_default())
+        }
         (EntityKind::Person, _, Some(email)) => format!("person:{email}"),
         _ => format!("{}:{}", kind.as_str(), first.source.key()),
     };
@@ -580,6 +605,32 @@ mod tests {
             &[],
         );
         assert_eq!(entities.len(), 2, "{entities:#?}");
+    }
+
+    #[test]
+    fn a_simulator_matches_by_designator_across_systems() {
+        let sim = |provider, id: &str, name: &str, reg: Option<&str>| Candidate {
+            source: src(provider, id),
+            kind: EntityKind::Simulator,
+            name: Some(name.into()),
+            registration: reg.map(Into::into),
+            email: None,
+            location: None,
+        };
+        let entities = resolve(
+            &[
+                sim(Provider::AviationAlley, "u1", "SIM-1 (ALSIM AL42 FNPT II)", None),
+                sim(Provider::PilotFlows, "6", "ALSIM AL42 FNPT II", Some("SIM-1")),
+                sim(Provider::PilotFlows, "name:SIM-1", "SIM-1", Some("SIM-1")),
+                sim(Provider::AviationAlley, "u2", "SIM-2 (Redbird FMX)", None),
+            ],
+            &[],
+        );
+        assert_eq!(entities.len(), 2, "{entities:#?}");
+        let one = entities.iter().find(|e| e.id == "simulator:SIM1").unwrap();
+        assert_eq!(one.members.len(), 3, "{one:#?}");
+        assert_eq!(one.name, "SIM-1 (ALSIM AL42 FNPT II)");
+        assert_eq!(reasons(one)[1..], [MatchReason::SameRegistration; 2]);
     }
 
     #[test]

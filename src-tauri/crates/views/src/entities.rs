@@ -146,7 +146,7 @@ async fn mentions(store: &Store, m: &Mention) -> Result<Vec<Candidate>> {
             },
             kind,
             name,
-            registration: (kind == EntityKind::Aircraft)
+            registration: matches!(kind, EntityKind::Aircraft | EntityKind::Simulator)
                 .then(|| row.get::<Option<String>, _>("registration"))
                 .flatten(),
             email: row.get("email"),
