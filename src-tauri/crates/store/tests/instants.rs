@@ -114,12 +114,27 @@ async fn the_migration_rewrites_older_forms_and_the_boundary_is_then_exact() {
         .execute(store.pool())
         .await
         .unwrap();
-    for undo in [
-        "DELETE FROM _sqlx_migrations WHERE version >= 6",
-        "DROP TABLE skipped_rows",
-        "ALTER TABLE sync_state ADD COLUMN pass_started_at TEXT",
-    ] {
-        sqlx::query(undo).execute(store.pool()).await.unwrap();
+    // 0009's search triggers and indexes go first: they name tables the others keep.
+    let mut undo: Vec<String> = sqlx::query_scalar(
+        "SELECT 'DROP ' || type || ' ' || name FROM sqlite_master
+         WHERE type IN ('trigger', 'index') AND sql IS NOT NULL AND (name LIKE '%\\_search\\_%' ESCAPE '\\'
+                OR name LIKE '%\\_by\\_%' ESCAPE '\\')",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    undo.extend(
+        [
+            "DROP TABLE search_index",
+            "DROP TABLE search_keys",
+            "DELETE FROM _sqlx_migrations WHERE version >= 6",
+            "DROP TABLE skipped_rows",
+            "ALTER TABLE sync_state ADD COLUMN pass_started_at TEXT",
+        ]
+        .map(String::from),
+    );
+    for undo in undo {
+        sqlx::query(&undo).execute(store.pool()).await.unwrap();
     }
     drop(store);
 
