@@ -45,6 +45,41 @@ pub enum Command {
     Unlink(DecisionArgs),
     /// The rows providers sent that could not become records (no id, say), as sent.
     Skipped(SkippedArgs),
+    /// One calendar over every system, with conflicts across systems, as JSON or ICS.
+    Calendar(CalendarArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CalendarArgs {
+    /// The first day (YYYY-MM-DD, in --tz) or instant (RFC 3339).
+    #[arg(long)]
+    pub from: String,
+    /// The last day, included (YYYY-MM-DD), or the instant the range ends (RFC 3339).
+    #[arg(long)]
+    pub to: String,
+    /// The IANA time zone of the dates and of the times printed.
+    #[arg(long, default_value = "UTC")]
+    pub tz: String,
+    /// Only items with this aircraft, simulator or room (an entity id or its name).
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// Only items with this person (an entity id, name or e-mail).
+    #[arg(long)]
+    pub person: Option<String>,
+    /// Only items from this provider (repeatable).
+    #[arg(long)]
+    pub source: Vec<Provider>,
+    /// Show cancelled items too.
+    #[arg(long)]
+    pub include_cancelled: bool,
+    #[arg(long, value_enum, default_value_t = CalendarFormat::Json)]
+    pub format: CalendarFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CalendarFormat {
+    Json,
+    Ics,
 }
 
 #[derive(Debug, clap::Args)]

@@ -10,10 +10,16 @@ use crate::args::{DecisionArgs, EntitiesArgs};
 use crate::exit::Failure;
 use crate::open::{open, store_failure};
 
-fn view_failure(e: ViewError) -> Failure {
+/// A read-model error as the CLI reports it: the user's input is a usage error.
+pub fn view_failure(e: ViewError) -> Failure {
     match e {
         ViewError::Store(e) => store_failure(e),
-        ViewError::BadSource(_) | ViewError::UnknownSource(_) => Failure::config(e.to_string()),
+        ViewError::BadSource(_)
+        | ViewError::UnknownSource(_)
+        | ViewError::UnknownEntity(_)
+        | ViewError::AmbiguousEntity { .. }
+        | ViewError::BadTime(_)
+        | ViewError::BadRange { .. } => Failure::config(e.to_string()),
         other => Failure::failed(other.to_string()),
     }
 }

@@ -1,6 +1,7 @@
 //! `flightdesk`: the same workspace, store and secrets as the desktop app, headless.
 
 mod args;
+mod calendar;
 mod connect;
 mod demo;
 mod entities;
@@ -57,6 +58,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Link(args) => entities::decide(&data_dir, args, true).await,
         Command::Unlink(args) => entities::decide(&data_dir, args, false).await,
         Command::Skipped(args) => skipped::list(&data_dir, args).await,
+        Command::Calendar(args) => calendar::run(&data_dir, args).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

@@ -6,8 +6,8 @@
 //! The rules, strongest first:
 //! - aircraft by normalized registration;
 //! - people by e-mail, then by normalized name where no two different e-mails disagree;
-//! - simulators by designator: the registration a system gives one (`SIM-1`), or the
-//!   part of its name before a parenthesis (`SIM-1 (ALSIM AL42 FNPT II)`);
+//! - simulators by designator: the registration a system gives one (`SIM-1`), else its
+//!   name, in either case the part before a parenthesis (`SIM-1 (ALSIM AL42 FNPT II)`);
 //! - rooms and simulators by normalized name within the same location;
 //! - the user's own decisions override all of them: a link joins two entities, a split
 //!   keeps two sources apart whatever the rules say.
@@ -168,38 +168,49 @@ pub fn normalize_name(text: &str) -> Option<String> {
 }
 
 /// The designator in a simulator's display name: `SIM-1` in `SIM-1 (ALSIM AL42 FNPT II)`.
-/// A name without a parenthesis is a plain name, compared by the name rule instead.
 fn designator(name: &str) -> Option<&str> {
     let (head, _) = name.split_once('(')?;
     let head = head.trim();
     (!head.is_empty()).then_some(head)
 }
 
-/// A simulator's normalized designator: its registration, else the one in its name.
+/// A simulator's normalized designator: from its registration, else from its name, the
+/// part before a parenthesis where there is one.
 fn simulator_designator(c: &Candidate) -> Option<String> {
-    c.registration
-        .as_deref()
-        .or_else(|| c.name.as_deref().and_then(designator))
-        .and_then(normalize_registration)
+    let text = c.registration.as_deref().or(c.name.as_deref())?;
+    normalize_registration(designator(text).unwrap_or(text))
+}
+
+/// People and things are apart: a provider may number its members and its aircraft from
+/// 1 each (PilotFlows member 4 is not aircraft 4), so a source is one per family.
+fn family(kind: EntityKind) -> bool {
+    kind == EntityKind::Person
 }
 
 /// Resolves candidates into entities under the user's decisions.
 pub fn resolve(candidates: &[Candidate], decisions: &[Decision]) -> Vec<Entity> {
-    // One candidate per source (the first wins), in a stable order.
-    let mut by_source: BTreeMap<&SourceRef, &Candidate> = BTreeMap::new();
+    // One candidate per source and family (the first wins), in a stable order.
+    let mut by_source: BTreeMap<(&SourceRef, bool), &Candidate> = BTreeMap::new();
     for c in candidates {
-        by_source.entry(&c.source).or_insert(c);
+        by_source.entry((&c.source, family(c.kind))).or_insert(c);
     }
     let sources: Vec<&Candidate> = by_source.values().copied().collect();
-    let index: BTreeMap<&SourceRef, usize> = sources
+    let index: BTreeMap<(&SourceRef, bool), usize> = sources
         .iter()
         .enumerate()
-        .map(|(i, c)| (&c.source, i))
+        .map(|(i, c)| ((&c.source, family(c.kind)), i))
         .collect();
+    // A decision names two sources; it applies within each family that has both.
+    let pairs = |a: &SourceRef, b: &SourceRef| -> Vec<(usize, usize)> {
+        [true, false]
+            .into_iter()
+            .filter_map(|f| Some((*index.get(&(a, f))?, *index.get(&(b, f))?)))
+            .collect()
+    };
     let mut sets = Sets::new(sources.len());
     for d in decisions {
         if let Decision::Split { a, b } = d {
-            if let (Some(&x), Some(&y)) = (index.get(a), index.get(b)) {
+            for (x, y) in pairs(a, b) {
                 sets.forbid(x, y);
             }
         }
@@ -209,7 +220,7 @@ pub fn resolve(candidates: &[Candidate], decisions: &[Decision]) -> Vec<Entity> 
     let mut reasons: Vec<Option<MatchReason>> = vec![None; sources.len()];
     for d in decisions {
         if let Decision::Link { a, b } = d {
-            if let (Some(&x), Some(&y)) = (index.get(a), index.get(b)) {
+            for (x, y) in pairs(a, b) {
                 if sources[x].kind == sources[y].kind && sets.union(x, y) {
                     reasons[x].get_or_insert(MatchReason::LinkedByYou);
                     reasons[y].get_or_insert(MatchReason::LinkedByYou);
@@ -299,7 +310,11 @@ fn entity(sources: &[&Candidate], reasons: &[Option<MatchReason>], members: &[us
         .iter()
         .find_map(|&i| sources[i].email.as_deref().and_then(normalize_email));
     let designator = (kind == EntityKind::Simulator)
-        .then(|| members.iter().find_map(|&i| simulator_designator(sources[i])))
+        .then(|| {
+            members
+                .iter()
+                .find_map(|&i| simulator_designator(sources[i]))
+        })
         .flatten();
     let id = match (kind, &registration, &email) {
         (EntityKind::Aircraft, Some(reg), _) => format!("aircraft:{reg}"),
@@ -309,9 +324,17 @@ fn entity(sources: &[&Candidate], reasons: &[Option<MatchReason>], members: &[us
         (EntityKind::Person, _, Some(email)) => format!("person:{email}"),
         _ => format!("{}:{}", kind.as_str(), first.source.key()),
     };
-    let name = members
-        .iter()
-        .find_map(|&i| sources[i].name.clone().filter(|n| !n.trim().is_empty()))
+    // An aircraft is known by its registration as a system spells it ("N44API", not
+    // "1998 Cessna 172S"); everything else by its first name.
+    let spelled = |field: fn(&Candidate) -> &Option<String>| {
+        members
+            .iter()
+            .find_map(|&i| field(sources[i]).clone().filter(|n| !n.trim().is_empty()))
+    };
+    let name = (kind == EntityKind::Aircraft)
+        .then(|| spelled(|c| &c.registration))
+        .flatten()
+        .or_else(|| spelled(|c| &c.name))
         .or(registration)
         .unwrap_or_else(|| first.source.source_id.clone());
     let members = members
@@ -608,6 +631,19 @@ mod tests {
     }
 
     #[test]
+    fn a_member_and_an_aircraft_with_one_provider_id_are_two_entities() {
+        let entities = resolve(
+            &[
+                aircraft(Provider::PilotFlows, "4", "N121D"),
+                person(Provider::PilotFlows, "4", "Ivan Weber", None),
+            ],
+            &[],
+        );
+        let kinds: Vec<EntityKind> = entities.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EntityKind::Aircraft, EntityKind::Person]);
+    }
+
+    #[test]
     fn a_simulator_matches_by_designator_across_systems() {
         let sim = |provider, id: &str, name: &str, reg: Option<&str>| Candidate {
             source: src(provider, id),
@@ -619,18 +655,35 @@ mod tests {
         };
         let entities = resolve(
             &[
-                sim(Provider::AviationAlley, "u1", "SIM-1 (ALSIM AL42 FNPT II)", None),
-                sim(Provider::PilotFlows, "6", "ALSIM AL42 FNPT II", Some("SIM-1")),
+                sim(
+                    Provider::AviationAlley,
+                    "u1",
+                    "SIM-1 (ALSIM AL42 FNPT II)",
+                    None,
+                ),
+                sim(
+                    Provider::PilotFlows,
+                    "6",
+                    "ALSIM AL42 FNPT II",
+                    Some("SIM-1"),
+                ),
                 sim(Provider::PilotFlows, "name:SIM-1", "SIM-1", Some("SIM-1")),
+                // A booking names it by its display name in the registration's place.
+                sim(
+                    Provider::FlightSchoolBooking,
+                    "name:SIM-1 (ALSIM)",
+                    "SIM-1 (ALSIM)",
+                    Some("SIM-1 (ALSIM)"),
+                ),
                 sim(Provider::AviationAlley, "u2", "SIM-2 (Redbird FMX)", None),
             ],
             &[],
         );
         assert_eq!(entities.len(), 2, "{entities:#?}");
         let one = entities.iter().find(|e| e.id == "simulator:SIM1").unwrap();
-        assert_eq!(one.members.len(), 3, "{one:#?}");
+        assert_eq!(one.members.len(), 4, "{one:#?}");
         assert_eq!(one.name, "SIM-1 (ALSIM AL42 FNPT II)");
-        assert_eq!(reasons(one)[1..], [MatchReason::SameRegistration; 2]);
+        assert_eq!(reasons(one)[1..], [MatchReason::SameRegistration; 3]);
     }
 
     #[test]

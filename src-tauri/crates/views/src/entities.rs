@@ -86,7 +86,7 @@ const MENTIONS: &[Mention] = &[
 ];
 
 /// The source id of an entity named only by text (no provider id).
-const NAME_PREFIX: &str = "name:";
+pub(crate) const NAME_PREFIX: &str = "name:";
 
 fn entity_kind(text: &str) -> Option<EntityKind> {
     match text {

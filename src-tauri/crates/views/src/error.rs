@@ -14,6 +14,14 @@ pub enum ViewError {
     BadSource(String),
     #[error("no cached record is `{0}`")]
     UnknownSource(String),
+    #[error("no aircraft, simulator, room or person is `{0}` (see `flightdesk entities`)")]
+    UnknownEntity(String),
+    #[error("`{text}` names several entities; use one of their ids: {}", ids.join(", "))]
+    AmbiguousEntity { text: String, ids: Vec<String> },
+    #[error("`{0}` is neither a date (YYYY-MM-DD) nor an RFC 3339 time")]
+    BadTime(String),
+    #[error("a calendar range runs forward and spans at most a year (asked {from} to {to})")]
+    BadRange { from: String, to: String },
 }
 
 /// The result type of this crate.

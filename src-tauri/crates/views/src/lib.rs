@@ -2,7 +2,11 @@
 //! it is instant and works with no network. The window's commands and the CLI's twins are
 //! thin calls into these functions, so the two can never disagree.
 
+pub mod calendar;
+mod conflicts;
 pub mod entities;
 mod error;
+pub mod ics;
+pub mod lookup;
 
 pub use error::{Result, ViewError};

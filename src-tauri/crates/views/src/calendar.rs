@@ -1,0 +1,522 @@
+//! One calendar over every system: Flight School Booking bookings and unavailability,
+//! AviationAlley simulator bookings, PilotFlows calendar events and Flylogs classes and
+//! exam sessions, each with the unified aircraft, rooms and people it involves and its
+//! conflicts with items of any system.
+//!
+//! Times are stored in UTC; an item carries them in the chosen IANA zone twice: as RFC
+//! 3339 with that zone's offset (for scripts) and as the wall clock there (for a calendar
+//! component that knows only local time, so a week across a DST change shows right).
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use flightdesk_core::identity::EntityKind;
+use flightdesk_core::{instant, Provider};
+use flightdesk_store::Store;
+use serde::Serialize;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use crate::conflicts::{self, Span};
+use crate::error::{QueryContext, Result, ViewError};
+use crate::lookup::{AccountRef, EntityRef, Lookup};
+
+/// What a calendar item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// A Flight School Booking aircraft, instructor or room booking.
+    Booking,
+    /// An aircraft or instructor unavailable (any system).
+    Unavailability,
+    /// An AviationAlley simulator booking.
+    SimulatorBooking,
+    /// A PilotFlows calendar event.
+    CalendarEvent,
+    /// A Flylogs ground class.
+    Class,
+    /// A Flylogs exam session.
+    ExamSession,
+}
+
+impl ItemKind {
+    /// How the item is named in a sentence.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            ItemKind::Booking => "booking",
+            ItemKind::Unavailability => "unavailability",
+            ItemKind::SimulatorBooking => "simulator booking",
+            ItemKind::CalendarEvent => "calendar event",
+            ItemKind::Class => "class",
+            ItemKind::ExamSession => "exam session",
+        }
+    }
+}
+
+/// What a person does in an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Instructor,
+    Student,
+}
+
+/// A person in an item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Participant {
+    #[serde(flatten)]
+    pub entity: EntityRef,
+    pub role: Role,
+}
+
+/// Another item that conflicts with this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    /// The other item's `id`.
+    pub item: String,
+    pub source: Provider,
+    pub account: String,
+    pub source_id: String,
+    /// The entities both items involve.
+    pub entities: Vec<EntityRef>,
+    /// A sentence that names both items and what they share.
+    pub reason: String,
+}
+
+/// The same booking as this one, seen in another system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mirror {
+    pub item: String,
+    pub source: Provider,
+    pub account: String,
+    pub source_id: String,
+}
+
+/// One item of the calendar.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarItem {
+    /// `table/account/source_id`: what `calendar_item` takes to show every field.
+    pub id: String,
+    pub kind: ItemKind,
+    pub source: Provider,
+    pub account: String,
+    pub source_id: String,
+    pub title: String,
+    /// RFC 3339 with the offset of the chosen zone.
+    pub starts_at: String,
+    pub ends_at: String,
+    /// The wall clock in the chosen zone, `YYYY-MM-DDTHH:MM:SS`.
+    pub local_start: String,
+    pub local_end: String,
+    pub cancelled: bool,
+    pub unavailability: bool,
+    /// The provider's status word (`scheduled`, `completed`, ...).
+    pub status: Option<String>,
+    pub notes: Option<String>,
+    pub resources: Vec<EntityRef>,
+    pub people: Vec<Participant>,
+    pub conflicts: Vec<Conflict>,
+    pub same_as: Vec<Mirror>,
+    /// When the record last changed in the cache (UTC): a stable DTSTAMP for ICS.
+    pub changed_at: String,
+}
+
+/// Which items a calendar shows.
+#[derive(Debug, Clone)]
+pub struct CalendarQuery {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub tz: Tz,
+    /// Only items that involve this unified aircraft, simulator or room.
+    pub resource: Option<String>,
+    /// Only items that involve this unified person.
+    pub person: Option<String>,
+    /// Only items from these providers (all when empty).
+    pub sources: Vec<Provider>,
+    /// Only items of these kinds (all when empty).
+    pub kinds: Vec<ItemKind>,
+    pub include_cancelled: bool,
+}
+
+impl CalendarQuery {
+    /// Every item of `[from, to)`, shown in `tz`, cancellations hidden.
+    pub fn new(from: DateTime<Utc>, to: DateTime<Utc>, tz: Tz) -> Self {
+        Self {
+            from,
+            to,
+            tz,
+            resource: None,
+            person: None,
+            sources: vec![],
+            kinds: vec![],
+            include_cancelled: false,
+        }
+    }
+}
+
+/// A calendar range: its items and the rows of a resource timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calendar {
+    pub from: String,
+    pub to: String,
+    pub time_zone: String,
+    pub items: Vec<CalendarItem>,
+    /// The unified aircraft, simulators and rooms, then the instructors of these items.
+    pub rows: Vec<EntityRef>,
+}
+
+/// Reads a range bound: an RFC 3339 time, or a date meaning the start of that day in
+/// `tz` (`end_of_day` makes it the end of that day instead, for an inclusive `--to`).
+pub fn parse_bound(text: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let bad = || ViewError::BadTime(text.to_string());
+    let day = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| bad())?;
+    let day = if end_of_day {
+        day.succ_opt().ok_or_else(bad)?
+    } else {
+        day
+    };
+    // The first instant of the day: midnight, or just after a gap that skips it.
+    let midnight = day.and_hms_opt(0, 0, 0).ok_or_else(bad)?;
+    (0..=24 * 60)
+        .find_map(|m| {
+            (midnight + Duration::minutes(m))
+                .and_local_timezone(tz)
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(bad)
+}
+
+/// The longest a query may span: a calendar view is a day, a week or a month.
+const MAX_RANGE_DAYS: i64 = 366;
+
+/// The calendar of `query` from the cache, with every conflict among its items.
+pub async fn calendar(store: &Store, lookup: &Lookup, query: &CalendarQuery) -> Result<Calendar> {
+    if query.to <= query.from || query.to - query.from > Duration::days(MAX_RANGE_DAYS) {
+        return Err(ViewError::BadRange {
+            from: instant::encode(&query.from),
+            to: instant::encode(&query.to),
+        });
+    }
+    let mut items = Vec::new();
+    for table in [Table::Bookings, Table::Classes] {
+        for row in table.rows(store, query.from, query.to).await? {
+            if let Some(item) = table.item(&row, lookup, query.tz) {
+                items.push(item);
+            }
+        }
+    }
+    link_conflicts(&mut items);
+    items.retain(|i| query.keeps(i));
+    items.sort_by(|a, b| (&a.starts_at, &a.id).cmp(&(&b.starts_at, &b.id)));
+    let rows = timeline_rows(lookup, &items);
+    Ok(Calendar {
+        from: local_rfc3339(query.from, query.tz),
+        to: local_rfc3339(query.to, query.tz),
+        time_zone: query.tz.name().to_string(),
+        items,
+        rows,
+    })
+}
+
+impl CalendarQuery {
+    fn keeps(&self, item: &CalendarItem) -> bool {
+        (self.include_cancelled || !item.cancelled)
+            && (self.sources.is_empty() || self.sources.contains(&item.source))
+            && (self.kinds.is_empty() || self.kinds.contains(&item.kind))
+            && self
+                .resource
+                .as_ref()
+                .is_none_or(|r| item.resources.iter().any(|e| &e.id == r))
+            && self
+                .person
+                .as_ref()
+                .is_none_or(|p| item.people.iter().any(|e| &e.entity.id == p))
+    }
+}
+
+/// Every aircraft, simulator and room (so an empty one shows as free), then the
+/// instructors who teach in these items.
+fn timeline_rows(lookup: &Lookup, items: &[CalendarItem]) -> Vec<EntityRef> {
+    let mut rows: Vec<EntityRef> = lookup
+        .entities()
+        .iter()
+        .filter(|e| e.kind != EntityKind::Person)
+        .cloned()
+        .collect();
+    let instructors: BTreeSet<&EntityRef> = items
+        .iter()
+        .flat_map(|i| &i.people)
+        .filter(|p| p.role == Role::Instructor)
+        .map(|p| &p.entity)
+        .collect();
+    rows.extend(instructors.into_iter().cloned());
+    rows
+}
+
+/// Marks each conflict on both items, and each mirror on both.
+fn link_conflicts(items: &mut [CalendarItem]) {
+    let spans: Vec<Span<'_>> = items.iter().map(span_of).collect();
+    let found = conflicts::detect(&spans);
+    let conflicts: Vec<(usize, usize, Vec<String>)> = found
+        .conflicts
+        .into_iter()
+        .map(|o| (o.a, o.b, o.shared.into_iter().map(String::from).collect()))
+        .collect();
+    let mirrors = found.mirrors;
+    for (a, b, shared) in conflicts {
+        let named: Vec<EntityRef> = items[a]
+            .resources
+            .iter()
+            .chain(items[a].people.iter().map(|p| &p.entity))
+            .filter(|e| shared.contains(&e.id))
+            .cloned()
+            .collect();
+        let on_a = conflict_with(&items[a], &items[b], &named);
+        let on_b = conflict_with(&items[b], &items[a], &named);
+        items[a].conflicts.push(on_a);
+        items[b].conflicts.push(on_b);
+    }
+    for (a, b) in mirrors {
+        let (to_a, to_b) = (mirror_of(&items[b]), mirror_of(&items[a]));
+        items[a].same_as.push(to_a);
+        items[b].same_as.push(to_b);
+    }
+}
+
+fn span_of(item: &CalendarItem) -> Span<'_> {
+    let mut people: Vec<&str> = item.people.iter().map(|p| p.entity.id.as_str()).collect();
+    people.sort_unstable();
+    people.dedup();
+    Span {
+        account: &item.account,
+        starts_at: parse(&item.starts_at).unwrap_or_default(),
+        ends_at: parse(&item.ends_at).unwrap_or_default(),
+        cancelled: item.cancelled,
+        resource: item.resources.first().map(|e| e.id.as_str()),
+        people,
+    }
+}
+
+fn conflict_with(this: &CalendarItem, other: &CalendarItem, shared: &[EntityRef]) -> Conflict {
+    let names: Vec<&str> = shared.iter().map(|e| e.name.as_str()).collect();
+    let who = match names.as_slice() {
+        [one] => format!("{one} is"),
+        many => format!("{} are", many.join(" and ")),
+    };
+    let time = |i: &CalendarItem| {
+        format!(
+            "{}–{}",
+            i.local_start.get(11..16).unwrap_or_default(),
+            i.local_end.get(11..16).unwrap_or_default()
+        )
+    };
+    let reason = format!(
+        "{who} in this {} {} ({}) and in the {} {} “{}” ({}) at the same time",
+        this.source.display_name(),
+        this.kind.describe(),
+        time(this),
+        other.source.display_name(),
+        other.kind.describe(),
+        other.title,
+        time(other),
+    );
+    Conflict {
+        item: other.id.clone(),
+        source: other.source,
+        account: other.account.clone(),
+        source_id: other.source_id.clone(),
+        entities: shared.to_vec(),
+        reason,
+    }
+}
+
+fn mirror_of(item: &CalendarItem) -> Mirror {
+    Mirror {
+        item: item.id.clone(),
+        source: item.source,
+        account: item.account.clone(),
+        source_id: item.source_id.clone(),
+    }
+}
+
+/// The cache tables a calendar reads.
+#[derive(Debug, Clone, Copy)]
+enum Table {
+    Bookings,
+    Classes,
+}
+
+impl Table {
+    const fn name(self) -> &'static str {
+        match self {
+            Table::Bookings => "bookings",
+            Table::Classes => "classes",
+        }
+    }
+
+    /// The rows overlapping `[from, to)`: a range scan of the start index from `from` less
+    /// the longest item's length (see migration 0009).
+    async fn rows(
+        self,
+        store: &Store,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<SqliteRow>> {
+        let table = self.name();
+        let longest: Option<f64> = sqlx::query_scalar(&format!(
+            "SELECT max(julianday(ends_at) - julianday(starts_at)) FROM {table} WHERE removed = 0"
+        ))
+        .fetch_one(store.pool())
+        .await
+        .context("finding the longest calendar item")?;
+        let longest = Duration::seconds((longest.unwrap_or(0.0).max(0.0) * 86_400.0).ceil() as i64);
+        let columns = match self {
+            Table::Bookings => {
+                "resource_kind, resource_id, resource_name, instructor_id, instructor_name,
+                 person_id, person_name, status, unavailability, cancelled, notes, NULL AS name"
+            }
+            Table::Classes => {
+                "NULL AS resource_kind, NULL AS resource_id, NULL AS resource_name, instructor_id,
+                 instructor_name, NULL AS person_id, NULL AS person_name, status,
+                 0 AS unavailability, 0 AS cancelled, NULL AS notes, name"
+            }
+        };
+        let sql = format!(
+            "SELECT account_id, source_id, starts_at, ends_at, changed_at, {columns}
+             FROM {table} INDEXED BY {table}_by_start
+             WHERE removed = 0 AND starts_at >= ?1 AND starts_at < ?2 AND ends_at > ?3"
+        );
+        sqlx::query(&sql)
+            .bind(instant::encode(&(from - longest)))
+            .bind(instant::encode(&to))
+            .bind(instant::encode(&from))
+            .fetch_all(store.pool())
+            .await
+            .context("reading the calendar range")
+    }
+
+    fn item(self, row: &SqliteRow, lookup: &Lookup, tz: Tz) -> Option<CalendarItem> {
+        let account = lookup.account(row.get("account_id"))?;
+        let starts = parse(row.get::<Option<&str>, _>("starts_at")?)?;
+        let ends = parse(row.get::<Option<&str>, _>("ends_at")?)?;
+        let source_id: String = row.get("source_id");
+        let status: Option<String> = row.get("status");
+        let unavailability = row.get::<i64, _>("unavailability") != 0;
+        let kind = match (self, account.provider) {
+            _ if unavailability => ItemKind::Unavailability,
+            (Table::Classes, _) if status.as_deref() == Some("exam") => ItemKind::ExamSession,
+            (Table::Classes, _) => ItemKind::Class,
+            (Table::Bookings, Provider::AviationAlley) => ItemKind::SimulatorBooking,
+            (Table::Bookings, Provider::PilotFlows) => ItemKind::CalendarEvent,
+            (Table::Bookings, _) => ItemKind::Booking,
+        };
+        let resources: Vec<EntityRef> = resource_of(row, lookup, account)
+            .into_iter()
+            .cloned()
+            .collect();
+        let mut people = Vec::new();
+        for (id, name, role) in [
+            ("instructor_id", "instructor_name", Role::Instructor),
+            ("person_id", "person_name", Role::Student),
+        ] {
+            let (id, name): (Option<&str>, Option<&str>) = (row.get(id), row.get(name));
+            if let Some(entity) = lookup.entity(account, true, id, name) {
+                if !people.iter().any(|p: &Participant| p.entity == *entity) {
+                    people.push(Participant {
+                        entity: entity.clone(),
+                        role,
+                    });
+                }
+            }
+        }
+        let notes: Option<String> = row
+            .get::<Option<String>, _>("notes")
+            .filter(|n| !n.trim().is_empty());
+        let title = title(row, kind, &resources, &people, notes.as_deref());
+        Some(CalendarItem {
+            id: format!("{}/{}/{source_id}", self.name(), account.name),
+            kind,
+            source: account.provider,
+            account: account.name.clone(),
+            source_id,
+            title,
+            starts_at: local_rfc3339(starts, tz),
+            ends_at: local_rfc3339(ends, tz),
+            local_start: wall_clock(starts, tz),
+            local_end: wall_clock(ends, tz),
+            cancelled: row.get::<i64, _>("cancelled") != 0,
+            unavailability,
+            status,
+            notes,
+            resources,
+            people,
+            conflicts: vec![],
+            same_as: vec![],
+            changed_at: row.get("changed_at"),
+        })
+    }
+}
+
+fn resource_of<'l>(
+    row: &SqliteRow,
+    lookup: &'l Lookup,
+    account: &AccountRef,
+) -> Option<&'l EntityRef> {
+    lookup.entity(
+        account,
+        false,
+        row.get("resource_id"),
+        row.get("resource_name"),
+    )
+}
+
+/// A title from what the item names: a class's lesson, else its resource and people.
+fn title(
+    row: &SqliteRow,
+    kind: ItemKind,
+    resources: &[EntityRef],
+    people: &[Participant],
+    notes: Option<&str>,
+) -> String {
+    if let Some(name) = row.get::<Option<String>, _>("name") {
+        return name;
+    }
+    let mut parts: Vec<&str> = resources.iter().map(|e| e.name.as_str()).collect();
+    let students = people.iter().filter(|p| p.role == Role::Student);
+    parts.extend(students.map(|p| p.entity.name.as_str()));
+    if parts.is_empty() {
+        parts.extend(people.iter().map(|p| p.entity.name.as_str()));
+    }
+    match (kind, parts.is_empty()) {
+        (ItemKind::Unavailability, _) => match (parts.is_empty(), notes) {
+            (false, _) => format!("Unavailable: {}", parts.join(" · ")),
+            (true, Some(n)) => format!("Unavailable: {n}"),
+            (true, None) => "Unavailable".to_string(),
+        },
+        (_, false) => parts.join(" · "),
+        (_, true) => notes.unwrap_or(kind.describe()).to_string(),
+    }
+}
+
+fn parse(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// RFC 3339 in `tz` (`2026-03-29T03:00:00+02:00`).
+pub fn local_rfc3339(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// The wall clock in `tz`, without an offset.
+pub fn wall_clock(at: DateTime<Utc>, tz: Tz) -> String {
+    let local: NaiveDateTime = at.with_timezone(&tz).naive_local();
+    local.format("%Y-%m-%dT%H:%M:%S").to_string()
+}

@@ -1,0 +1,142 @@
+//! Which unified entity a source names, answered in memory. Resolving entities reads every
+//! record that names one, so a view resolves once per change of the cache (the window
+//! keeps a `Lookup` until the sync says records changed) and then looks up each item's
+//! aircraft and people in a hash map.
+
+use std::collections::HashMap;
+
+use flightdesk_core::identity::{self, EntityKind, SourceRef};
+use flightdesk_core::Provider;
+use flightdesk_store::Store;
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::entities::{self, NAME_PREFIX};
+use crate::error::{QueryContext, Result, ViewError};
+
+/// A unified entity as an item names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct EntityRef {
+    /// Stable across syncs (`aircraft:N44API`, `person:ann@example.org`).
+    pub id: String,
+    pub kind: EntityKind,
+    pub name: String,
+}
+
+/// An account as items carry it: its provider and its name.
+#[derive(Debug, Clone)]
+pub struct AccountRef {
+    pub provider: Provider,
+    pub name: String,
+}
+
+/// The resolved entities of the cache at one moment, and its accounts.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    /// Keyed by source and whether it names a person: one provider id can be a member
+    /// and an aircraft (see `identity::resolve`).
+    by_source: HashMap<(SourceRef, bool), usize>,
+    entities: Vec<EntityRef>,
+    accounts: HashMap<i64, AccountRef>,
+}
+
+impl Lookup {
+    /// Resolves every entity of the cache under the user's decisions.
+    pub async fn load(store: &Store) -> Result<Self> {
+        let candidates = entities::candidates(store).await?;
+        let decisions = store.entity_decisions().await?;
+        let mut lookup = Lookup::default();
+        for e in identity::resolve(&candidates, &decisions) {
+            let index = lookup.entities.len();
+            for m in e.members {
+                let person = e.kind == EntityKind::Person;
+                lookup.by_source.insert((m.source, person), index);
+            }
+            lookup.entities.push(EntityRef {
+                id: e.id,
+                kind: e.kind,
+                name: e.name,
+            });
+        }
+        let rows = sqlx::query("SELECT id, provider, name FROM accounts")
+            .fetch_all(store.pool())
+            .await
+            .context("listing the accounts")?;
+        for row in rows {
+            let Ok(provider) = row.get::<String, _>("provider").parse::<Provider>() else {
+                continue;
+            };
+            lookup.accounts.insert(
+                row.get("id"),
+                AccountRef {
+                    provider,
+                    name: row.get("name"),
+                },
+            );
+        }
+        Ok(lookup)
+    }
+
+    /// The account with this store id.
+    pub fn account(&self, id: i64) -> Option<&AccountRef> {
+        self.accounts.get(&id)
+    }
+
+    /// The person (or, with `person` false, the aircraft, simulator or room) a record of
+    /// `account` names by the provider's `id`, or failing that by its `name` (text-only
+    /// mentions are keyed by it, as `entities` keys them).
+    pub fn entity(
+        &self,
+        account: &AccountRef,
+        person: bool,
+        id: Option<&str>,
+        name: Option<&str>,
+    ) -> Option<&EntityRef> {
+        let key = match (id, name) {
+            (Some(id), _) => id.to_string(),
+            (None, Some(name)) => format!("{NAME_PREFIX}{name}"),
+            (None, None) => return None,
+        };
+        let source = SourceRef {
+            provider: account.provider,
+            account: account.name.clone(),
+            source_id: key,
+        };
+        self.by_source
+            .get(&(source, person))
+            .map(|&i| &self.entities[i])
+    }
+
+    /// The entity a user means by `text`: its id, or else its name or e-mail spelled in
+    /// any case (`n44api`, `Ann Lee`). Two entities of that name is an error that lists
+    /// their ids, so a script never gets the wrong one.
+    pub fn find(&self, text: &str) -> Result<&EntityRef> {
+        if let Some(e) = self.entities.iter().find(|e| e.id == text) {
+            return Ok(e);
+        }
+        let wanted = text.trim().to_lowercase();
+        let by_name: Vec<&EntityRef> = self
+            .entities
+            .iter()
+            .filter(|e| {
+                e.name.to_lowercase() == wanted
+                    || e.id
+                        .split_once(':')
+                        .is_some_and(|(_, rest)| rest.to_lowercase() == wanted)
+            })
+            .collect();
+        match by_name.as_slice() {
+            [one] => Ok(one),
+            [] => Err(ViewError::UnknownEntity(text.to_string())),
+            many => Err(ViewError::AmbiguousEntity {
+                text: text.to_string(),
+                ids: many.iter().map(|e| e.id.clone()).collect(),
+            }),
+        }
+    }
+
+    /// Every entity, in the read model's order (kind, then name).
+    pub fn entities(&self) -> &[EntityRef] {
+        &self.entities
+    }
+}
