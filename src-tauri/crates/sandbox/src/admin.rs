@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/webhooks/deliveries", get(hooks_log))
         .route("/webhooks/trigger", post(hooks_trigger))
         .route("/truth/{provider}", get(truth))
+        .route("/overlaps", get(overlaps))
         .route("/records/{kind}", get(records_list))
         .route("/records/{kind}/{id}", get(record_get))
         .route("/bookings", post(booking_create))
@@ -330,6 +331,59 @@ async fn truth(State(s): State<AppState>, Path(p): Path<String>) -> R {
         .parse()
         .map_err(|e: String| bad(StatusCode::NOT_FOUND, "not_found", &e))?;
     ok(providers::truth(&s, p))
+}
+
+/// The truth a calendar's conflict finder is checked against: every pair of live (not
+/// cancelled) world bookings that share an aircraft, simulator, classroom or person at
+/// overlapping times, and the ids each provider may serve a booking under.
+async fn overlaps(State(s): State<AppState>) -> Json<Value> {
+    let w = s.world();
+    let live: Vec<&Booking> = w
+        .bookings
+        .iter()
+        .filter(|b| b.cancelled_at.is_none() && b.start < b.end)
+        .collect();
+    let mut holders: std::collections::BTreeMap<String, Vec<&Booking>> = Default::default();
+    for &b in &live {
+        let resource = match b.resource {
+            Resource::Aircraft(a) => Some(format!("aircraft {a}")),
+            Resource::Classroom(c) => Some(format!("classroom {c}")),
+            Resource::None => None,
+        };
+        let people = b.student.into_iter().chain(b.instructor);
+        for key in resource
+            .into_iter()
+            .chain(people.map(|p| format!("person {p}")))
+        {
+            holders.entry(key).or_default().push(b);
+        }
+    }
+    let mut pairs = std::collections::BTreeSet::new();
+    for list in holders.values() {
+        for (i, a) in list.iter().enumerate() {
+            for b in &list[i + 1..] {
+                if a.start < b.end && b.start < a.end {
+                    pairs.insert((a.id.min(b.id), a.id.max(b.id)));
+                }
+            }
+        }
+    }
+    let ids: Vec<Value> = w
+        .bookings
+        .iter()
+        .map(|b| {
+            json!({
+                "booking": b.id,
+                "aviationalley": providers::aviationalley::booking_uuid(&w, b.id),
+                "flightschoolbooking": (providers::flightschoolbooking::BOOKING_ID + b.id).to_string(),
+                "pilotflows": (b.id + 1).to_string(),
+                "flylogs": providers::flylogs::class_id(&w, b.id),
+                "start": b.start,
+                "end": b.end,
+            })
+        })
+        .collect();
+    Json(json!({"pairs": pairs, "bookings": ids}))
 }
 
 fn list_of(w: &World, kind: &str) -> Option<Value> {

@@ -49,6 +49,11 @@ const NS_QUESTION: u16 = 0xf105;
 const NS_OPTION: u16 = 0xf106;
 const NS_ENROLL: u16 = 0xf107;
 const NS_CLASS: u16 = 0xf108;
+
+/// The id of the class a classroom booking of the world is served as.
+pub fn class_id(w: &World, booking: u32) -> String {
+    uuid_for(NS_CLASS, booking, w.seed)
+}
 const NS_ATTEND: u16 = 0xf109;
 const NS_TFLIGHT: u16 = 0xf10a;
 const NS_MISSION: u16 = 0xf10b;
