@@ -47,6 +47,19 @@ pub enum Command {
     Skipped(SkippedArgs),
     /// One calendar over every system, with conflicts across systems, as JSON or ICS.
     Calendar(CalendarArgs),
+    /// Everything cached that matches the words, across every system.
+    Search(SearchArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// The words to find (each matches as a prefix: "N44" finds N44API).
+    pub text: String,
+    /// At most this many hits (the total is counted in full).
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
 }
 
 #[derive(Debug, clap::Args)]

@@ -8,6 +8,7 @@ mod entities;
 mod exit;
 mod export;
 mod open;
+mod search;
 mod skipped;
 mod status;
 mod sync_cmd;
@@ -59,6 +60,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Unlink(args) => entities::decide(&data_dir, args, false).await,
         Command::Skipped(args) => skipped::list(&data_dir, args).await,
         Command::Calendar(args) => calendar::run(&data_dir, args).await,
+        Command::Search(args) => search::run(&data_dir, args).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

@@ -344,6 +344,28 @@ fn mirror_of(item: &CalendarItem) -> Mirror {
     }
 }
 
+/// How SQLite runs each query the calendar makes (`EXPLAIN QUERY PLAN`), for the test
+/// that keeps them index scans.
+pub async fn query_plans(store: &Store) -> Result<Vec<(String, String)>> {
+    let mut plans = Vec::new();
+    for table in [Table::Bookings, Table::Classes] {
+        for sql in [table.longest_sql(), table.range_sql()] {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut query = sqlx::query(&explain);
+            for _ in 0..sql.matches('?').count() {
+                query = query.bind("");
+            }
+            let rows = query
+                .fetch_all(store.pool())
+                .await
+                .context("explaining a calendar query")?;
+            let detail: Vec<String> = rows.iter().map(|r| r.get("detail")).collect();
+            plans.push((sql, detail.join("; ")));
+        }
+    }
+    Ok(plans)
+}
+
 /// The cache tables a calendar reads.
 #[derive(Debug, Clone, Copy)]
 enum Table {
@@ -359,22 +381,18 @@ impl Table {
         }
     }
 
-    /// The rows overlapping `[from, to)`: a range scan of the start index from `from` less
-    /// the longest item's length (see migration 0009).
-    async fn rows(
-        self,
-        store: &Store,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<SqliteRow>> {
+    /// The longest live item's length, in days: an O(log n) max over the span index.
+    fn longest_sql(self) -> String {
+        format!(
+            "SELECT max(julianday(ends_at) - julianday(starts_at)) FROM {} WHERE removed = 0",
+            self.name()
+        )
+    }
+
+    /// The rows overlapping `[?3, ?2)` that start at or after `?1`: a range scan of the
+    /// start index (see migration 0009).
+    fn range_sql(self) -> String {
         let table = self.name();
-        let longest: Option<f64> = sqlx::query_scalar(&format!(
-            "SELECT max(julianday(ends_at) - julianday(starts_at)) FROM {table} WHERE removed = 0"
-        ))
-        .fetch_one(store.pool())
-        .await
-        .context("finding the longest calendar item")?;
-        let longest = Duration::seconds((longest.unwrap_or(0.0).max(0.0) * 86_400.0).ceil() as i64);
         let columns = match self {
             Table::Bookings => {
                 "resource_kind, resource_id, resource_name, instructor_id, instructor_name,
@@ -386,12 +404,28 @@ impl Table {
                  0 AS unavailability, 0 AS cancelled, NULL AS notes, name"
             }
         };
-        let sql = format!(
+        format!(
             "SELECT account_id, source_id, starts_at, ends_at, changed_at, {columns}
-             FROM {table} INDEXED BY {table}_by_start
+             FROM {table}
              WHERE removed = 0 AND starts_at >= ?1 AND starts_at < ?2 AND ends_at > ?3"
-        );
-        sqlx::query(&sql)
+        )
+    }
+
+    /// The rows overlapping `[from, to)`: those that start before `to` and no earlier than
+    /// `from` less the longest item's length, and end after `from`.
+    async fn rows(
+        self,
+        store: &Store,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<SqliteRow>> {
+        let longest: Option<f64> = sqlx::query_scalar(&self.longest_sql())
+            .fetch_one(store.pool())
+            .await
+            .context("finding the longest calendar item")?;
+        let days = longest.unwrap_or(0.0).clamp(0.0, MAX_RANGE_DAYS as f64);
+        let longest = Duration::seconds((days * 86_400.0).ceil() as i64);
+        sqlx::query(&self.range_sql())
             .bind(instant::encode(&(from - longest)))
             .bind(instant::encode(&to))
             .bind(instant::encode(&from))

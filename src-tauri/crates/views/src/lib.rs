@@ -8,5 +8,6 @@ pub mod entities;
 mod error;
 pub mod ics;
 pub mod lookup;
+pub mod search;
 
 pub use error::{Result, ViewError};

@@ -1,0 +1,140 @@
+//! Search over everything cached, across every system: a tail number, a person, a booking
+//! note, a work order, a training. SQLite FTS5 (migration 0009) answers; the sync keeps
+//! it in step with every page it writes, so there is nothing to rebuild here.
+
+use flightdesk_core::Provider;
+use flightdesk_store::Store;
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::error::{QueryContext, Result};
+use crate::lookup::{EntityRef, Lookup};
+
+/// One record that matches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    /// The cache table (`aircraft`, `bookings`, `work_orders`, ...).
+    pub kind: String,
+    pub source: Provider,
+    pub account: String,
+    pub source_id: String,
+    pub title: String,
+    /// Where the words matched, the matches between `[` and `]`.
+    pub snippet: String,
+    /// The unified aircraft or person this record is, to open it.
+    pub entity: Option<EntityRef>,
+    /// The calendar item this record is (`bookings/account/id`), to open it.
+    pub item: Option<String>,
+}
+
+/// A page of hits and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: i64,
+    pub hits: Vec<SearchHit>,
+}
+
+/// The FTS5 query for what the user typed: every word must match, each as a prefix (so
+/// "N44" finds N44API as it is typed), quoted so FTS syntax in the text is taken
+/// literally. Words split where the index's tokenizer splits them (at anything but a
+/// letter or digit).
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The best `limit` matches of `text`, and the count of all matching records. Aircraft
+/// and people come first, each unified entity once (its records in other systems are the
+/// same thing); then the other records by FTS5 rank.
+pub async fn search(
+    store: &Store,
+    lookup: &Lookup,
+    text: &str,
+    limit: u32,
+) -> Result<SearchResults> {
+    let Some(query) = fts_query(text) else {
+        return Ok(SearchResults {
+            query: text.to_string(),
+            total: 0,
+            hits: vec![],
+        });
+    };
+    let total: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM search_index WHERE search_index MATCH ?1")
+            .bind(&query)
+            .fetch_one(store.pool())
+            .await
+            .context("counting search matches")?;
+    let rows = sqlx::query(
+        "SELECT k.kind, k.account_id, k.source_id, s.title,
+                snippet(search_index, -1, '[', ']', '…', 10) AS snippet
+         FROM search_index s JOIN search_keys k ON k.rowid = s.rowid
+         WHERE search_index MATCH ?1
+         ORDER BY k.kind NOT IN ('aircraft', 'people'), s.rank LIMIT ?2",
+    )
+    .bind(&query)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await
+    .context("searching the cache")?;
+    let mut hits: Vec<SearchHit> = Vec::with_capacity(rows.len());
+    let mut entities_seen = std::collections::HashSet::new();
+    for row in rows {
+        let Some(account) = lookup.account(row.get("account_id")) else {
+            continue;
+        };
+        let kind: String = row.get("kind");
+        let source_id: String = row.get("source_id");
+        let entity = match kind.as_str() {
+            "aircraft" => lookup.entity(account, false, Some(&source_id), None),
+            "people" | "crew_duty" => lookup.entity(account, true, Some(&source_id), None),
+            _ => None,
+        };
+        if entity.is_some_and(|e| !entities_seen.insert(e.id.clone())) {
+            continue;
+        }
+        let item = matches!(kind.as_str(), "bookings" | "classes")
+            .then(|| format!("{kind}/{}/{source_id}", account.name));
+        let title: String = row.get("title");
+        hits.push(SearchHit {
+            title: title.trim().to_string(),
+            snippet: row.get("snippet"),
+            entity: entity.cloned(),
+            item,
+            kind,
+            source: account.provider,
+            account: account.name.clone(),
+            source_id,
+        });
+    }
+    Ok(SearchResults {
+        query: text.to_string(),
+        total,
+        hits,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn typed_text_becomes_quoted_prefix_terms() {
+        assert_eq!(fts_query("N44").as_deref(), Some("\"N44\"*"));
+        assert_eq!(
+            fts_query("ann lee@x.org").as_deref(),
+            Some("\"ann\"* \"lee\"* \"x\"* \"org\"*")
+        );
+        // FTS operators in the text are words, not syntax.
+        assert_eq!(
+            fts_query("NOT \"a\" OR b*").as_deref(),
+            Some("\"NOT\"* \"a\"* \"OR\"* \"b\"*")
+        );
+        assert_eq!(fts_query("  -- "), None);
+    }
+}
