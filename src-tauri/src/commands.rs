@@ -5,10 +5,15 @@ use flightdesk_core::{Preferences, Provider};
 use flightdesk_ipc::{
     AppInfo, ProviderInfo, SyncRun, SyncStatus, UiError, WebhookStatus, WorkspaceState,
 };
+use flightdesk_core::identity::EntityKind;
 use flightdesk_store::SkippedRowView;
+use flightdesk_views as views;
+use flightdesk_views::calendar::{Calendar, CalendarRequest, ItemDetails};
+use flightdesk_views::entities::EntityView;
+use flightdesk_views::search::SearchResults;
 use tauri::{AppHandle, State};
 
-use crate::error::store_error;
+use crate::error::{store_error, view_error};
 use crate::preferences;
 use crate::state::AppState;
 
@@ -78,4 +83,66 @@ pub async fn skipped_rows(state: State<'_, AppState>) -> Result<Vec<SkippedRowVi
 #[tauri::command]
 pub async fn webhook_status(state: State<'_, AppState>) -> Result<WebhookStatus, UiError> {
     Ok(state.ready()?.webhooks.status().await)
+}
+
+#[tauri::command]
+pub async fn calendar(
+    state: State<'_, AppState>,
+    request: CalendarRequest,
+) -> Result<Calendar, UiError> {
+    let ready = state.ready()?;
+    let store = ready.workspace.store();
+    let query = request.query().map_err(view_error)?;
+    let lookup = ready.lookups.get(store).await.map_err(view_error)?;
+    views::calendar::calendar(store, &lookup, &query)
+        .await
+        .map_err(view_error)
+}
+
+#[tauri::command]
+pub async fn calendar_item(state: State<'_, AppState>, id: String) -> Result<ItemDetails, UiError> {
+    let ready = state.ready()?;
+    views::calendar::item_details(ready.workspace.store(), &id)
+        .await
+        .map_err(view_error)
+}
+
+#[tauri::command]
+pub async fn search(
+    state: State<'_, AppState>,
+    text: String,
+    limit: u32,
+) -> Result<SearchResults, UiError> {
+    let ready = state.ready()?;
+    let store = ready.workspace.store();
+    let lookup = ready.lookups.get(store).await.map_err(view_error)?;
+    views::search::search(store, &lookup, &text, limit)
+        .await
+        .map_err(view_error)
+}
+
+#[tauri::command]
+pub async fn entities(
+    state: State<'_, AppState>,
+    kind: Option<EntityKind>,
+) -> Result<Vec<EntityView>, UiError> {
+    let ready = state.ready()?;
+    views::entities::entities(ready.workspace.store(), kind)
+        .await
+        .map_err(view_error)
+}
+
+#[tauri::command]
+pub async fn decide_entities(
+    state: State<'_, AppState>,
+    a: String,
+    b: String,
+    same: bool,
+) -> Result<(), UiError> {
+    let ready = state.ready()?;
+    views::entities::decide(ready.workspace.store(), &a, &b, same)
+        .await
+        .map_err(view_error)?;
+    ready.lookups.invalidate().await;
+    Ok(())
 }

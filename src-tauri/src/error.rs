@@ -1,5 +1,6 @@
 use flightdesk_ipc::UiError;
 use flightdesk_store::StoreError;
+use flightdesk_views::ViewError;
 use flightdesk_sync::runner::workspace_error_code;
 use flightdesk_workspace::WorkspaceError;
 
@@ -11,4 +12,13 @@ pub fn workspace_error(error: WorkspaceError) -> UiError {
 
 pub fn store_error(error: StoreError) -> UiError {
     workspace_error(WorkspaceError::Store(error))
+}
+
+/// A read-model failure: the store's code, or `bad_request` for what the window asked.
+pub fn view_error(error: ViewError) -> UiError {
+    match error {
+        ViewError::Store(e) => store_error(e),
+        ViewError::Query { .. } => UiError::new("cache_read", error.to_string()),
+        other => UiError::new("bad_request", other.to_string()),
+    }
 }

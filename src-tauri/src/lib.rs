@@ -10,7 +10,10 @@ mod sync_service;
 mod webhook_service;
 mod window_state;
 
+use std::sync::Arc;
+
 use flightdesk_ipc::{UiError, WorkspaceState, WORKSPACE_STATE_EVENT};
+use flightdesk_views::cache::LookupCache;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::launch::LaunchOptions;
@@ -58,6 +61,11 @@ pub fn run() {
             commands::sync_now,
             commands::skipped_rows,
             commands::webhook_status,
+            commands::calendar,
+            commands::calendar_item,
+            commands::search,
+            commands::entities,
+            commands::decide_entities,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the FlightDesk window failed to start");
@@ -72,11 +80,13 @@ async fn open(handle: AppHandle, options: LaunchOptions) -> Result<Ready, UiErro
     let prefs_path = state::preferences_path(workspace.data_dir());
     let prefs = preferences::load(&handle, &prefs_path).unwrap_or_default();
     let job = sync_service::AppJob::new(workspace.clone());
+    let lookups = Arc::new(LookupCache::default());
     let sync = sync_service::start(
         handle.clone(),
         workspace.clone(),
         prefs.sync_interval_minutes,
         job.clone(),
+        lookups.clone(),
     )
     .await;
     let webhooks = WebhookService::new(handle, workspace.clone(), sync.clone(), job);
@@ -85,5 +95,6 @@ async fn open(handle: AppHandle, options: LaunchOptions) -> Result<Ready, UiErro
         workspace,
         sync,
         webhooks,
+        lookups,
     })
 }

@@ -9,6 +9,7 @@ use std::sync::{Arc, RwLock};
 
 use flightdesk_ipc::{UiError, WorkspaceState};
 use flightdesk_sync::runner::Runner;
+use flightdesk_views::cache::LookupCache;
 use flightdesk_workspace::{SecretsBackend, Workspace};
 
 use crate::error::workspace_error;
@@ -26,6 +27,8 @@ pub struct Ready {
     pub workspace: Workspace,
     pub sync: Runner,
     pub webhooks: WebhookService,
+    /// The resolved entities the views use, until records change.
+    pub lookups: Arc<LookupCache>,
 }
 
 impl Ready {

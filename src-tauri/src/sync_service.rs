@@ -4,7 +4,10 @@
 
 use std::sync::Arc;
 
-use flightdesk_ipc::{RunError, SYNC_PROGRESS_EVENT, SYNC_STATUS_EVENT};
+use flightdesk_ipc::{
+    RecordsChanged, RunError, RECORDS_CHANGED_EVENT, SYNC_PROGRESS_EVENT, SYNC_STATUS_EVENT,
+};
+use flightdesk_views::cache::LookupCache;
 use flightdesk_sync::runner::{JobFuture, Progress, Runner, RunnerEvents, SyncJob, SyncStatus};
 use flightdesk_sync::{ProgressEvent, SyncError, SyncOptions};
 use flightdesk_workspace::{Workspace, WorkspaceKind};
@@ -17,14 +20,17 @@ pub async fn start(
     workspace: Workspace,
     interval_minutes: u32,
     job: AppJob,
+    lookups: Arc<LookupCache>,
 ) -> Runner {
-    let events = Arc::new(WindowEvents { app });
+    let events = Arc::new(WindowEvents { app, lookups });
     Runner::start(workspace, interval_minutes, events, Arc::new(job)).await
 }
 
-/// The Tauri `Emitter` adapter: runner reports become window events.
+/// The Tauri `Emitter` adapter: runner reports become window events, and a resource that
+/// changed records makes the views' resolved entities stale.
 struct WindowEvents {
     app: AppHandle,
+    lookups: Arc<LookupCache>,
 }
 
 impl RunnerEvents for WindowEvents {
@@ -37,6 +43,19 @@ impl RunnerEvents for WindowEvents {
     fn progress(&self, event: &ProgressEvent) {
         if let Err(error) = self.app.emit(SYNC_PROGRESS_EVENT, event) {
             tracing::warn!(%error, "cannot send sync progress to the window");
+        }
+        let ProgressEvent::ResourceFinished(summary) = event else {
+            return;
+        };
+        if let Some(changed) = RecordsChanged::of(summary) {
+            // Invalidate before telling the window, so its re-read sees the new records.
+            let (lookups, app) = (self.lookups.clone(), self.app.clone());
+            tauri::async_runtime::spawn(async move {
+                lookups.invalidate().await;
+                if let Err(error) = app.emit(RECORDS_CHANGED_EVENT, &changed) {
+                    tracing::warn!(%error, "cannot tell the window that records changed");
+                }
+            });
         }
     }
 }

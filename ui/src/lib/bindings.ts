@@ -96,6 +96,11 @@ error_code: string | null,
  */
 error: string | null, 
 /**
+ * The record kinds (cache tables) the resource writes, so a view knows whether
+ * its data changed (empty for a resource that failed before it started).
+ */
+kinds: string[], 
+/**
  * Records not cached before.
  */
 new: number, 
@@ -181,6 +186,110 @@ exposure_warning: string | null, urls: Array<AccountUrl>, skipped: Array<Skipped
  */
 error: UiError | null, recent: Array<WebhookActivityLine>, };
 
+export type RecordsChanged = { account: string, provider: Provider, resource: string, 
+/**
+ * The cache tables written (`bookings`, `classes`, ...).
+ */
+kinds: Array<string>, };
+
+export type EntityKind = "aircraft" | "simulator" | "room" | "person";
+
+export type EntityRef = { 
+/**
+ * Stable across syncs (`aircraft:N44API`, `person:ann@example.org`).
+ */
+id: string, kind: EntityKind, name: string, };
+
+export type SourceView = { provider: Provider, account: string, source_id: string, 
+/**
+ * `provider/account/source_id`, what `flightdesk link` takes.
+ */
+key: string, 
+/**
+ * How it was matched, in words ("same registration", "linked by you").
+ */
+matched_by: string, };
+
+export type EntityView = { id: string, kind: EntityKind, name: string, sources: Array<SourceView>, };
+
+export type ItemKind = "booking" | "unavailability" | "simulator_booking" | "calendar_event" | "class" | "exam_session";
+
+export type Role = "instructor" | "student";
+
+export type Participant = { role: Role, 
+/**
+ * Stable across syncs (`aircraft:N44API`, `person:ann@example.org`).
+ */
+id: string, kind: EntityKind, name: string, };
+
+export type Conflict = { 
+/**
+ * The other item's `id`.
+ */
+item: string, source: Provider, account: string, source_id: string, 
+/**
+ * The entities both items involve.
+ */
+entities: Array<EntityRef>, 
+/**
+ * A sentence that names both items and what they share.
+ */
+reason: string, };
+
+export type Mirror = { item: string, source: Provider, account: string, source_id: string, };
+
+export type CalendarItem = { 
+/**
+ * `table/account/source_id`: what `calendar_item` takes to show every field.
+ */
+id: string, kind: ItemKind, source: Provider, account: string, source_id: string, title: string, 
+/**
+ * RFC 3339 with the offset of the chosen zone.
+ */
+starts_at: string, ends_at: string, 
+/**
+ * The wall clock in the chosen zone, `YYYY-MM-DDTHH:MM:SS`.
+ */
+local_start: string, local_end: string, cancelled: boolean, unavailability: boolean, 
+/**
+ * The provider's status word (`scheduled`, `completed`, ...).
+ */
+status: string | null, notes: string | null, resources: Array<EntityRef>, people: Array<Participant>, conflicts: Array<Conflict>, same_as: Array<Mirror>, 
+/**
+ * When the record last changed in the cache (UTC): a stable DTSTAMP for ICS.
+ */
+changed_at: string, };
+
+export type Calendar = { from: string, to: string, time_zone: string, items: Array<CalendarItem>, 
+/**
+ * The unified aircraft, simulators and rooms, then the instructors of these items.
+ */
+rows: Array<EntityRef>, };
+
+export type CalendarRequest = { from: string, to: string, time_zone: string, resource: string | null, person: string | null, sources: Array<Provider>, kinds: Array<ItemKind>, include_cancelled: boolean, };
+
+export type ItemDetails = { id: string, source: Provider, account: string, source_id: string, fields: Record<string, unknown>, raw: unknown, };
+
+export type SearchHit = { 
+/**
+ * The cache table (`aircraft`, `bookings`, `work_orders`, ...).
+ */
+kind: string, source: Provider, account: string, source_id: string, title: string, 
+/**
+ * Where the words matched, the matches between `[` and `]`.
+ */
+snippet: string, 
+/**
+ * The unified aircraft or person this record is, to open it.
+ */
+entity: EntityRef | null, 
+/**
+ * The calendar item this record is (`bookings/account/id`), to open it.
+ */
+item: string | null, };
+
+export type SearchResults = { query: string, total: number, hits: Array<SearchHit>, };
+
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
   /** Whether the workspace is still opening, ready, or failed to open (and why); answers at once. */
@@ -199,6 +308,16 @@ export const commands = {
   skippedRows: (): Promise<SkippedRowView[]> => invoke("skipped_rows"),
   /** Whether the webhook receiver listens, its URL per account, and what it did lately. */
   webhookStatus: (): Promise<WebhookStatus> => invoke("webhook_status"),
+  /** One calendar over every system from the cache, with conflicts across systems. */
+  calendar: (request: CalendarRequest): Promise<Calendar> => invoke("calendar", { request }),
+  /** Every field of one calendar item's record, and the provider's row as sent. */
+  calendarItem: (id: string): Promise<ItemDetails> => invoke("calendar_item", { id }),
+  /** Everything cached that matches the words, aircraft and people first. */
+  search: (text: string, limit: number): Promise<SearchResults> => invoke("search", { text, limit }),
+  /** The unified aircraft, simulators, rooms and people, each with its sources. */
+  entities: (kind: EntityKind | null): Promise<EntityView[]> => invoke("entities", { kind }),
+  /** Says two sources are the same entity (same) or different ones; kept locally. */
+  decideEntities: (a: string, b: string, same: boolean): Promise<null> => invoke("decide_entities", { a, b, same }),
 };
 
 /** Typed listeners for the events the backend emits; each resolves to an unlisten function. */
@@ -215,4 +334,7 @@ export const events = {
   /** The workspace finished opening, or failed to. */
   onWorkspaceState: (handler: (payload: WorkspaceState) => void): Promise<UnlistenFn> =>
     listen<WorkspaceState>("workspace-state", (e) => handler(e.payload)),
+  /** A sync wrote, changed or removed records of these kinds for this account. */
+  onRecordsChanged: (handler: (payload: RecordsChanged) => void): Promise<UnlistenFn> =>
+    listen<RecordsChanged>("records-changed", (e) => handler(e.payload)),
 };

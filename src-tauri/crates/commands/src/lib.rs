@@ -63,6 +63,36 @@ pub const COMMANDS: &[Command] = &[
         returns: "WebhookStatus",
         doc: "Whether the webhook receiver listens, its URL per account, and what it did lately.",
     },
+    Command {
+        name: "calendar",
+        args: &[("request", "CalendarRequest")],
+        returns: "Calendar",
+        doc: "One calendar over every system from the cache, with conflicts across systems.",
+    },
+    Command {
+        name: "calendar_item",
+        args: &[("id", "string")],
+        returns: "ItemDetails",
+        doc: "Every field of one calendar item's record, and the provider's row as sent.",
+    },
+    Command {
+        name: "search",
+        args: &[("text", "string"), ("limit", "number")],
+        returns: "SearchResults",
+        doc: "Everything cached that matches the words, aircraft and people first.",
+    },
+    Command {
+        name: "entities",
+        args: &[("kind", "EntityKind | null")],
+        returns: "EntityView[]",
+        doc: "The unified aircraft, simulators, rooms and people, each with its sources.",
+    },
+    Command {
+        name: "decide_entities",
+        args: &[("a", "string"), ("b", "string"), ("same", "boolean")],
+        returns: "null",
+        doc: "Says two sources are the same entity (same) or different ones; kept locally.",
+    },
 ];
 
 /// One event the backend emits to the window.
@@ -96,6 +126,11 @@ pub const EVENTS: &[Event] = &[
         payload: "WorkspaceState",
         doc: "The workspace finished opening, or failed to.",
     },
+    Event {
+        name: "records-changed",
+        payload: "RecordsChanged",
+        doc: "A sync wrote, changed or removed records of these kinds for this account.",
+    },
 ];
 
 /// The event a sync's progress is emitted on.
@@ -106,3 +141,5 @@ pub const SYNC_STATUS_EVENT: &str = EVENTS[1].name;
 pub const WEBHOOK_STATUS_EVENT: &str = EVENTS[2].name;
 /// The event the end of opening the workspace is emitted on.
 pub const WORKSPACE_STATE_EVENT: &str = EVENTS[3].name;
+/// The event a resource that changed cached records is announced on.
+pub const RECORDS_CHANGED_EVENT: &str = EVENTS[4].name;

@@ -23,7 +23,9 @@ use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 use crate::Provider;
 
 /// What a unified entity is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     Aircraft,

@@ -5,8 +5,17 @@ use flightdesk_sync::{Outcome, ProgressEvent, ResourceSummary, SyncReport};
 use flightdesk_workspace::WorkspaceKind;
 use ts_rs::TS;
 
+use flightdesk_core::identity::EntityKind;
+use flightdesk_views::calendar::{
+    Calendar, CalendarItem, CalendarRequest, Conflict, ItemDetails, ItemKind, Mirror,
+    Participant, Role,
+};
+use flightdesk_views::entities::{EntityView, SourceView};
+use flightdesk_views::lookup::EntityRef;
+use flightdesk_views::search::{SearchHit, SearchResults};
+
 use crate::{
-    AppInfo, ProviderInfo, ResourceState, RunError, RunningSync, SyncRun, SyncStatus, SyncTrigger,
+    AppInfo, ProviderInfo, RecordsChanged, ResourceState, RunError, RunningSync, SyncRun, SyncStatus, SyncTrigger,
     UiError, WebhookActivityLine, WebhookStatus, WorkspaceState, COMMANDS, EVENTS,
 };
 use flightdesk_sync::webhooks::{AccountUrl, SkippedAccount};
@@ -48,6 +57,22 @@ pub fn typescript() -> String {
         SkippedAccount::decl(),
         WebhookActivityLine::decl(),
         WebhookStatus::decl(),
+        RecordsChanged::decl(),
+        EntityKind::decl(),
+        EntityRef::decl(),
+        SourceView::decl(),
+        EntityView::decl(),
+        ItemKind::decl(),
+        Role::decl(),
+        Participant::decl(),
+        Conflict::decl(),
+        Mirror::decl(),
+        CalendarItem::decl(),
+        Calendar::decl(),
+        CalendarRequest::decl(),
+        ItemDetails::decl(),
+        SearchHit::decl(),
+        SearchResults::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);
@@ -131,9 +156,14 @@ mod tests {
                 .iter()
                 .map(|(_, t)| *t)
                 .chain([command.returns]);
-            for ty in types {
+            // TypeScript's own types need no declaration; a union or list needs its parts.
+            let builtin = ["string", "number", "boolean", "null"];
+            for ty in types.flat_map(|t| t.split(" | ")) {
                 // A list of a declared type is declared.
                 let element = ty.trim_end_matches("[]");
+                if builtin.contains(&element) {
+                    continue;
+                }
                 assert!(
                     ts.contains(&format!("type {element} ")),
                     "{ty} is not declared"

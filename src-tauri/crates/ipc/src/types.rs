@@ -89,3 +89,26 @@ pub struct WebhookStatus {
     pub error: Option<UiError>,
     pub recent: Vec<WebhookActivityLine>,
 }
+
+/// A resource's run changed cached records: views showing these kinds read again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RecordsChanged {
+    pub account: String,
+    pub provider: Provider,
+    pub resource: String,
+    /// The cache tables written (`bookings`, `classes`, ...).
+    pub kinds: Vec<String>,
+}
+
+impl RecordsChanged {
+    /// What a finished resource changed, or `None` when it changed nothing.
+    pub fn of(summary: &flightdesk_sync::ResourceSummary) -> Option<Self> {
+        let c = &summary.counts;
+        (c.new + c.updated + c.removed > 0).then(|| Self {
+            account: summary.account.clone(),
+            provider: summary.provider,
+            resource: summary.resource.clone(),
+            kinds: summary.kinds.iter().map(|k| k.as_str().to_string()).collect(),
+        })
+    }
+}

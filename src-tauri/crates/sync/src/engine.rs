@@ -5,7 +5,7 @@ use flightdesk_connectors::{
     AccountConfig, ClientOptions, Connector, ConnectorError, Next, Page, Position, Resource,
     SyncMode, SyncPolicy,
 };
-use flightdesk_core::Provider;
+use flightdesk_core::{Kind, Provider};
 use flightdesk_store::{Account, Counts, PageWrite, PassEnd, PreparedPage, StoreError, SyncState};
 use flightdesk_workspace::{SyncLock, Workspace, WorkspaceError};
 use serde::Serialize;
@@ -117,6 +117,10 @@ pub struct ResourceSummary {
     pub error_code: Option<String>,
     /// The error for people; never contains a credential.
     pub error: Option<String>,
+    /// The record kinds (cache tables) the resource writes, so a view knows whether
+    /// its data changed (empty for a resource that failed before it started).
+    #[ts(type = "string[]")]
+    pub kinds: Vec<Kind>,
 }
 
 /// Everything a sync did.
@@ -284,6 +288,7 @@ pub async fn sync_account(
         restarts: 0,
         error_code: error.map(|e| e.code().to_string()),
         error: error.map(|e| e.to_string()),
+        kinds: vec![],
     };
     let Some(credential) = credential else {
         let e = ConnectorError::Unauthorized {
@@ -417,6 +422,7 @@ fn local_failure(account: &Account, resource: &str, error: &SyncError) -> Resour
         error: Some(format!(
             "FlightDesk could not update its local copy: {error}"
         )),
+        kinds: vec![],
     }
 }
 
@@ -615,6 +621,7 @@ async fn sync_resource(
         restarts,
         error_code: error.map(|e| e.code().to_string()),
         error: error.map(|e| e.to_string()),
+        kinds: resource.kinds.to_vec(),
     })
 }
 

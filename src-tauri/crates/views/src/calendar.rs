@@ -14,16 +14,18 @@ use chrono_tz::Tz;
 use flightdesk_core::identity::EntityKind;
 use flightdesk_core::{instant, Provider};
 use flightdesk_store::Store;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
+use sqlx::{Column, Row, TypeInfo, ValueRef};
 
 use crate::conflicts::{self, Span};
 use crate::error::{QueryContext, Result, ViewError};
 use crate::lookup::{AccountRef, EntityRef, Lookup};
 
 /// What a calendar item is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// A Flight School Booking aircraft, instructor or room booking.
@@ -55,7 +57,7 @@ impl ItemKind {
 }
 
 /// What a person does in an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Instructor,
@@ -63,7 +65,7 @@ pub enum Role {
 }
 
 /// A person in an item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Participant {
     #[serde(flatten)]
     pub entity: EntityRef,
@@ -71,7 +73,7 @@ pub struct Participant {
 }
 
 /// Another item that conflicts with this one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Conflict {
     /// The other item's `id`.
     pub item: String,
@@ -85,7 +87,7 @@ pub struct Conflict {
 }
 
 /// The same booking as this one, seen in another system.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Mirror {
     pub item: String,
     pub source: Provider,
@@ -94,7 +96,7 @@ pub struct Mirror {
 }
 
 /// One item of the calendar.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CalendarItem {
     /// `table/account/source_id`: what `calendar_item` takes to show every field.
     pub id: String,
@@ -155,8 +157,44 @@ impl CalendarQuery {
     }
 }
 
+/// A calendar query as the window sends it: instants as RFC 3339, the zone by IANA name.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+pub struct CalendarRequest {
+    pub from: String,
+    pub to: String,
+    pub time_zone: String,
+    pub resource: Option<String>,
+    pub person: Option<String>,
+    #[serde(default)]
+    pub sources: Vec<Provider>,
+    #[serde(default)]
+    pub kinds: Vec<ItemKind>,
+    #[serde(default)]
+    pub include_cancelled: bool,
+}
+
+impl CalendarRequest {
+    /// The query, or what in the request is wrong.
+    pub fn query(&self) -> Result<CalendarQuery> {
+        let tz: Tz = self
+            .time_zone
+            .parse()
+            .map_err(|_| ViewError::BadTimeZone(self.time_zone.clone()))?;
+        Ok(CalendarQuery {
+            from: parse_bound(&self.from, tz, false)?,
+            to: parse_bound(&self.to, tz, false)?,
+            tz,
+            resource: self.resource.clone(),
+            person: self.person.clone(),
+            sources: self.sources.clone(),
+            kinds: self.kinds.clone(),
+            include_cancelled: self.include_cancelled,
+        })
+    }
+}
+
 /// A calendar range: its items and the rows of a resource timeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Calendar {
     pub from: String,
     pub to: String,
@@ -342,6 +380,71 @@ fn mirror_of(item: &CalendarItem) -> Mirror {
         account: item.account.clone(),
         source_id: item.source_id.clone(),
     }
+}
+
+/// Every field of one calendar item's record as the cache holds it, and the provider's
+/// row exactly as it was sent.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ItemDetails {
+    pub id: String,
+    pub source: Provider,
+    pub account: String,
+    pub source_id: String,
+    #[ts(type = "Record<string, unknown>")]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    #[ts(type = "unknown")]
+    pub raw: serde_json::Value,
+}
+
+/// The details of the item `id` (`table/account/source_id`, as items carry it).
+pub async fn item_details(store: &Store, id: &str) -> Result<ItemDetails> {
+    let unknown = || ViewError::UnknownItem(id.to_string());
+    let (table, rest) = id.split_once('/').ok_or_else(unknown)?;
+    let table = match table {
+        "bookings" => Table::Bookings,
+        "classes" => Table::Classes,
+        _ => return Err(unknown()),
+    };
+    let (account, source_id) = rest.split_once('/').ok_or_else(unknown)?;
+    let account = store.account(account).await.map_err(|_| unknown())?;
+    let row = sqlx::query(&format!(
+        "SELECT * FROM {} WHERE account_id = ?1 AND source_id = ?2",
+        table.name()
+    ))
+    .bind(account.id)
+    .bind(source_id)
+    .fetch_optional(store.pool())
+    .await
+    .context("reading a calendar item")?
+    .ok_or_else(unknown)?;
+    let mut fields = serde_json::Map::new();
+    let mut raw = serde_json::Value::Null;
+    for column in row.columns() {
+        let name = column.name();
+        let value = row.try_get_raw(name).ok();
+        let value = match value.map(|v| v.type_info().name().to_string()).as_deref() {
+            Some("INTEGER") => row.get::<Option<i64>, _>(name).into(),
+            Some("REAL") => row.get::<Option<f64>, _>(name).into(),
+            Some("TEXT") => row.get::<Option<String>, _>(name).into(),
+            _ => serde_json::Value::Null,
+        };
+        match name {
+            "raw" => raw = value.as_str().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default(),
+            // Bookkeeping of the sync, not the provider's data.
+            "account_id" | "seen_pass" | "content_hash" | "row_hash" => {}
+            _ => {
+                fields.insert(name.to_string(), value);
+            }
+        }
+    }
+    Ok(ItemDetails {
+        id: id.to_string(),
+        source: account.provider,
+        account: account.name,
+        source_id: source_id.to_string(),
+        fields,
+        raw,
+    })
 }
 
 /// How SQLite runs each query the calendar makes (`EXPLAIN QUERY PLAN`), for the test

@@ -178,7 +178,7 @@ pub async fn entities(store: &Store, kind: Option<EntityKind>) -> Result<Vec<Ent
 }
 
 /// An entity as the window and `flightdesk entities` show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct EntityView {
     pub id: String,
     pub kind: EntityKind,
@@ -187,7 +187,7 @@ pub struct EntityView {
 }
 
 /// One source of an entity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct SourceView {
     pub provider: Provider,
     pub account: String,

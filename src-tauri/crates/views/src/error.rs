@@ -18,6 +18,10 @@ pub enum ViewError {
     UnknownEntity(String),
     #[error("`{text}` names several entities; use one of their ids: {}", ids.join(", "))]
     AmbiguousEntity { text: String, ids: Vec<String> },
+    #[error("`{0}` is not an IANA time zone")]
+    BadTimeZone(String),
+    #[error("no cached calendar item is `{0}`")]
+    UnknownItem(String),
     #[error("`{0}` is neither a date (YYYY-MM-DD) nor an RFC 3339 time")]
     BadTime(String),
     #[error("a calendar range runs forward and spans at most a year (asked {from} to {to})")]

@@ -2,6 +2,7 @@
 //! it is instant and works with no network. The window's commands and the CLI's twins are
 //! thin calls into these functions, so the two can never disagree.
 
+pub mod cache;
 pub mod calendar;
 mod conflicts;
 pub mod entities;

@@ -15,7 +15,7 @@ use crate::entities::{self, NAME_PREFIX};
 use crate::error::{QueryContext, Result, ViewError};
 
 /// A unified entity as an item names it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ts_rs::TS)]
 pub struct EntityRef {
     /// Stable across syncs (`aircraft:N44API`, `person:ann@example.org`).
     pub id: String,

@@ -11,7 +11,7 @@ use crate::error::{QueryContext, Result};
 use crate::lookup::{EntityRef, Lookup};
 
 /// One record that matches.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct SearchHit {
     /// The cache table (`aircraft`, `bookings`, `work_orders`, ...).
     pub kind: String,
@@ -28,9 +28,10 @@ pub struct SearchHit {
 }
 
 /// A page of hits and how many there are in all.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct SearchResults {
     pub query: String,
+    #[ts(type = "number")]
     pub total: i64,
     pub hits: Vec<SearchHit>,
 }
