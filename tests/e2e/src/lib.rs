@@ -154,6 +154,43 @@ impl AppSession {
             .with_context(|| format!("waiting for [data-testid={test_id}]"))
     }
 
+    /// Goes to a deep link of the window (`#/calendar?date=…`), as a pasted link would.
+    pub async fn go(&self, hash: &str) -> Result<()> {
+        self.client
+            .execute(
+                "window.location.hash = arguments[0]",
+                vec![serde_json::Value::String(hash.to_string())],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// How many elements have this `data-testid` now.
+    pub async fn count(&self, test_id: &str) -> Result<usize> {
+        let selector = format!("[data-testid=\"{test_id}\"]");
+        Ok(self.client.find_all(Locator::Css(&selector)).await?.len())
+    }
+
+    /// Shows the window in `light` or `dark`, as the theme preference does.
+    pub async fn theme(&self, theme: &str) -> Result<()> {
+        self.client
+            .execute(
+                "document.documentElement.dataset.theme = arguments[0]",
+                vec![serde_json::Value::String(theme.to_string())],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// A screenshot in the light and in the dark theme (`<name>-light`, `<name>-dark`).
+    pub async fn screenshots(&self, name: &str) -> Result<()> {
+        for theme in ["light", "dark"] {
+            self.theme(theme).await?;
+            self.screenshot(&format!("{name}-{theme}")).await?;
+        }
+        self.theme("light").await
+    }
+
     /// Writes a PNG of the window to the screenshots folder.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         // WebKit paints asynchronously: let two frames pass so the picture shows the DOM

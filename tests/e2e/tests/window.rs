@@ -423,3 +423,152 @@ async fn a_sync_without_network_says_so_and_keeps_the_account() -> Result<()> {
     app.finish().await?;
     Ok(())
 }
+
+/// A demo workspace prepared by `flightdesk demo`, ready to open in the window.
+fn demo_workspace() -> Result<tempfile::TempDir> {
+    let data_dir = tempfile::tempdir()?;
+    let demo = std::process::Command::new(flightdesk_e2e::cli_binary()?)
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .arg("demo")
+        .output()?;
+    ensure!(
+        demo.status.success(),
+        "demo failed: {}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    Ok(data_dir)
+}
+
+/// What `flightdesk calendar` says about the next two weeks: the CLI twin calls the same
+/// read model as the window, so the window must show exactly this.
+fn cli_calendar(data_dir: &std::path::Path) -> Result<Vec<serde_json::Value>> {
+    let today = chrono::Utc::now().date_naive();
+    let out = std::process::Command::new(flightdesk_e2e::cli_binary()?)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["calendar", "--tz", "UTC", "--from"])
+        .arg(today.to_string())
+        .arg("--to")
+        .arg((today + chrono::Days::new(13)).to_string())
+        .output()?;
+    ensure!(
+        out.status.success(),
+        "calendar failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
+async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() -> Result<()> {
+    let data_dir = demo_workspace()?;
+    let items = cli_calendar(data_dir.path())?;
+    // A planted conflict between two systems (the demo world plants several a week).
+    let conflicted = items
+        .iter()
+        .find(|i| {
+            i["conflicts"]
+                .as_array()
+                .is_some_and(|c| c.iter().any(|c| c["source"] != i["source"]))
+        })
+        .ok_or_else(|| anyhow::anyhow!("no cross-system conflict in the demo fortnight"))?
+        .clone();
+    let day = &conflicted["local_start"].as_str().unwrap_or_default()[..10];
+    let id = conflicted["id"].as_str().unwrap_or_default().to_string();
+    let reason = conflicted["conflicts"][0]["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+
+    let app = AppSession::start_in(data_dir, &[]).await?;
+    app.scenario("calendar-week", || async {
+        app.element("demo-badge").await?;
+        app.go(&format!("#/calendar?view=timeGridWeek&date={day}"))
+            .await?;
+        let summary = app
+            .wait_for_text("calendar-summary", Duration::from_secs(20), |t| {
+                t.contains("items in UTC")
+            })
+            .await?;
+        ensure!(summary.contains("with a conflict"), "{summary}");
+        ensure!(app.count("calendar-event").await? > 10, "the week is full");
+        app.screenshots("calendar-week").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("calendar-conflict", || async {
+        // A deep link to the item opens its details, the conflict named in words.
+        app.go(&format!(
+            "#/calendar?view=timeGridWeek&date={day}&item={}",
+            id.replace('/', "%2F")
+        ))
+        .await?;
+        app.element("item-drawer").await?;
+        let conflicts = app.texts_of_all("item-conflict").await?;
+        ensure!(
+            conflicts.iter().any(|c| c.contains(&reason)),
+            "the window and the CLI name the same conflict: {conflicts:?} vs {reason}"
+        );
+        let fields = app.text_of("item-fields").await?;
+        ensure!(fields.contains("source_id"), "every field is listed: {fields}");
+        app.screenshots("calendar-item").await?;
+        app.click("item-close").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("calendar-resources", || async {
+        app.go("#/overview").await?;
+        app.go(&format!("#/calendar?view=resourceTimelineDay&date={day}"))
+            .await?;
+        app.wait_for_text("calendar-summary", Duration::from_secs(20), |t| {
+            t.contains("items in UTC")
+        })
+        .await?;
+        let rows = app.texts_of_all("calendar-row").await?;
+        ensure!(
+            rows.iter().any(|r| r == "Aircraft") && rows.iter().any(|r| r == "N44API"),
+            "the unified aircraft are rows: {rows:?}"
+        );
+        app.screenshots("calendar-resources").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("search-palette", || async {
+        app.go("#/overview").await?;
+        app.click("open-palette").await?;
+        app.type_into("search-input", "N44").await?;
+        let first = app
+            .wait_for_text("search-hit", Duration::from_secs(20), |t| t.contains("N44API"))
+            .await?;
+        ensure!(first.starts_with("Aircraft"), "the aircraft comes first: {first}");
+        app.screenshots("search-palette").await?;
+        app.element("search-input")
+            .await?
+            .send_keys(fantoccini::key::Key::Enter.to_string().as_str())
+            .await?;
+        let title = app.text_of("entity-title").await?;
+        ensure!(title == "N44API", "{title}");
+        let sources = app.count("entity-source").await?;
+        ensure!(sources >= 3, "N44API is known to several systems: {sources}");
+        app.screenshots("entity").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("search-page", || async {
+        app.go("#/search?q=weather").await?;
+        let count = app.text_of("search-count").await?;
+        ensure!(count.contains("matching records"), "{count}");
+        ensure!(app.count("search-hit").await? > 0);
+        app.screenshots("search").await?;
+        Ok(())
+    })
+    .await?;
+    app.finish().await?;
+    Ok(())
+}

@@ -286,7 +286,11 @@ entity: EntityRef | null,
 /**
  * The calendar item this record is (`bookings/account/id`), to open it.
  */
-item: string | null, };
+item: string | null, 
+/**
+ * When that item starts (UTC), so the calendar can open on its day.
+ */
+starts_at: string | null, };
 
 export type SearchResults = { query: string, total: number, hits: Array<SearchHit>, };
 

@@ -25,6 +25,8 @@ pub struct SearchHit {
     pub entity: Option<EntityRef>,
     /// The calendar item this record is (`bookings/account/id`), to open it.
     pub item: Option<String>,
+    /// When that item starts (UTC), so the calendar can open on its day.
+    pub starts_at: Option<String>,
 }
 
 /// A page of hits and how many there are in all.
@@ -101,12 +103,17 @@ pub async fn search(
         }
         let item = matches!(kind.as_str(), "bookings" | "classes")
             .then(|| format!("{kind}/{}/{source_id}", account.name));
+        let starts_at = match item {
+            Some(_) => starts_at(store, &kind, row.get("account_id"), &source_id).await?,
+            None => None,
+        };
         let title: String = row.get("title");
         hits.push(SearchHit {
             title: title.trim().to_string(),
             snippet: row.get("snippet"),
             entity: entity.cloned(),
             item,
+            starts_at,
             kind,
             source: account.provider,
             account: account.name.clone(),
@@ -118,6 +125,23 @@ pub async fn search(
         total,
         hits,
     })
+}
+
+/// When a calendar record starts: one primary-key lookup.
+async fn starts_at(store: &Store, kind: &str, account: i64, id: &str) -> Result<Option<String>> {
+    let table = match kind {
+        "bookings" => "bookings",
+        _ => "classes",
+    };
+    let at: Option<Option<String>> = sqlx::query_scalar(&format!(
+        "SELECT starts_at FROM {table} WHERE account_id = ?1 AND source_id = ?2"
+    ))
+    .bind(account)
+    .bind(id)
+    .fetch_optional(store.pool())
+    .await
+    .context("reading when a found item starts")?;
+    Ok(at.flatten())
 }
 
 #[cfg(test)]
