@@ -657,3 +657,47 @@ pub fn wall_clock(at: DateTime<Utc>, tz: Tz) -> String {
     let local: NaiveDateTime = at.with_timezone(&tz).naive_local();
     local.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_week_across_the_autumn_change_keeps_each_wall_clock() {
+        let madrid: Tz = "Europe/Madrid".parse().unwrap();
+        // Saturday before the change (CEST, +2) and Monday after it (CET, +1): the same
+        // 08:00 UTC is 10:00 and then 09:00 on the school's clock.
+        let before = utc("2026-10-24T08:00:00Z");
+        let after = utc("2026-10-26T08:00:00Z");
+        assert_eq!(wall_clock(before, madrid), "2026-10-24T10:00:00");
+        assert_eq!(wall_clock(after, madrid), "2026-10-26T09:00:00");
+        assert_eq!(local_rfc3339(before, madrid), "2026-10-24T10:00:00+02:00");
+        assert_eq!(local_rfc3339(after, madrid), "2026-10-26T09:00:00+01:00");
+        // The change itself: 02:30 happens twice; each instant keeps its own offset.
+        assert_eq!(local_rfc3339(utc("2026-10-25T00:30:00Z"), madrid), "2026-10-25T02:30:00+02:00");
+        assert_eq!(local_rfc3339(utc("2026-10-25T01:30:00Z"), madrid), "2026-10-25T02:30:00+01:00");
+        // The week's days start at local midnight, whichever offset that day has.
+        assert_eq!(parse_bound("2026-10-19", madrid, false).unwrap(), utc("2026-10-18T22:00:00Z"));
+        assert_eq!(parse_bound("2026-10-26", madrid, false).unwrap(), utc("2026-10-25T23:00:00Z"));
+        assert_eq!(parse_bound("2026-10-25", madrid, true).unwrap(), utc("2026-10-25T23:00:00Z"));
+    }
+
+    #[test]
+    fn a_day_whose_midnight_is_skipped_starts_at_its_first_minute() {
+        // Chile moves its clocks from 24:00 to 01:00: 6 Sep 2026 has no midnight.
+        let santiago: Tz = "America/Santiago".parse().unwrap();
+        assert_eq!(
+            parse_bound("2026-09-06", santiago, false).unwrap(),
+            utc("2026-09-06T04:00:00Z")
+        );
+        assert!(parse_bound("someday", santiago, false).is_err());
+        assert_eq!(
+            parse_bound("2026-09-06T10:00:00+02:00", santiago, false).unwrap(),
+            utc("2026-09-06T08:00:00Z")
+        );
+    }
+}
