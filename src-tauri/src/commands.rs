@@ -1,11 +1,11 @@
 //! The commands the UI calls. Names and types match `flightdesk_ipc::COMMANDS`. All but
 //! `workspace_state` need the open workspace and answer `opening` at once until it is.
 
+use flightdesk_core::identity::EntityKind;
 use flightdesk_core::{Preferences, Provider};
 use flightdesk_ipc::{
     AppInfo, ProviderInfo, SyncRun, SyncStatus, UiError, WebhookStatus, WorkspaceState,
 };
-use flightdesk_core::identity::EntityKind;
 use flightdesk_store::SkippedRowView;
 use flightdesk_views as views;
 use flightdesk_views::calendar::{Calendar, CalendarRequest, ItemDetails};

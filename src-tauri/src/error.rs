@@ -1,7 +1,8 @@
 use flightdesk_ipc::UiError;
 use flightdesk_store::StoreError;
-use flightdesk_views::ViewError;
+use flightdesk_sync::accounts::ConnectError;
 use flightdesk_sync::runner::workspace_error_code;
+use flightdesk_views::ViewError;
 use flightdesk_workspace::WorkspaceError;
 
 /// Maps a workspace failure to a code the UI branches on (the sync crate's rule, so the
@@ -20,5 +21,21 @@ pub fn view_error(error: ViewError) -> UiError {
         ViewError::Store(e) => store_error(e),
         ViewError::Query { .. } => UiError::new("cache_read", error.to_string()),
         other => UiError::new("bad_request", other.to_string()),
+    }
+}
+
+/// A failure to connect, test or remove an account, with a code the window branches on.
+pub fn connect_error(error: ConnectError) -> UiError {
+    let code = match &error {
+        ConnectError::OtherProvider { .. } | ConnectError::Config(_) => "bad_request",
+        ConnectError::Rejected { .. } => "rejected",
+        ConnectError::CodeRequired { .. } => "code_required",
+        ConnectError::SyncRunning { .. } => "sync_running",
+        ConnectError::Store(_) | ConnectError::Workspace(_) => "database",
+    };
+    match error {
+        ConnectError::Store(e) => store_error(e),
+        ConnectError::Workspace(e) => workspace_error(e),
+        other => UiError::new(code, other.to_string()),
     }
 }

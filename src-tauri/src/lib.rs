@@ -1,6 +1,7 @@
 //! The FlightDesk desktop shell: a thin Tauri layer over the shared crates. Each command
 //! takes typed arguments, calls one library function and maps the error for the UI.
 
+mod accounts;
 mod commands;
 mod error;
 mod launch;
@@ -61,6 +62,11 @@ pub fn run() {
             commands::sync_now,
             commands::skipped_rows,
             commands::webhook_status,
+            accounts::accounts,
+            accounts::test_connection,
+            accounts::connect_account,
+            accounts::rename_account,
+            accounts::remove_account,
             commands::calendar,
             commands::calendar_item,
             commands::search,

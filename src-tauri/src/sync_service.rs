@@ -7,9 +7,9 @@ use std::sync::Arc;
 use flightdesk_ipc::{
     RecordsChanged, RunError, RECORDS_CHANGED_EVENT, SYNC_PROGRESS_EVENT, SYNC_STATUS_EVENT,
 };
-use flightdesk_views::cache::LookupCache;
 use flightdesk_sync::runner::{JobFuture, Progress, Runner, RunnerEvents, SyncJob, SyncStatus};
 use flightdesk_sync::{ProgressEvent, SyncError, SyncOptions};
+use flightdesk_views::cache::LookupCache;
 use flightdesk_workspace::{Workspace, WorkspaceKind};
 use tauri::{AppHandle, Emitter};
 

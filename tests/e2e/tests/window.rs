@@ -513,7 +513,10 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
             "the window and the CLI name the same conflict: {conflicts:?} vs {reason}"
         );
         let fields = app.text_of("item-fields").await?;
-        ensure!(fields.contains("source_id"), "every field is listed: {fields}");
+        ensure!(
+            fields.contains("source_id"),
+            "every field is listed: {fields}"
+        );
         app.screenshots("calendar-item").await?;
         app.click("item-close").await?;
         Ok(())
@@ -543,9 +546,14 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
         app.click("open-palette").await?;
         app.type_into("search-input", "N44").await?;
         let first = app
-            .wait_for_text("search-hit", Duration::from_secs(20), |t| t.contains("N44API"))
+            .wait_for_text("search-hit", Duration::from_secs(20), |t| {
+                t.contains("N44API")
+            })
             .await?;
-        ensure!(first.starts_with("Aircraft"), "the aircraft comes first: {first}");
+        ensure!(
+            first.starts_with("Aircraft"),
+            "the aircraft comes first: {first}"
+        );
         app.screenshots("search-palette").await?;
         app.element("search-input")
             .await?
@@ -554,7 +562,10 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
         let title = app.text_of("entity-title").await?;
         ensure!(title == "N44API", "{title}");
         let sources = app.count("entity-source").await?;
-        ensure!(sources >= 3, "N44API is known to several systems: {sources}");
+        ensure!(
+            sources >= 3,
+            "N44API is known to several systems: {sources}"
+        );
         app.screenshots("entity").await?;
         Ok(())
     })

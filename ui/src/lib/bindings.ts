@@ -39,7 +39,16 @@ export type Account = { id: number, provider: Provider, name: string, base_url: 
  */
 options: Record<string, unknown>, created_at: string, updated_at: string, };
 
-export type ProviderInfo = { id: Provider, name: string, };
+export type ProviderInfo = { id: Provider, name: string, 
+/**
+ * The documented production URL; none for Flight School Booking, which has one site
+ * per school (`https://<school>.flightschoolbooking.com`).
+ */
+default_base_url: string | null, 
+/**
+ * What the provider calls the secret a user pastes.
+ */
+secret_label: string, };
 
 export type AppInfo = { version: string, data_dir: string, workspace_id: string, workspace_kind: WorkspaceKind, schema_version: number, providers: Array<ProviderInfo>, accounts: Array<Account>, };
 
@@ -192,6 +201,34 @@ export type RecordsChanged = { account: string, provider: Provider, resource: st
  */
 kinds: Array<string>, };
 
+export type AccountState = "connected" | "needs_credential" | "disconnected";
+
+export type AccountView = { account: Account, state: AccountState, 
+/**
+ * Records cached for it, all kinds together: what removing it deletes.
+ */
+records: number, };
+
+export type ConnectRequest = { provider: Provider, name: string, base_url: string, 
+/**
+ * The API key, group key, token or (Flylogs with `email`) password.
+ */
+secret: string, 
+/**
+ * Flylogs: the login e-mail; the secret is then the password.
+ */
+email: string | null, 
+/**
+ * Flylogs: the one-time two-factor code the provider sent; used once, never saved.
+ */
+code: string | null, 
+/**
+ * PilotFlows: the organisation, when the key sees several.
+ */
+organization: string | null, };
+
+export type Connected = { account: Account, summary: string, };
+
 export type EntityKind = "aircraft" | "simulator" | "room" | "person";
 
 export type EntityRef = { 
@@ -312,6 +349,16 @@ export const commands = {
   skippedRows: (): Promise<SkippedRowView[]> => invoke("skipped_rows"),
   /** Whether the webhook receiver listens, its URL per account, and what it did lately. */
   webhookStatus: (): Promise<WebhookStatus> => invoke("webhook_status"),
+  /** Every account with its state and how many records are cached for it. */
+  accounts: (): Promise<AccountView[]> => invoke("accounts"),
+  /** Sends one request with the credential and says what the provider answered; saves nothing. */
+  testConnection: (request: ConnectRequest): Promise<string> => invoke("test_connection", { request }),
+  /** Verifies and saves an account (or a new key for it); the secret goes to the keyring only. */
+  connectAccount: (request: ConnectRequest): Promise<Connected> => invoke("connect_account", { request }),
+  /** Renames an account; its data and keyring entries stay. */
+  renameAccount: (name: string, newName: string): Promise<Account> => invoke("rename_account", { name, newName }),
+  /** Deletes an account's keyring entries, the account and every record cached for it. */
+  removeAccount: (name: string): Promise<null> => invoke("remove_account", { name }),
   /** One calendar over every system from the cache, with conflicts across systems. */
   calendar: (request: CalendarRequest): Promise<Calendar> => invoke("calendar", { request }),
   /** Every field of one calendar item's record, and the provider's row as sent. */

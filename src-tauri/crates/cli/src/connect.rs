@@ -21,21 +21,8 @@ pub async fn connect(data_dir: &Path, args: ConnectArgs) -> Result<(), Failure> 
             "give the credential on standard input with --token-stdin (it is never an argument)",
         ));
     }
-    let base_url = match (&args.base_url, flightdesk_connectors::default_base_url(args.provider)) {
-        (Some(url), _) => url.trim_end_matches('/').to_string(),
-        (None, Some(url)) => url.to_string(),
-        (None, None) => {
-            return Err(Failure::config(format!(
-                "{} has no common URL: give your site with --base-url (e.g. https://acme.flightschoolbooking.com)",
-                args.provider
-            )))
-        }
-    };
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-        return Err(Failure::config(format!(
-            "--base-url must start with http:// or https://, not `{base_url}`"
-        )));
-    }
+    let base_url = flightdesk_sync::accounts::base_url(args.provider, args.base_url.as_deref())
+        .map_err(|e| Failure::config(e.to_string()))?;
     let mut options = serde_json::Map::new();
     for item in &args.set {
         let (k, v) = item
@@ -74,7 +61,12 @@ pub async fn connect(data_dir: &Path, args: ConnectArgs) -> Result<(), Failure> 
         ConnectError::OtherProvider { .. } | ConnectError::Config(_) => {
             Failure::config(e.to_string())
         }
-        ConnectError::Rejected { .. } => Failure::failed(e.to_string()),
+        ConnectError::Rejected { .. } | ConnectError::SyncRunning { .. } => {
+            Failure::failed(e.to_string())
+        }
+        ConnectError::CodeRequired { .. } => {
+            Failure::failed(format!("{e}: connect again with --set code=<the code>"))
+        }
         ConnectError::Store(e) => store_failure(e),
         ConnectError::Workspace(e) => Failure::from(e),
     })?;

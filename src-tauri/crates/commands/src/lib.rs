@@ -64,6 +64,36 @@ pub const COMMANDS: &[Command] = &[
         doc: "Whether the webhook receiver listens, its URL per account, and what it did lately.",
     },
     Command {
+        name: "accounts",
+        args: &[],
+        returns: "AccountView[]",
+        doc: "Every account with its state and how many records are cached for it.",
+    },
+    Command {
+        name: "test_connection",
+        args: &[("request", "ConnectRequest")],
+        returns: "string",
+        doc: "Sends one request with the credential and says what the provider answered; saves nothing.",
+    },
+    Command {
+        name: "connect_account",
+        args: &[("request", "ConnectRequest")],
+        returns: "Connected",
+        doc: "Verifies and saves an account (or a new key for it); the secret goes to the keyring only.",
+    },
+    Command {
+        name: "rename_account",
+        args: &[("name", "string"), ("new_name", "string")],
+        returns: "Account",
+        doc: "Renames an account; its data and keyring entries stay.",
+    },
+    Command {
+        name: "remove_account",
+        args: &[("name", "string")],
+        returns: "null",
+        doc: "Deletes an account's keyring entries, the account and every record cached for it.",
+    },
+    Command {
         name: "calendar",
         args: &[("request", "CalendarRequest")],
         returns: "Calendar",

@@ -242,6 +242,12 @@ pub trait Connector: Send + Sync {
     fn session_token(&self) -> Option<Secret> {
         None
     }
+
+    /// After a refused login: the two-factor mode the provider asks a one-time code for
+    /// (Flylogs `EMAIL`), so the window can prompt for the code. `None` for API keys.
+    fn two_factor_required(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The error for a resource name the connector does not offer.

@@ -7,16 +7,19 @@ use ts_rs::TS;
 
 use flightdesk_core::identity::EntityKind;
 use flightdesk_views::calendar::{
-    Calendar, CalendarItem, CalendarRequest, Conflict, ItemDetails, ItemKind, Mirror,
-    Participant, Role,
+    Calendar, CalendarItem, CalendarRequest, Conflict, ItemDetails, ItemKind, Mirror, Participant,
+    Role,
 };
 use flightdesk_views::entities::{EntityView, SourceView};
 use flightdesk_views::lookup::EntityRef;
 use flightdesk_views::search::{SearchHit, SearchResults};
 
+use flightdesk_sync::runner::AccountState;
+
 use crate::{
-    AppInfo, ProviderInfo, RecordsChanged, ResourceState, RunError, RunningSync, SyncRun, SyncStatus, SyncTrigger,
-    UiError, WebhookActivityLine, WebhookStatus, WorkspaceState, COMMANDS, EVENTS,
+    AccountView, AppInfo, ConnectRequest, Connected, ProviderInfo, RecordsChanged, ResourceState,
+    RunError, RunningSync, SyncRun, SyncStatus, SyncTrigger, UiError, WebhookActivityLine,
+    WebhookStatus, WorkspaceState, COMMANDS, EVENTS,
 };
 use flightdesk_sync::webhooks::{AccountUrl, SkippedAccount};
 
@@ -58,6 +61,10 @@ pub fn typescript() -> String {
         WebhookActivityLine::decl(),
         WebhookStatus::decl(),
         RecordsChanged::decl(),
+        AccountState::decl(),
+        AccountView::decl(),
+        ConnectRequest::decl(),
+        Connected::decl(),
         EntityKind::decl(),
         EntityRef::decl(),
         SourceView::decl(),

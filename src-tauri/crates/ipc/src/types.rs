@@ -42,13 +42,27 @@ pub enum WorkspaceState {
 pub struct ProviderInfo {
     pub id: Provider,
     pub name: String,
+    /// The documented production URL; none for Flight School Booking, which has one site
+    /// per school (`https://<school>.flightschoolbooking.com`).
+    pub default_base_url: Option<String>,
+    /// What the provider calls the secret a user pastes.
+    pub secret_label: String,
 }
 
 impl From<Provider> for ProviderInfo {
     fn from(id: Provider) -> Self {
+        let secret_label = match id {
+            Provider::AviationAlley => "API key",
+            Provider::PilotFlows => "API key",
+            Provider::Airbly => "Group key",
+            Provider::FlightSchoolBooking => "API token",
+            Provider::Flylogs => "API key, or the password with an e-mail",
+        };
         Self {
             id,
             name: id.display_name().to_string(),
+            default_base_url: flightdesk_connectors::default_base_url(id).map(String::from),
+            secret_label: secret_label.to_string(),
         }
     }
 }
@@ -108,7 +122,75 @@ impl RecordsChanged {
             account: summary.account.clone(),
             provider: summary.provider,
             resource: summary.resource.clone(),
-            kinds: summary.kinds.iter().map(|k| k.as_str().to_string()).collect(),
+            kinds: summary
+                .kinds
+                .iter()
+                .map(|k| k.as_str().to_string())
+                .collect(),
         })
     }
+}
+
+/// What the window sends to connect (or test, or re-key) an account. The secret goes
+/// from here into the keyring; `Debug` never shows it.
+#[derive(Clone, Deserialize, TS)]
+pub struct ConnectRequest {
+    pub provider: Provider,
+    pub name: String,
+    pub base_url: String,
+    /// The API key, group key, token or (Flylogs with `email`) password.
+    pub secret: String,
+    /// Flylogs: the login e-mail; the secret is then the password.
+    pub email: Option<String>,
+    /// Flylogs: the one-time two-factor code the provider sent; used once, never saved.
+    pub code: Option<String>,
+    /// PilotFlows: the organisation, when the key sees several.
+    pub organization: Option<String>,
+}
+
+impl std::fmt::Debug for ConnectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectRequest")
+            .field("provider", &self.provider)
+            .field("name", &self.name)
+            .field("base_url", &self.base_url)
+            .field("secret", &"<redacted>")
+            .field("email", &self.email)
+            .field("code", &self.code.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl ConnectRequest {
+    /// The provider options the request carries (empty values left out).
+    pub fn options(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut options = serde_json::Map::new();
+        for (key, value) in [
+            ("email", &self.email),
+            ("code", &self.code),
+            ("organization", &self.organization),
+        ] {
+            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                options.insert(key.to_string(), serde_json::Value::String(v.to_string()));
+            }
+        }
+        options
+    }
+}
+
+/// An account as the Accounts view lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AccountView {
+    pub account: Account,
+    pub state: flightdesk_sync::runner::AccountState,
+    /// Records cached for it, all kinds together: what removing it deletes.
+    #[ts(type = "number")]
+    pub records: i64,
+}
+
+/// A connected account and what the provider said about its credential.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Connected {
+    pub account: Account,
+    pub summary: String,
 }

@@ -95,6 +95,27 @@ impl Store {
         account_from_row(&row)
     }
 
+    /// Renames an account. Its id, cached data and keyring entries (keyed by id) stay; a
+    /// name another account has is refused.
+    pub async fn rename_account(&self, name: &str, new_name: &str) -> Result<Account> {
+        let new_name = new_name.trim();
+        if new_name.is_empty() {
+            return Err(StoreError::InvalidName(new_name.to_string()));
+        }
+        let account = self.account(name).await?;
+        if new_name != account.name && self.account(new_name).await.is_ok() {
+            return Err(StoreError::NameTaken(new_name.to_string()));
+        }
+        sqlx::query("UPDATE accounts SET name = ?1, updated_at = ?2 WHERE id = ?3")
+            .bind(new_name)
+            .bind(instant::encode(&Utc::now()))
+            .bind(account.id)
+            .execute(&mut *self.writer().await)
+            .await
+            .context("renaming an account")?;
+        self.account(new_name).await
+    }
+
     /// Removes an account and, through foreign keys, everything cached for it.
     pub async fn remove_account(&self, name: &str) -> Result<Account> {
         let account = self.account(name).await?;

@@ -19,6 +19,10 @@ pub enum StoreError {
     Migrate(#[source] sqlx::migrate::MigrateError),
     #[error("an account named `{0}` does not exist")]
     NoSuchAccount(String),
+    #[error("another account is already named `{0}`")]
+    NameTaken(String),
+    #[error("`{0}` is not a usable account name (it is empty)")]
+    InvalidName(String),
     #[error("database error while {context}: {source}")]
     Query {
         context: &'static str,

@@ -429,7 +429,12 @@ pub async fn item_details(store: &Store, id: &str) -> Result<ItemDetails> {
             _ => serde_json::Value::Null,
         };
         match name {
-            "raw" => raw = value.as_str().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default(),
+            "raw" => {
+                raw = value
+                    .as_str()
+                    .and_then(|t| serde_json::from_str(t).ok())
+                    .unwrap_or_default()
+            }
             // Bookkeeping of the sync, not the provider's data.
             "account_id" | "seen_pass" | "content_hash" | "row_hash" => {}
             _ => {
@@ -678,12 +683,27 @@ mod tests {
         assert_eq!(local_rfc3339(before, madrid), "2026-10-24T10:00:00+02:00");
         assert_eq!(local_rfc3339(after, madrid), "2026-10-26T09:00:00+01:00");
         // The change itself: 02:30 happens twice; each instant keeps its own offset.
-        assert_eq!(local_rfc3339(utc("2026-10-25T00:30:00Z"), madrid), "2026-10-25T02:30:00+02:00");
-        assert_eq!(local_rfc3339(utc("2026-10-25T01:30:00Z"), madrid), "2026-10-25T02:30:00+01:00");
+        assert_eq!(
+            local_rfc3339(utc("2026-10-25T00:30:00Z"), madrid),
+            "2026-10-25T02:30:00+02:00"
+        );
+        assert_eq!(
+            local_rfc3339(utc("2026-10-25T01:30:00Z"), madrid),
+            "2026-10-25T02:30:00+01:00"
+        );
         // The week's days start at local midnight, whichever offset that day has.
-        assert_eq!(parse_bound("2026-10-19", madrid, false).unwrap(), utc("2026-10-18T22:00:00Z"));
-        assert_eq!(parse_bound("2026-10-26", madrid, false).unwrap(), utc("2026-10-25T23:00:00Z"));
-        assert_eq!(parse_bound("2026-10-25", madrid, true).unwrap(), utc("2026-10-25T23:00:00Z"));
+        assert_eq!(
+            parse_bound("2026-10-19", madrid, false).unwrap(),
+            utc("2026-10-18T22:00:00Z")
+        );
+        assert_eq!(
+            parse_bound("2026-10-26", madrid, false).unwrap(),
+            utc("2026-10-25T23:00:00Z")
+        );
+        assert_eq!(
+            parse_bound("2026-10-25", madrid, true).unwrap(),
+            utc("2026-10-25T23:00:00Z")
+        );
     }
 
     #[test]

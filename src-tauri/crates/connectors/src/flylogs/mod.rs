@@ -774,6 +774,11 @@ impl Connector for Flylogs {
         self.token.try_lock().ok()?.clone()
     }
 
+    fn two_factor_required(&self) -> Option<String> {
+        self.two_factor_mode()
+            .filter(|m| !m.is_empty() && m != "OFF")
+    }
+
     async fn verify(&self) -> Result<Verified> {
         let v = self.get("/users/view.json", &[]).await?;
         let user = v.get("User").cloned().unwrap_or(Value::Null);
