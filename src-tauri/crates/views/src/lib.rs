@@ -2,7 +2,9 @@
 //! it is instant and works with no network. The window's commands and the CLI's twins are
 //! thin calls into these functions, so the two can never disagree.
 
+pub mod board;
 pub mod entities;
 mod error;
+mod rows;
 
 pub use error::{Result, ViewError};
