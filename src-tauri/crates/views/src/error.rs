@@ -14,6 +14,13 @@ pub enum ViewError {
     BadSource(String),
     #[error("no cached record is `{0}`")]
     UnknownSource(String),
+    #[error("no one in the cache is `{0}` (give a person id from `flightdesk entities`, a name or an e-mail)")]
+    UnknownPerson(String),
+    #[error("`{query}` names {} people: {}; give one of their ids", .candidates.len(), .candidates.join(", "))]
+    AmbiguousPerson {
+        query: String,
+        candidates: Vec<String>,
+    },
 }
 
 /// The result type of this crate.

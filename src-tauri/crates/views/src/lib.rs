@@ -6,5 +6,6 @@ pub mod board;
 pub mod entities;
 mod error;
 mod rows;
+pub mod trainings;
 
 pub use error::{Result, ViewError};
