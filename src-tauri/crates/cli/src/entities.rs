@@ -10,10 +10,13 @@ use crate::args::{DecisionArgs, EntitiesArgs};
 use crate::exit::Failure;
 use crate::open::{open, store_failure};
 
-fn view_failure(e: ViewError) -> Failure {
+pub(crate) fn view_failure(e: ViewError) -> Failure {
     match e {
         ViewError::Store(e) => store_failure(e),
-        ViewError::BadSource(_) | ViewError::UnknownSource(_) => Failure::config(e.to_string()),
+        ViewError::BadSource(_)
+        | ViewError::UnknownSource(_)
+        | ViewError::UnknownPerson(_)
+        | ViewError::AmbiguousPerson { .. } => Failure::config(e.to_string()),
         other => Failure::failed(other.to_string()),
     }
 }

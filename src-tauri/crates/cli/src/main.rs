@@ -1,6 +1,7 @@
 //! `flightdesk`: the same workspace, store and secrets as the desktop app, headless.
 
 mod args;
+mod board;
 mod connect;
 mod demo;
 mod entities;
@@ -10,6 +11,7 @@ mod open;
 mod skipped;
 mod status;
 mod sync_cmd;
+mod trainings;
 mod webhooks;
 
 use clap::Parser;
@@ -57,6 +59,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Link(args) => entities::decide(&data_dir, args, true).await,
         Command::Unlink(args) => entities::decide(&data_dir, args, false).await,
         Command::Skipped(args) => skipped::list(&data_dir, args).await,
+        Command::Board(args) => board::run(&data_dir, args).await,
+        Command::Trainings(args) => trainings::run(&data_dir, args).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }
