@@ -49,6 +49,10 @@ pub enum Command {
     Calendar(CalendarArgs),
     /// Everything cached that matches the words, across every system.
     Search(SearchArgs),
+    /// The dispatcher's board for a day: crew on duty, aircraft status, movements.
+    Board(BoardArgs),
+    /// Training progress: one student's enrolments, or every training's students.
+    Trainings(TrainingsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -254,4 +258,31 @@ pub struct DemoArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BoardArgs {
+    /// The instant the board is for (default: now), e.g. 2026-03-02T09:30:00Z.
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// The IANA zone whose local day is "today" (default: UTC), e.g. Europe/Madrid.
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: chrono_tz::Tz,
+    /// Ask AviationAlley online who will be on duty at --at (the rest stays from the cache).
+    #[arg(long)]
+    pub forecast: bool,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TrainingsArgs {
+    /// The student: a person id from `entities`, a source key, an e-mail or a name.
+    #[arg(long, value_name = "P")]
+    pub person: Option<String>,
+    /// The instant "upcoming" is judged from (default: now).
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
 }

@@ -19,7 +19,9 @@ pub fn view_failure(e: ViewError) -> Failure {
         | ViewError::UnknownEntity(_)
         | ViewError::AmbiguousEntity { .. }
         | ViewError::BadTime(_)
-        | ViewError::BadRange { .. } => Failure::config(e.to_string()),
+        | ViewError::BadRange { .. }
+        | ViewError::UnknownPerson(_)
+        | ViewError::AmbiguousPerson { .. } => Failure::config(e.to_string()),
         other => Failure::failed(other.to_string()),
     }
 }

@@ -2,6 +2,7 @@
 
 mod args;
 mod calendar;
+mod board;
 mod connect;
 mod demo;
 mod entities;
@@ -12,6 +13,7 @@ mod search;
 mod skipped;
 mod status;
 mod sync_cmd;
+mod trainings;
 mod webhooks;
 
 use clap::Parser;
@@ -61,6 +63,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Skipped(args) => skipped::list(&data_dir, args).await,
         Command::Calendar(args) => calendar::run(&data_dir, args).await,
         Command::Search(args) => search::run(&data_dir, args).await,
+        Command::Board(args) => board::run(&data_dir, args).await,
+        Command::Trainings(args) => trainings::run(&data_dir, args).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

@@ -210,6 +210,15 @@ impl AviationAlley {
         Utc::now() + TimeDelta::seconds(fresh().unwrap_or(last_offset))
     }
 
+    /// The crew duty snapshot at `at`, which the endpoint also answers for the future (a
+    /// forecast of who will be on duty). Read live for the board's forecast and never
+    /// written to the cache: the cached crew stays the provider's present.
+    pub async fn crew_at(&self, at: DateTime<Utc>) -> Result<Vec<Record>> {
+        let at = at.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let (mut body, _) = self.get("crew", &[("at", at)]).await?;
+        Ok(records_of("crew", &mut body)?.records)
+    }
+
     /// One GET; the body, and the provider's clock when it answered.
     async fn get(
         &self,

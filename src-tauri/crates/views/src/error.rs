@@ -26,6 +26,13 @@ pub enum ViewError {
     BadTime(String),
     #[error("a calendar range runs forward and spans at most a year (asked {from} to {to})")]
     BadRange { from: String, to: String },
+    #[error("no one in the cache is `{0}` (give a person id from `flightdesk entities`, a name or an e-mail)")]
+    UnknownPerson(String),
+    #[error("`{query}` names {} people: {}; give one of their ids", .candidates.len(), .candidates.join(", "))]
+    AmbiguousPerson {
+        query: String,
+        candidates: Vec<String>,
+    },
 }
 
 /// The result type of this crate.

@@ -2,6 +2,7 @@
 //! it is instant and works with no network. The window's commands and the CLI's twins are
 //! thin calls into these functions, so the two can never disagree.
 
+pub mod board;
 pub mod cache;
 pub mod calendar;
 mod conflicts;
@@ -9,6 +10,8 @@ pub mod entities;
 mod error;
 pub mod ics;
 pub mod lookup;
+mod rows;
 pub mod search;
+pub mod trainings;
 
 pub use error::{Result, ViewError};

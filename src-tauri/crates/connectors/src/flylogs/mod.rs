@@ -47,7 +47,7 @@ use std::sync::Arc;
 use chrono::{Duration, TimeDelta, Utc};
 use chrono_tz::Tz;
 use flightdesk_core::records::{
-    Enrolment, Exam, Lesson, Location, Mission, Subject, Training, TrainingClass,
+    Enrolment, Exam, Lesson, Location, Mission, Person, Subject, Training, TrainingClass,
 };
 use flightdesk_core::{Kind, Provider, Record, SkippedRow};
 use flightdesk_secrets::Secret;
@@ -368,6 +368,22 @@ fn class_record(row: &Value, tz: Tz) -> Option<Record> {
 /// calendar (a chrono `+` panics there).
 fn after(t: chrono::DateTime<Utc>, minutes: i64) -> Option<chrono::DateTime<Utc>> {
     t.checked_add_signed(TimeDelta::try_minutes(minutes)?)
+}
+
+/// A Flylogs user (`User` with its `UserDetail`): the one record that names a student
+/// or teacher with an e-mail, so the identity rules can match them to the same person in
+/// the other systems (enrolments, missions and attempts carry only the user id).
+fn person_record(user: &Value, detail: Option<&Value>, role: Option<&str>) -> Option<Record> {
+    let id = wire::id(user, &["id"])?;
+    let data = Person {
+        name: person_name(detail.or(Some(user))),
+        email: wire::string(user, &["email"]),
+        role: role.map(str::to_string),
+        status: wire::boolean(user, &["active"])
+            .map(|a| if a { "active" } else { "inactive" }.to_string()),
+        location_id: None,
+    };
+    Some(Record::new(id, data, user.clone()))
 }
 
 /// A training location (`TrainingLocation`): the classroom and the zone of its clock.
@@ -752,6 +768,7 @@ impl Connector for Flylogs {
             name: RESOURCE,
             kinds: &[
                 Kind::Locations,
+                Kind::People,
                 Kind::Trainings,
                 Kind::Enrolments,
                 Kind::Subjects,
@@ -810,7 +827,7 @@ impl Connector for Flylogs {
             Step::Me => {
                 let a = self.get_answer("/users/view.json", &[]).await?;
                 let now = server_time(&a).unwrap_or_else(|| Utc::now().timestamp());
-                read_me(&a.body, &mut pos);
+                read_me(&a.body, &mut pos, &mut out);
                 pos.started_at = Some(now);
                 pos.sweep = POLICY.sweep_due(pos.swept_at, now);
                 pos.step = Step::Locations;
@@ -981,9 +998,12 @@ fn moved(body: &Value, page: usize, pos: &mut Pos) -> Option<Next> {
 }
 
 /// `/users/view.json`: who the key acts as.
-fn read_me(v: &Value, pos: &mut Pos) {
+fn read_me(v: &Value, pos: &mut Pos, out: &mut Out) {
     let user = v.get("User").cloned().unwrap_or(Value::Null);
     pos.me = wire::id(&user, &["id"]);
+    if let Some(person) = person_record(&user, Some(v), None) {
+        out.records.push(person);
+    }
     let group = wire::integer(&user, &["user_group_id"])
         .or_else(|| v.get("UserGroup").and_then(|g| wire::integer(g, &["id"])));
     pos.manager = group.is_some_and(|g| g <= MANAGER_MAX_GROUP);
@@ -1065,18 +1085,33 @@ fn read_catalog(body: &Value, page: usize, pos: &mut Pos, out: &mut Out) -> bool
 fn read_students(mut body: Value, pos: &mut Pos, out: &mut Out) {
     // One answer for the whole company: its rows are moved, not copied.
     let students = body.get_mut("students").map(Value::take);
+    let mut people = std::collections::BTreeSet::new();
     for row in students.map(wire::into_list).unwrap_or_default() {
         let Some(u) = row.get("TrainingsUser") else {
             out.add(None, &row, "student row");
             continue;
         };
-        let Some(e) = out.add(enrolment_record(u, None), u, "enrolment") else {
+        // A student in two trainings has two rows: one person record.
+        let person = row
+            .get("User")
+            .and_then(|user| person_record(user, None, Some("student")));
+        if let Some(p) = person.filter(|p| people.insert(p.source_id.clone())) {
+            out.records.push(p);
+        }
+        let Some(mut enrolment) = enrolment_record(u, None) else {
+            out.add(None, u, "enrolment");
             continue;
         };
+        let e = enrolment.source_id.clone();
+        let training = wire::id(u, &["training_id"]);
         let known = pos.enrolments.iter().any(|(id, _)| *id == e) || pos.own.contains(&e);
         if !known && pos.note_row(&e, &row) {
-            pos.enrolments.push((e, wire::id(u, &["training_id"])));
+            pos.enrolments.push((e, training));
         }
+        // The whole row is the enrolment's raw: beside `TrainingsUser` it holds the
+        // student's lesson `Progress` and `LastFlight`, which no other answer gives a manager.
+        enrolment.raw = row;
+        out.records.push(enrolment);
     }
     // Trainings nobody is enrolled in: their syllabus from the training view (a sweep only:
     // no list row says when a syllabus changed).
@@ -1259,7 +1294,7 @@ fn decode_all(v: &Value) {
         ..Pos::default()
     };
     let mut out = Out::default();
-    read_me(v, &mut pos);
+    read_me(v, &mut pos, &mut out);
     read_locations(v, &mut pos, &mut out);
     let _ = moved(v, 2, &mut pos);
     read_mine(v, 1, &mut pos, &mut out);
@@ -1379,6 +1414,40 @@ mod tests {
         assert!(!has_next_page(&pages, usize::MAX, 0, 30));
         assert!(has_next_page(&pages, 1, 0, 30));
         assert!(calendar_window(i64::MAX, usize::MAX).0.len() >= 10);
+    }
+
+    #[test]
+    fn the_students_list_names_each_student_once_and_keeps_the_whole_row() {
+        let user = json!({"id": "1016", "email": "ann@example.org",
+                          "UserDetail": {"name": "Ann", "surname": "Lee"}});
+        let row = |e: &str, t: &str| {
+            json!({"TrainingsUser": {"id": e, "training_id": t, "user_id": "1016"},
+                                            "User": user, "Progress": {"total": 24, "completed": 3}})
+        };
+        let body = json!({"students": [row("e1", "t1"), row("e2", "t2")]});
+        let mut pos = Pos::default();
+        let mut out = Out::default();
+        read_students(body, &mut pos, &mut out);
+        let kinds: Vec<_> = out
+            .records
+            .iter()
+            .map(|r| (r.kind(), r.source_id.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (Kind::People, "1016"),
+                (Kind::Enrolments, "e1"),
+                (Kind::Enrolments, "e2")
+            ]
+        );
+        let person = out.records[0].data.fields();
+        assert_eq!(
+            (&person["name"], &person["email"]),
+            (&json!("Ann Lee"), &json!("ann@example.org"))
+        );
+        assert_eq!(out.records[1].raw["Progress"]["completed"], 3);
+        assert_eq!(out.records[1].data.fields()["person_id"], "1016");
     }
 
     #[test]
