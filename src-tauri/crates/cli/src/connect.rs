@@ -22,7 +22,7 @@ pub async fn connect(data_dir: &Path, args: ConnectArgs) -> Result<(), Failure> 
         ));
     }
     let base_url = flightdesk_sync::accounts::base_url(args.provider, args.base_url.as_deref())
-        .map_err(|e| Failure::config(e.to_string()))?;
+        .map_err(|e| Failure::config(format!("--base-url: {e}")))?;
     let mut options = serde_json::Map::new();
     for item in &args.set {
         let (k, v) = item
