@@ -1,16 +1,21 @@
 //! The commands the UI calls. Names and types match `flightdesk_ipc::COMMANDS`. All but
 //! `workspace_state` need the open workspace and answer `opening` at once until it is.
 
+use flightdesk_connectors::ClientOptions;
 use flightdesk_core::identity::EntityKind;
 use flightdesk_core::{Preferences, Provider};
 use flightdesk_ipc::{
     AppInfo, ProviderInfo, SyncRun, SyncStatus, UiError, WebhookStatus, WorkspaceState,
 };
 use flightdesk_store::SkippedRowView;
+use flightdesk_sync::forecast;
 use flightdesk_views as views;
+use flightdesk_views::board::crew::Crew;
+use flightdesk_views::board::Board;
 use flightdesk_views::calendar::{Calendar, CalendarRequest, ItemDetails};
 use flightdesk_views::entities::EntityView;
 use flightdesk_views::search::SearchResults;
+use flightdesk_views::trainings::Trainings;
 use tauri::{AppHandle, State};
 
 use crate::error::{store_error, view_error};
@@ -145,4 +150,69 @@ pub async fn decide_entities(
         .map_err(view_error)?;
     ready.lookups.invalidate().await;
     Ok(())
+}
+
+/// `at` from the window, or now.
+fn instant_or_now(at: Option<String>) -> Result<chrono::DateTime<chrono::Utc>, UiError> {
+    match at {
+        None => Ok(chrono::Utc::now()),
+        Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .map_err(|_| UiError::new("bad_request", format!("`{text}` is not an RFC 3339 time"))),
+    }
+}
+
+#[tauri::command]
+pub async fn board(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    at: Option<String>,
+) -> Result<Board, UiError> {
+    let ready = state.ready()?;
+    let now = instant_or_now(at)?;
+    let tz = preferences::load(&app, &ready.preferences_path())?.zone();
+    views::board::board(ready.workspace.store(), now, tz)
+        .await
+        .map_err(view_error)
+}
+
+#[tauri::command]
+pub async fn crew_forecast(state: State<'_, AppState>, at: String) -> Result<Crew, UiError> {
+    let ready = state.ready()?;
+    let at = instant_or_now(Some(at))?;
+    ready
+        .job
+        .ensure_demo_sandbox()
+        .await
+        .map_err(|e| UiError::new(e.code, e.message))?;
+    let answers = forecast::crew_at(&ready.workspace, at, ClientOptions::default())
+        .await
+        .map_err(|e| {
+            if e.is_offline() {
+                UiError::new(
+                    "offline",
+                    "A forecast is asked of AviationAlley when you ask for it, so it needs the \
+                     network, and AviationAlley cannot be reached now. The board shows the crew \
+                     as last synced.",
+                )
+            } else {
+                UiError::new("forecast_failed", e.to_string())
+            }
+        })?;
+    Ok(views::board::crew::from_forecast(answers))
+}
+
+#[tauri::command]
+pub async fn trainings(
+    state: State<'_, AppState>,
+    person: Option<String>,
+) -> Result<Trainings, UiError> {
+    let ready = state.ready()?;
+    views::trainings::trainings(
+        ready.workspace.store(),
+        person.as_deref(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(view_error)
 }

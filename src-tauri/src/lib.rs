@@ -70,6 +70,9 @@ pub fn run() {
             commands::calendar,
             commands::calendar_item,
             commands::search,
+            commands::board,
+            commands::crew_forecast,
+            commands::trainings,
             commands::entities,
             commands::decide_entities,
         ])
@@ -95,12 +98,13 @@ async fn open(handle: AppHandle, options: LaunchOptions) -> Result<Ready, UiErro
         lookups.clone(),
     )
     .await;
-    let webhooks = WebhookService::new(handle, workspace.clone(), sync.clone(), job);
+    let webhooks = WebhookService::new(handle, workspace.clone(), sync.clone(), job.clone());
     webhooks.apply(&prefs.webhooks).await;
     Ok(Ready {
         workspace,
         sync,
         webhooks,
         lookups,
+        job,
     })
 }

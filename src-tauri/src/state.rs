@@ -29,6 +29,8 @@ pub struct Ready {
     pub webhooks: WebhookService,
     /// The resolved entities the views use, until records change.
     pub lookups: Arc<LookupCache>,
+    /// The sync job, whose demo sandbox a live request (a crew forecast) needs too.
+    pub job: crate::sync_service::AppJob,
 }
 
 impl Ready {

@@ -80,7 +80,7 @@ impl AppJob {
     /// A demo workspace's accounts point at a sandbox of this process: start it once, and
     /// re-point the accounts before every sync, since a CLI run on the same workspace points
     /// them at its own sandbox, which is gone when it exits.
-    async fn ensure_demo_sandbox(&self) -> Result<(), RunError> {
+    pub async fn ensure_demo_sandbox(&self) -> Result<(), RunError> {
         if self.workspace.info().kind != WorkspaceKind::Demo {
             return Ok(());
         }

@@ -331,6 +331,335 @@ starts_at: string | null, };
 
 export type SearchResults = { query: string, total: number, hits: Array<SearchHit>, };
 
+export type Synced = { provider: Provider, account: string, resource: string, 
+/**
+ * The end of its last successful run; `None` if no run has completed yet.
+ */
+last_success_at: string | null, };
+
+export type CrewSource = "cache" | "forecast";
+
+export type Limits = { max_duty_hours: number | null, max_duty_hours_7d: number | null, };
+
+export type Duty = { 
+/**
+ * `flying`, `dispatch`, `standby`, `ground`.
+ */
+kind: string | null, starts_at: string | null, ends_at: string | null, };
+
+export type CrewMember = { account: string, 
+/**
+ * AviationAlley's user id.
+ */
+person_id: string, name: string | null, email: string | null, 
+/**
+ * `on_duty`, `standby`, `rest` or `off_duty`.
+ */
+status: string | null, on_duty: boolean, current_duty: Duty | null, next_duty: Duty | null, hours_today: number | null, hours_7d: number | null, limits: Limits, 
+/**
+ * Breached limits, lower case (`daily_duty_limit`, `weekly_duty_limit`,
+ * `minimum_rest`): what the provider reports, plus any the hours show past a limit.
+ */
+breaches: Array<string>, };
+
+export type RoleGroup = { 
+/**
+ * Lower case, as stored (`instructor`, `dispatcher`, ...).
+ */
+role: string, members: Array<CrewMember>, };
+
+export type Crew = { source: CrewSource, 
+/**
+ * The instant the snapshot describes (the endpoint's `at`); the latest of its
+ * accounts' when there are several.
+ */
+snapshot_at: string | null, 
+/**
+ * How many members have at least one limit breach.
+ */
+breaches: number, 
+/**
+ * Instructors, dispatchers, mechanics, managers, then any other role.
+ */
+roles: Array<RoleGroup>, synced: Array<Synced>, 
+/**
+ * The least recently synced resource of this section.
+ */
+as_of: string | null, };
+
+export type Usage = { engine_hours: number | null, air_hours: number | null, tach_hours: number | null, landings: number | null, cycles: number | null, };
+
+export type AirblyStatus = { account: string, 
+/**
+ * `stopped`, `inflight`, `sos`, `disabled`.
+ */
+operational_status: string | null, 
+/**
+ * `none` or `required`.
+ */
+attention_status: string | null, 
+/**
+ * `current`, `due`, `overdue` (or `none`).
+ */
+maintenance_status: string | null, 
+/**
+ * Total usage when Airbly answered.
+ */
+usage: Usage, };
+
+export type WorkOrder = { account: string, source_id: string, 
+/**
+ * The provider's reference (`WO-00002`).
+ */
+number: string | null, title: string | null, 
+/**
+ * `open`, `in_progress`, `awaiting_parts`.
+ */
+status: string | null, 
+/**
+ * `critical`, `high`, `normal`, `low`.
+ */
+priority: string | null, opened_at: string | null, };
+
+export type ComplianceDue = { account: string, source_id: string, title: string | null, category: string | null, status: string | null, due_on: string | null, 
+/**
+ * Days from the board's local day to `due_on` (negative: overdue).
+ */
+days_left: number | null, overdue: boolean, };
+
+export type AircraftRow = { 
+/**
+ * The entity id (`aircraft:N44API`), as `flightdesk entities` shows it.
+ */
+id: string, 
+/**
+ * `aircraft` or `simulator`.
+ */
+kind: EntityKind, name: string, 
+/**
+ * `provider/account/source_id` of every source.
+ */
+sources: Array<string>, 
+/**
+ * From its Airbly asset, if Airbly tracks it.
+ */
+airbly: AirblyStatus | null, 
+/**
+ * Open work orders, critical first, then oldest first.
+ */
+work_orders: Array<WorkOrder>, 
+/**
+ * Compliance items overdue or due within [`COMPLIANCE_HORIZON_DAYS`], soonest first.
+ */
+compliance: Array<ComplianceDue>, 
+/**
+ * Something here needs a dispatcher's eye: Airbly asks for attention or says
+ * maintenance is due, a critical or high work order is open, or an item is overdue.
+ */
+attention: boolean, };
+
+export type Fleet = { 
+/**
+ * Aircraft first, then simulators, each by name.
+ */
+aircraft: Array<AircraftRow>, synced: Array<Synced>, 
+/**
+ * The least recently synced resource of this section.
+ */
+as_of: string | null, };
+
+export type Movement = { 
+/**
+ * The unified aircraft or simulator (`aircraft:N44API`), when resolved.
+ */
+aircraft_id: string | null, 
+/**
+ * Its name as the first source gives it.
+ */
+aircraft: string | null, 
+/**
+ * `aircraft` or `simulator`.
+ */
+resource_kind: string | null, starts_at: string | null, ends_at: string | null, person: string | null, instructor: string | null, status: string | null, 
+/**
+ * `provider/account/source_id` of each booking that is this movement.
+ */
+sources: Array<string>, };
+
+export type BookedOut = { account: string, source_id: string, aircraft_id: string | null, registration: string | null, pilot: string | null, student: string | null, out_at: string | null, 
+/**
+ * When it is expected back.
+ */
+eta: string | null, 
+/**
+ * When it came back; `None` while still out.
+ */
+in_at: string | null, departed: string | null, destination: string | null, 
+/**
+ * Still out and past its `eta` at the board's instant.
+ */
+overdue: boolean, };
+
+export type Movements = { 
+/**
+ * Bookings that start in the local day, by start.
+ */
+departures: Array<Movement>, 
+/**
+ * Bookings that end in the local day, by end.
+ */
+arrivals: Array<Movement>, 
+/**
+ * Aircraft booked out today (Flight School Booking), still out first.
+ */
+booked_out: Array<BookedOut>, synced: Array<Synced>, 
+/**
+ * The least recently synced resource of this section.
+ */
+as_of: string | null, };
+
+export type Board = { 
+/**
+ * The instant the board is for.
+ */
+now: string, 
+/**
+ * The IANA zone whose local day "today" is.
+ */
+time_zone: string, 
+/**
+ * That local day.
+ */
+day: string, crew: Crew, aircraft: Fleet, movements: Movements, };
+
+export type Progress = { completed: number, total: number, finished: boolean | null, 
+/**
+ * `provider` (as Flylogs computed it) or `missions` (counted from cached missions).
+ */
+basis: string, };
+
+export type AttemptView = { attempt: number | null, taken_at: string | null, score: number | null, passed: boolean | null, status: string | null, };
+
+export type ExamView = { id: string, name: string | null, 
+/**
+ * `online`, `onsite`, ...
+ */
+kind: string | null, 
+/**
+ * The score that passes.
+ */
+pass_score: number | null, max_attempts: number | null, 
+/**
+ * Oldest first.
+ */
+attempts: Array<AttemptView>, passed: boolean, };
+
+export type LessonView = { id: string, name: string | null, category: string | null, minutes: number | null, };
+
+export type SubjectView = { id: string, name: string | null, code: string | null, lessons: Array<LessonView>, exams: Array<ExamView>, };
+
+export type ClassView = { id: string, name: string | null, starts_at: string | null, ends_at: string | null, instructor: string | null, status: string | null, };
+
+export type MissionView = { id: string, name: string | null, completed_at: string | null, 
+/**
+ * The registration (or simulator) flown.
+ */
+aircraft: string | null, 
+/**
+ * By when it must be signed: the training's end, else the enrolment's deadline.
+ */
+deadline: string | null, };
+
+export type EnrolmentView = { enrolment_id: string, 
+/**
+ * `flylogs/account/enrolment_id` of each account that has it.
+ */
+sources: Array<string>, training_id: string | null, training: string | null, 
+/**
+ * `ONSITE`, `DISTANCE`, `REMOTE`.
+ */
+training_type: string | null, 
+/**
+ * `active` or `finished`.
+ */
+status: string | null, enrolled_on: string | null, 
+/**
+ * The enrolment's `finish_before`, else the training's end.
+ */
+deadline: string | null, 
+/**
+ * Ground-school progress (theory trainings).
+ */
+lessons: Progress | null, 
+/**
+ * Flight progress (trainings with flights).
+ */
+flights: Progress | null, 
+/**
+ * Class attendance records marked attended.
+ */
+classes_attended: number, subjects: Array<SubjectView>, 
+/**
+ * Classes of the training from now on, soonest first.
+ */
+upcoming_classes: Array<ClassView>, 
+/**
+ * Completed missions still waiting for the student's debrief signature, oldest first.
+ */
+unsigned_missions: Array<MissionView>, };
+
+export type Student = { 
+/**
+ * The unified person id (`person:ann@example.org`), when the person is one.
+ */
+id: string | null, name: string | null, 
+/**
+ * The person's Flylogs users, `flylogs/account/user_id`.
+ */
+flylogs: Array<string>, };
+
+export type StudentProgress = { 
+/**
+ * `flylogs/account/user_id`.
+ */
+user: string, 
+/**
+ * The unified person id, when the user is matched to one.
+ */
+person_id: string | null, name: string | null, enrolment_id: string, status: string | null, enrolled_on: string | null, lessons: Progress | null, flights: Progress | null, last_flight: string | null, unsigned_missions: number, };
+
+export type TrainingOverview = { id: string, name: string | null, training_type: string | null, active: boolean | null, 
+/**
+ * Enrolments Flylogs counts (finished ones included).
+ */
+students_count: number | null, subjects_count: number | null, 
+/**
+ * Enrolments in the cache, and how many of them are active and finished.
+ */
+enrolled: number, active_students: number, finished_students: number, 
+/**
+ * By name.
+ */
+students: Array<StudentProgress>, };
+
+export type Trainings = { now: string, 
+/**
+ * The student asked for; `None` for the instructor/manager view.
+ */
+student: Student | null, 
+/**
+ * The student's enrolments (empty without a student).
+ */
+enrolments: Array<EnrolmentView>, 
+/**
+ * Every training with its students (empty with a student).
+ */
+trainings: Array<TrainingOverview>, synced: Array<Synced>, 
+/**
+ * The least recently synced resource of this view.
+ */
+as_of: string | null, };
+
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
   /** Whether the workspace is still opening, ready, or failed to open (and why); answers at once. */
@@ -365,6 +694,12 @@ export const commands = {
   calendarItem: (id: string): Promise<ItemDetails> => invoke("calendar_item", { id }),
   /** Everything cached that matches the words, aircraft and people first. */
   search: (text: string, limit: number): Promise<SearchResults> => invoke("search", { text, limit }),
+  /** The dispatcher's board for the local day of `at` (default now) from the cache. */
+  board: (at: string | null): Promise<Board> => invoke("board", { at }),
+  /** AviationAlley's crew on duty at `at`, asked online (a forecast needs the network). */
+  crewForecast: (at: string): Promise<Crew> => invoke("crew_forecast", { at }),
+  /** One student's trainings and progress, or every training with its students. */
+  trainings: (person: string | null): Promise<Trainings> => invoke("trainings", { person }),
   /** The unified aircraft, simulators, rooms and people, each with its sources. */
   entities: (kind: EntityKind | null): Promise<EntityView[]> => invoke("entities", { kind }),
   /** Says two sources are the same entity (same) or different ones; kept locally. */

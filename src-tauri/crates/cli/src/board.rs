@@ -1,16 +1,13 @@
 //! `board`: the dispatcher's board from the cache (shape in docs/cli.md); with
 //! `--forecast`, AviationAlley's crew at `--at`, asked online.
 
-use std::io::Write;
-use std::path::Path;
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
-use flightdesk_connectors::aviationalley::AviationAlley;
-use flightdesk_connectors::{AccountConfig, ClientOptions, Http, Record};
-use flightdesk_core::Provider;
+use flightdesk_connectors::{ClientOptions, Record};
+use flightdesk_sync::forecast::{crew_at, ForecastError};
 use flightdesk_views::board::{self, crew};
 use flightdesk_workspace::Workspace;
+use std::io::Write;
+use std::path::Path;
 
 use crate::args::BoardArgs;
 use crate::entities::view_failure;
@@ -44,37 +41,12 @@ async fn forecast(
     workspace: &Workspace,
     at: DateTime<Utc>,
 ) -> Result<Vec<(String, Vec<Record>)>, Failure> {
-    let accounts = workspace.store().accounts().await.map_err(store_failure)?;
-    let mut out = Vec::new();
-    // A disconnected account keeps no key: it is not asked.
-    for account in accounts
-        .into_iter()
-        .filter(|a| a.provider == Provider::AviationAlley)
-    {
-        let Some(credential) = workspace.secrets().credential(&account).await? else {
-            continue;
-        };
-        let http = Http::new(ClientOptions::default())
-            .map_err(|e| Failure::failed(format!("starting the HTTP client: {e}")))?;
-        let connector = AviationAlley::new(
-            AccountConfig {
-                name: account.name.clone(),
-                base_url: account.base_url.clone(),
-                credential,
-                options: account.options.clone(),
-                session: None,
-            },
-            Arc::new(http),
-        );
-        let records = connector.crew_at(at).await.map_err(|e| {
-            Failure::failed(format!("asking {} for the crew at {at}: {e}", account.name))
-        })?;
-        out.push((account.name, records));
-    }
-    if out.is_empty() {
-        return Err(Failure::config(
-            "no connected AviationAlley account to ask for a crew forecast",
-        ));
-    }
-    Ok(out)
+    crew_at(workspace, at, ClientOptions::default())
+        .await
+        .map_err(|e| match e {
+            ForecastError::NoAccount => Failure::config(e.to_string()),
+            ForecastError::Store(e) => store_failure(e),
+            ForecastError::Workspace(e) => Failure::from(e),
+            other => Failure::failed(other.to_string()),
+        })
 }

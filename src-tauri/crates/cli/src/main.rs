@@ -1,8 +1,8 @@
 //! `flightdesk`: the same workspace, store and secrets as the desktop app, headless.
 
 mod args;
-mod calendar;
 mod board;
+mod calendar;
 mod connect;
 mod demo;
 mod entities;

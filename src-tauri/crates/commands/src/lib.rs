@@ -112,6 +112,24 @@ pub const COMMANDS: &[Command] = &[
         doc: "Everything cached that matches the words, aircraft and people first.",
     },
     Command {
+        name: "board",
+        args: &[("at", "string | null")],
+        returns: "Board",
+        doc: "The dispatcher's board for the local day of `at` (default now) from the cache.",
+    },
+    Command {
+        name: "crew_forecast",
+        args: &[("at", "string")],
+        returns: "Crew",
+        doc: "AviationAlley's crew on duty at `at`, asked online (a forecast needs the network).",
+    },
+    Command {
+        name: "trainings",
+        args: &[("person", "string | null")],
+        returns: "Trainings",
+        doc: "One student's trainings and progress, or every training with its students.",
+    },
+    Command {
         name: "entities",
         args: &[("kind", "EntityKind | null")],
         returns: "EntityView[]",

@@ -113,6 +113,11 @@ pub enum PreferencesError {
 }
 
 impl Preferences {
+    /// The chosen time zone (UTC if the saved name is unknown, which `validate` refuses).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
     /// Checks the values a user typed before they are saved.
     pub fn validate(&self) -> Result<(), PreferencesError> {
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {

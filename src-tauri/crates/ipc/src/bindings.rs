@@ -6,13 +6,24 @@ use flightdesk_workspace::WorkspaceKind;
 use ts_rs::TS;
 
 use flightdesk_core::identity::EntityKind;
+use flightdesk_views::board::crew::{Crew, CrewMember, CrewSource, Duty, Limits, RoleGroup};
+use flightdesk_views::board::fleet::{
+    AirblyStatus, AircraftRow, ComplianceDue, Fleet, Usage, WorkOrder,
+};
+use flightdesk_views::board::movements::{BookedOut, Movement, Movements};
+use flightdesk_views::board::Board;
 use flightdesk_views::calendar::{
     Calendar, CalendarItem, CalendarRequest, Conflict, ItemDetails, ItemKind, Mirror, Participant,
     Role,
 };
 use flightdesk_views::entities::{EntityView, SourceView};
 use flightdesk_views::lookup::EntityRef;
+use flightdesk_views::rows::Synced;
 use flightdesk_views::search::{SearchHit, SearchResults};
+use flightdesk_views::trainings::{
+    AttemptView, ClassView, EnrolmentView, ExamView, LessonView, MissionView, Progress, Student,
+    StudentProgress, SubjectView, TrainingOverview, Trainings,
+};
 
 use flightdesk_sync::runner::AccountState;
 
@@ -80,6 +91,35 @@ pub fn typescript() -> String {
         ItemDetails::decl(),
         SearchHit::decl(),
         SearchResults::decl(),
+        Synced::decl(),
+        CrewSource::decl(),
+        Limits::decl(),
+        Duty::decl(),
+        CrewMember::decl(),
+        RoleGroup::decl(),
+        Crew::decl(),
+        Usage::decl(),
+        AirblyStatus::decl(),
+        WorkOrder::decl(),
+        ComplianceDue::decl(),
+        AircraftRow::decl(),
+        Fleet::decl(),
+        Movement::decl(),
+        BookedOut::decl(),
+        Movements::decl(),
+        Board::decl(),
+        Progress::decl(),
+        AttemptView::decl(),
+        ExamView::decl(),
+        LessonView::decl(),
+        SubjectView::decl(),
+        ClassView::decl(),
+        MissionView::decl(),
+        EnrolmentView::decl(),
+        Student::decl(),
+        StudentProgress::decl(),
+        TrainingOverview::decl(),
+        Trainings::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);

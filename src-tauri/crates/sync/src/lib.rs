@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod demo;
 mod engine;
+pub mod forecast;
 pub mod runner;
 pub mod webhooks;
 

@@ -24,7 +24,7 @@ pub use fleet::Fleet;
 pub use movements::Movements;
 
 /// The board at one instant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Board {
     /// The instant the board is for.
     pub now: DateTime<Utc>,

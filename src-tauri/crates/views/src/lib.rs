@@ -10,7 +10,7 @@ pub mod entities;
 mod error;
 pub mod ics;
 pub mod lookup;
-mod rows;
+pub mod rows;
 pub mod search;
 pub mod trainings;
 

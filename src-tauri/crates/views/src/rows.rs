@@ -63,7 +63,7 @@ impl<'a> EntityIndex<'a> {
 }
 
 /// When one account's resource that fed a section last synced.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Synced {
     pub provider: Provider,
     pub account: String,

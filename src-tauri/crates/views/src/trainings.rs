@@ -23,7 +23,7 @@ use crate::rows::{self, EntityIndex, Synced};
 use load::Cache;
 
 /// The trainings view.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Trainings {
     pub now: DateTime<Utc>,
     /// The student asked for; `None` for the instructor/manager view.
@@ -38,7 +38,7 @@ pub struct Trainings {
 }
 
 /// Who the student view is for.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Student {
     /// The unified person id (`person:ann@example.org`), when the person is one.
     pub id: Option<String>,
@@ -48,9 +48,11 @@ pub struct Student {
 }
 
 /// Completed out of total.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Progress {
+    #[ts(type = "number")]
     pub completed: i64,
+    #[ts(type = "number")]
     pub total: i64,
     pub finished: Option<bool>,
     /// `provider` (as Flylogs computed it) or `missions` (counted from cached missions).
@@ -58,7 +60,7 @@ pub struct Progress {
 }
 
 /// One enrolment of the student.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct EnrolmentView {
     pub enrolment_id: String,
     /// `flylogs/account/enrolment_id` of each account that has it.
@@ -86,7 +88,7 @@ pub struct EnrolmentView {
 }
 
 /// A subject of the syllabus.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct SubjectView {
     pub id: String,
     pub name: Option<String>,
@@ -95,7 +97,7 @@ pub struct SubjectView {
     pub exams: Vec<ExamView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct LessonView {
     pub id: String,
     pub name: Option<String>,
@@ -104,7 +106,7 @@ pub struct LessonView {
 }
 
 /// An exam and the student's attempts at it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ExamView {
     pub id: String,
     pub name: Option<String>,
@@ -118,8 +120,9 @@ pub struct ExamView {
     pub passed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct AttemptView {
+    #[ts(type = "number | null")]
     pub attempt: Option<i64>,
     pub taken_at: Option<DateTime<Utc>>,
     pub score: Option<f64>,
@@ -127,7 +130,7 @@ pub struct AttemptView {
     pub status: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ClassView {
     pub id: String,
     pub name: Option<String>,
@@ -137,7 +140,7 @@ pub struct ClassView {
     pub status: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct MissionView {
     pub id: String,
     pub name: Option<String>,
@@ -149,7 +152,7 @@ pub struct MissionView {
 }
 
 /// A training with its students (the instructor/manager view).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct TrainingOverview {
     pub id: String,
     pub name: Option<String>,
@@ -167,7 +170,7 @@ pub struct TrainingOverview {
 }
 
 /// One student's progress in a training.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct StudentProgress {
     /// `flylogs/account/user_id`.
     pub user: String,

@@ -15,7 +15,7 @@ use crate::error::{QueryContext, Result};
 use crate::rows::{self, Accounts, Synced};
 
 /// Where the crew section's rows come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CrewSource {
     /// The last synced snapshot.
@@ -25,7 +25,7 @@ pub enum CrewSource {
 }
 
 /// Who is on duty, by role.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Crew {
     pub source: CrewSource,
     /// The instant the snapshot describes (the endpoint's `at`); the latest of its
@@ -41,7 +41,7 @@ pub struct Crew {
 }
 
 /// The members of one role, breaches first, then by name.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct RoleGroup {
     /// Lower case, as stored (`instructor`, `dispatcher`, ...).
     pub role: String,
@@ -49,7 +49,7 @@ pub struct RoleGroup {
 }
 
 /// One person's duty status.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CrewMember {
     pub account: String,
     /// AviationAlley's user id.
@@ -70,7 +70,7 @@ pub struct CrewMember {
 }
 
 /// A duty period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Duty {
     /// `flying`, `dispatch`, `standby`, `ground`.
     pub kind: Option<String>,
@@ -79,7 +79,7 @@ pub struct Duty {
 }
 
 /// The duty limits the provider applies to the member.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Limits {
     pub max_duty_hours: Option<f64>,
     pub max_duty_hours_7d: Option<f64>,

@@ -17,7 +17,7 @@ use crate::rows::{self, Accounts, EntityIndex, Synced};
 pub const COMPLIANCE_HORIZON_DAYS: i64 = 30;
 
 /// The fleet.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Fleet {
     /// Aircraft first, then simulators, each by name.
     pub aircraft: Vec<AircraftRow>,
@@ -27,7 +27,7 @@ pub struct Fleet {
 }
 
 /// One aircraft or simulator (one unified entity).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct AircraftRow {
     /// The entity id (`aircraft:N44API`), as `flightdesk entities` shows it.
     pub id: String,
@@ -48,7 +48,7 @@ pub struct AircraftRow {
 }
 
 /// Airbly's view of an asset (`assetList`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct AirblyStatus {
     pub account: String,
     /// `stopped`, `inflight`, `sos`, `disabled`.
@@ -62,7 +62,7 @@ pub struct AirblyStatus {
 }
 
 /// Total usage, in hours where Airbly counts seconds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Usage {
     pub engine_hours: Option<f64>,
     pub air_hours: Option<f64>,
@@ -72,7 +72,7 @@ pub struct Usage {
 }
 
 /// An open work order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct WorkOrder {
     pub account: String,
     pub source_id: String,
@@ -87,7 +87,7 @@ pub struct WorkOrder {
 }
 
 /// A compliance item that needs doing soon.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ComplianceDue {
     pub account: String,
     pub source_id: String,
@@ -96,6 +96,7 @@ pub struct ComplianceDue {
     pub status: Option<String>,
     pub due_on: Option<NaiveDate>,
     /// Days from the board's local day to `due_on` (negative: overdue).
+    #[ts(type = "number | null")]
     pub days_left: Option<i64>,
     pub overdue: bool,
 }

@@ -17,7 +17,7 @@ use crate::rows::{self, Accounts, EntityIndex, Synced};
 pub const BOOKED_OUT_RESOURCE: &str = "booked-out";
 
 /// Today's traffic.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Movements {
     /// Bookings that start in the local day, by start.
     pub departures: Vec<Movement>,
@@ -31,7 +31,7 @@ pub struct Movements {
 }
 
 /// One booking of an aircraft or simulator, as one movement across systems.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Movement {
     /// The unified aircraft or simulator (`aircraft:N44API`), when resolved.
     pub aircraft_id: Option<String>,
@@ -49,7 +49,7 @@ pub struct Movement {
 }
 
 /// An aircraft Flight School Booking has booked out.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct BookedOut {
     pub account: String,
     pub source_id: String,
