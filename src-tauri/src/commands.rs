@@ -152,14 +152,24 @@ pub async fn decide_entities(
     Ok(())
 }
 
-/// `at` from the window, or now.
-fn instant_or_now(at: Option<String>) -> Result<chrono::DateTime<chrono::Utc>, UiError> {
-    match at {
-        None => Ok(chrono::Utc::now()),
-        Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .map_err(|_| UiError::new("bad_request", format!("`{text}` is not an RFC 3339 time"))),
-    }
+/// `at` from the window (RFC 3339, or a wall-clock `YYYY-MM-DDTHH:MM` in the chosen
+/// zone, as a time picker gives it), or now.
+fn instant_or_now(
+    at: Option<String>,
+    tz: chrono_tz::Tz,
+) -> Result<chrono::DateTime<chrono::Utc>, UiError> {
+    let Some(text) = at else {
+        return Ok(chrono::Utc::now());
+    };
+    views::calendar::parse_bound(&text, tz, false)
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
+                .ok()
+                .and_then(|t| t.and_local_timezone(tz).earliest())
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .ok_or(())
+        })
+        .map_err(|_| UiError::new("bad_request", format!("`{text}` is not a time")))
 }
 
 #[tauri::command]
@@ -169,17 +179,22 @@ pub async fn board(
     at: Option<String>,
 ) -> Result<Board, UiError> {
     let ready = state.ready()?;
-    let now = instant_or_now(at)?;
     let tz = preferences::load(&app, &ready.preferences_path())?.zone();
+    let now = instant_or_now(at, tz)?;
     views::board::board(ready.workspace.store(), now, tz)
         .await
         .map_err(view_error)
 }
 
 #[tauri::command]
-pub async fn crew_forecast(state: State<'_, AppState>, at: String) -> Result<Crew, UiError> {
+pub async fn crew_forecast(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    at: String,
+) -> Result<Crew, UiError> {
     let ready = state.ready()?;
-    let at = instant_or_now(Some(at))?;
+    let tz = preferences::load(&app, &ready.preferences_path())?.zone();
+    let at = instant_or_now(Some(at), tz)?;
     ready
         .job
         .ensure_demo_sandbox()

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod commands;
+mod demo;
 mod error;
 mod launch;
 mod preferences;
@@ -62,6 +63,8 @@ pub fn run() {
             commands::sync_now,
             commands::skipped_rows,
             commands::webhook_status,
+            demo::explore_demo,
+            demo::leave_demo,
             accounts::accounts,
             accounts::test_connection,
             accounts::connect_account,

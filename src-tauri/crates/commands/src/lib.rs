@@ -64,6 +64,18 @@ pub const COMMANDS: &[Command] = &[
         doc: "Whether the webhook receiver listens, its URL per account, and what it did lately.",
     },
     Command {
+        name: "explore_demo",
+        args: &[],
+        returns: "null",
+        doc: "Prepares the demo workspace beside this one and starts the app again on it.",
+    },
+    Command {
+        name: "leave_demo",
+        args: &[],
+        returns: "null",
+        doc: "Starts the app again on the real workspace.",
+    },
+    Command {
         name: "accounts",
         args: &[],
         returns: "AccountView[]",
@@ -121,7 +133,7 @@ pub const COMMANDS: &[Command] = &[
         name: "crew_forecast",
         args: &[("at", "string")],
         returns: "Crew",
-        doc: "AviationAlley's crew on duty at `at`, asked online (a forecast needs the network).",
+        doc: "AviationAlley's crew on duty at `at` (RFC 3339, or wall clock in the chosen zone), asked online.",
     },
     Command {
         name: "trainings",

@@ -24,6 +24,7 @@ pub enum UserRole {
     Instructor,
     Student,
     Dispatcher,
+    Manager,
 }
 
 /// Where and how big the main window was when it was last closed.
@@ -76,7 +77,13 @@ pub struct Preferences {
     pub theme: Theme,
     /// IANA time-zone name the calendar and logbook show times in.
     pub time_zone: String,
+    /// The role whose home view the app opens on.
     pub role: UserRole,
+    /// Every role the user has (an instructor may also dispatch); empty until chosen on
+    /// the welcome screen.
+    pub roles: Vec<UserRole>,
+    /// The welcome screen was answered (or skipped): it shows no more.
+    pub welcomed: bool,
     /// Minutes between background syncs; 0 turns background sync off.
     pub sync_interval_minutes: u32,
     pub webhooks: WebhookPreferences,
@@ -89,6 +96,8 @@ impl Default for Preferences {
             theme: Theme::System,
             time_zone: "UTC".to_string(),
             role: UserRole::Instructor,
+            roles: vec![],
+            welcomed: false,
             sync_interval_minutes: 15,
             webhooks: WebhookPreferences::default(),
             window: None,
