@@ -7,7 +7,7 @@ export type Provider = "aviationalley" | "pilotflows" | "airbly" | "flightschool
 
 export type Theme = "system" | "light" | "dark";
 
-export type UserRole = "instructor" | "student" | "dispatcher";
+export type UserRole = "instructor" | "student" | "dispatcher" | "manager";
 
 export type WindowState = { width: number, height: number, x: number, y: number, maximized: boolean, };
 
@@ -25,7 +25,20 @@ export type Preferences = { theme: Theme,
 /**
  * IANA time-zone name the calendar and logbook show times in.
  */
-time_zone: string, role: UserRole, 
+time_zone: string, 
+/**
+ * The role whose home view the app opens on.
+ */
+role: UserRole, 
+/**
+ * Every role the user has (an instructor may also dispatch); empty until chosen on
+ * the welcome screen.
+ */
+roles: Array<UserRole>, 
+/**
+ * The welcome screen was answered (or skipped): it shows no more.
+ */
+welcomed: boolean, 
 /**
  * Minutes between background syncs; 0 turns background sync off.
  */
@@ -678,6 +691,10 @@ export const commands = {
   skippedRows: (): Promise<SkippedRowView[]> => invoke("skipped_rows"),
   /** Whether the webhook receiver listens, its URL per account, and what it did lately. */
   webhookStatus: (): Promise<WebhookStatus> => invoke("webhook_status"),
+  /** Prepares the demo workspace beside this one and starts the app again on it. */
+  exploreDemo: (): Promise<null> => invoke("explore_demo"),
+  /** Starts the app again on the real workspace. */
+  leaveDemo: (): Promise<null> => invoke("leave_demo"),
   /** Every account with its state and how many records are cached for it. */
   accounts: (): Promise<AccountView[]> => invoke("accounts"),
   /** Sends one request with the credential and says what the provider answered; saves nothing. */
@@ -696,7 +713,7 @@ export const commands = {
   search: (text: string, limit: number): Promise<SearchResults> => invoke("search", { text, limit }),
   /** The dispatcher's board for the local day of `at` (default now) from the cache. */
   board: (at: string | null): Promise<Board> => invoke("board", { at }),
-  /** AviationAlley's crew on duty at `at`, asked online (a forecast needs the network). */
+  /** AviationAlley's crew on duty at `at` (RFC 3339, or wall clock in the chosen zone), asked online. */
   crewForecast: (at: string): Promise<Crew> => invoke("crew_forecast", { at }),
   /** One student's trainings and progress, or every training with its students. */
   trainings: (person: string | null): Promise<Trainings> => invoke("trainings", { person }),

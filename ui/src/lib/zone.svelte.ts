@@ -40,14 +40,17 @@ class Zone {
       : `${this.dateTime(from)} – ${this.dateTime(to)}`;
   }
 
-  /** The date of `iso` in the zone, `YYYY-MM-DD`. */
+  /** The date of `iso` in the zone, `YYYY-MM-DD`. Built from parts: WebKitGTK's ICU does
+   * not always format `en-CA` as ISO, and the calendar would misread "12/7/2026". */
   dayOf(iso: string): string {
-    return new Intl.DateTimeFormat("en-CA", {
+    const parts = new Intl.DateTimeFormat("en-US", {
       timeZone: this.name,
       year: "numeric",
       month: "2-digit",
       day: "2-digit",
-    }).format(new Date(iso));
+    }).formatToParts(new Date(iso));
+    const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? "";
+    return `${part("year")}-${part("month")}-${part("day")}`;
   }
 
   /** Today's date in the zone, `YYYY-MM-DD`. */
