@@ -351,3 +351,65 @@ async fn wait_for_port(port: u16) -> Result<()> {
     }
     bail!("tauri-driver did not listen on port {port} within {STARTUP_LIMIT:?}")
 }
+
+/// A provider sandbox in a process of its own (`flightdesk sandbox`), so a scenario can
+/// take the network away by stopping it. Stopped when dropped.
+pub struct SandboxProcess {
+    child: Child,
+    /// What `--json` printed: each provider's `base_url` and `credentials`.
+    pub manifest: serde_json::Value,
+}
+
+impl SandboxProcess {
+    pub fn start() -> Result<Self> {
+        use std::io::BufRead as _;
+        let mut child = Command::new(cli_binary()?)
+            .args(["sandbox", "--port", "0", "--json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .context("starting the sandbox")?;
+        let stdout = child.stdout.take().context("the sandbox's stdout")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line)?;
+        let manifest = serde_json::from_str(&line)
+            .with_context(|| format!("the sandbox's manifest line: {line:?}"))?;
+        Ok(Self { child, manifest })
+    }
+
+    /// A provider's base URL in this sandbox.
+    pub fn base_url(&self, provider: &str) -> String {
+        self.manifest[provider]["base_url"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// The token of the provider's credential with this role.
+    pub fn token(&self, provider: &str, role: &str) -> String {
+        self.manifest[provider]["credentials"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["role"] == role)
+            .and_then(|c| c["token"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Stops the sandbox: every provider becomes unreachable.
+    pub fn stop(mut self) {
+        self.kill();
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

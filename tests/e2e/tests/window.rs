@@ -12,7 +12,27 @@ async fn the_window_shows_the_workspace_and_saves_settings() -> Result<()> {
     let app = AppSession::start(&[]).await?;
     let data_dir = app.data_dir().to_path_buf();
 
+    app.scenario("welcome", || async {
+        // Nothing connected yet: the first launch asks who uses the app.
+        let welcome = app.text_of("welcome").await?;
+        ensure!(welcome.contains("Explore with demo data"), "{welcome}");
+        ensure!(welcome.contains("Connect an account"), "{welcome}");
+        app.click("welcome-role-instructor").await?;
+        app.click("welcome-role-manager").await?;
+        app.screenshots("welcome").await?;
+        app.click("welcome-connect").await?;
+        ensure!(app.text_of("accounts-title").await? == "Accounts");
+        ensure!(app
+            .text_of("accounts-none")
+            .await?
+            .contains("No account is connected yet"));
+        app.screenshots("accounts-empty").await?;
+        Ok(())
+    })
+    .await?;
+
     app.scenario("overview", || async {
+        app.go("#/overview").await?;
         ensure!(app.client.title().await? == "FlightDesk", "window title");
         ensure!(app.text_of("overview-title").await? == "Overview");
         // Computed by Rust commands: the schema version and the data folder.
@@ -103,6 +123,9 @@ async fn the_window_shows_the_workspace_and_saves_settings() -> Result<()> {
     // A second launch on the same folder comes back with the saved theme and zone.
     let app = AppSession::start_in(data_dir, &[]).await?;
     app.scenario("settings-survive-a-restart", || async {
+        // The role saved in Settings picks the home the app opens on: the dispatcher's board.
+        ensure!(app.text_of("board-title").await? == "Dispatch board");
+        app.go("#/overview").await?;
         ensure!(app.text_of("overview-title").await? == "Overview");
         let theme = app.client.execute(
             "return document.documentElement.dataset.theme ?? ''",
@@ -147,16 +170,12 @@ async fn the_window_shows_while_the_workspace_opens_and_then_reaches_ready() -> 
     })
     .await?;
     app.scenario("ready", || async {
-        let title = app
-            .wait_for_text("overview-title", Duration::from_secs(30), |t| {
-                t == "Overview"
+        let welcome = app
+            .wait_for_text("welcome", Duration::from_secs(30), |t| {
+                t.contains("Welcome to FlightDesk")
             })
             .await?;
-        ensure!(title == "Overview");
-        ensure!(app
-            .text_of("accounts-empty")
-            .await?
-            .contains("No accounts connected yet"));
+        ensure!(welcome.contains("I use FlightDesk as"), "{welcome}");
         ensure!(app.text_of("sync-indicator").await? == "No accounts connected");
         app.screenshot("ready").await?;
         Ok(())
@@ -213,6 +232,8 @@ async fn the_demo_workspace_is_labelled_and_lists_its_accounts() -> Result<()> {
     let app = AppSession::start_in(data_dir, &[]).await?;
     app.scenario("demo-workspace", || async {
         ensure!(app.text_of("demo-badge").await? == "Demo workspace");
+        // The demo opens on the role's home; the workspace page lists the accounts.
+        app.go("#/overview").await?;
         ensure!(app
             .text_of("workspace-kind")
             .await?
@@ -577,6 +598,145 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
         ensure!(count.contains("matching records"), "{count}");
         ensure!(app.count("search-hit").await? > 0);
         app.screenshots("search").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("trainings", || async {
+        app.go("#/trainings").await?;
+        app.element("training-student").await?;
+        ensure!(
+            app.count("training").await? > 0,
+            "the Flylogs trainings show"
+        );
+        app.screenshots("trainings").await?;
+        // A student's own page: enrolments with progress, exams and missions to sign.
+        app.client
+            .find(fantoccini::Locator::Css("[data-testid=training-student] a"))
+            .await?
+            .click()
+            .await?;
+        let title = app
+            .wait_for_text("trainings-title", Duration::from_secs(20), |t| {
+                t.starts_with("Trainings of")
+            })
+            .await?;
+        app.element("training-progress").await?;
+        ensure!(
+            !title.ends_with("this student"),
+            "the student is named: {title}"
+        );
+        app.screenshots("trainings-student").await?;
+        Ok(())
+    })
+    .await?;
+    app.finish().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
+async fn an_account_connected_from_the_window_stays_readable_offline() -> Result<()> {
+    let sandbox = flightdesk_e2e::SandboxProcess::start()?;
+    let base_url = sandbox.base_url("aviationalley");
+    let token = sandbox.token("aviationalley", "live_full");
+    let app = AppSession::start(&[]).await?;
+
+    app.scenario("connect-refuses-a-wrong-key", || async {
+        app.element("welcome").await?;
+        app.screenshots("welcome").await?;
+        app.click("welcome-role-dispatcher").await?;
+        app.click("welcome-connect").await?;
+        app.select("connect-provider", "aviationalley").await?;
+        app.type_into("connect-base-url", &base_url).await?;
+        app.type_into("connect-secret", "aa_live_not-a-real-key")
+            .await?;
+        app.click("connect-test").await?;
+        let said = app
+            .wait_for_text("connect-outcome", Duration::from_secs(20), |t| {
+                !t.is_empty()
+            })
+            .await?;
+        ensure!(said.contains("did not accept the credential"), "{said}");
+        ensure!(
+            !said.contains("not-a-real-key"),
+            "the key never shows: {said}"
+        );
+        ensure!(app.count("account-row").await? == 0, "nothing was saved");
+        app.screenshots("accounts-refused").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("connect-an-account", || async {
+        app.type_into("connect-secret", &token).await?;
+        app.click("connect-test").await?;
+        app.wait_for_text("connect-outcome", Duration::from_secs(20), |t| {
+            t.contains("accepted the credential")
+        })
+        .await?;
+        app.type_into("connect-name", "Skyhaven centre").await?;
+        app.click("connect-save").await?;
+        let said = app
+            .wait_for_text("connect-outcome", Duration::from_secs(20), |t| {
+                t.starts_with("Connected")
+            })
+            .await?;
+        ensure!(said.contains("Skyhaven centre"), "{said}");
+        let secret = app.element("connect-secret").await?.prop("value").await?;
+        ensure!(
+            secret.as_deref() == Some(""),
+            "the key leaves the form once sent"
+        );
+        ensure!(app.text_of("account-name").await? == "Skyhaven centre");
+        // Its first sync starts by itself.
+        app.wait_for_text("sync-indicator", Duration::from_secs(90), |t| {
+            t.starts_with("Synced")
+        })
+        .await?;
+        app.screenshots("accounts").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("board-online", || async {
+        app.go("#/board").await?;
+        app.element("board-crew-member").await?;
+        ensure!(app.count("board-crew-member").await? > 3);
+        ensure!(app.count("board-aircraft").await? > 0);
+        app.screenshots("board").await?;
+        Ok(())
+    })
+    .await?;
+    let data_dir = app.finish().await?;
+
+    // The network goes; the app starts again and shows everything from its cache.
+    sandbox.stop();
+    let app = AppSession::start_in(data_dir, &[]).await?;
+    app.scenario("offline-after-restart", || async {
+        ensure!(app.text_of("board-title").await? == "Dispatch board");
+        let crew = app.count("board-crew-member").await?;
+        ensure!(crew > 3, "the crew is still on the board: {crew}");
+        app.click("nav-sync").await?;
+        sync_now_until(&app, "No resource could sync").await?;
+        app.go("#/board").await?;
+        let age = app
+            .wait_for_text("data-age", Duration::from_secs(20), |t| {
+                t.starts_with("Offline")
+            })
+            .await?;
+        ensure!(age.contains("data as of"), "{age}");
+        app.screenshots("board-offline").await?;
+        app.go("#/calendar?view=timeGridWeek").await?;
+        app.wait_for_text("calendar-summary", Duration::from_secs(20), |t| {
+            t.contains("items in")
+        })
+        .await?;
+        ensure!(
+            app.count("calendar-event").await? > 0,
+            "the simulator bookings show"
+        );
+        app.screenshots("calendar-offline").await?;
         Ok(())
     })
     .await?;

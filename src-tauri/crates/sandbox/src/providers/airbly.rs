@@ -768,7 +768,7 @@ fn device_json(w: &World, a: u32, now: Ts, ix: &Index) -> Value {
         "uuid": uuid_for(NS_DEVICE, a, w.seed),
         "serial_number": ac.device_serial.clone().unwrap_or_default(),
         "firmware_version": 58 + (h % 4) as i64,
-        "battery": if h % 5 == 0 { "low" } else { "good" },
+        "battery": if h.is_multiple_of(5) { "low" } else { "good" },
         "last_sync_at": last_sync * 1000,
     })
 }

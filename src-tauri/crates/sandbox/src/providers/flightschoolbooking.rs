@@ -564,7 +564,7 @@ fn billing_rows(s: &AppState, w: &World, i: &Invoice) -> Vec<(u32, Ts, Map<Strin
     match (i.status, i.paid_at) {
         (InvoiceStatus::Paid, Some(p)) => {
             let mut pay = base(id + 1, p, 2, "cr", 1);
-            if i.id % 2 == 0 {
+            if i.id.is_multiple_of(2) {
                 // Card payment through Stripe: fees present.
                 pay.insert(
                     "processor_fee".into(),
