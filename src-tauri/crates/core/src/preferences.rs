@@ -94,7 +94,7 @@ impl Default for Preferences {
     fn default() -> Self {
         Self {
             theme: Theme::System,
-            time_zone: "UTC".to_string(),
+            time_zone: computer_zone(),
             role: UserRole::Instructor,
             roles: vec![],
             welcomed: false,
@@ -103,6 +103,19 @@ impl Default for Preferences {
             window: None,
         }
     }
+}
+
+/// The computer's IANA zone (`TZ`, then the system's setting), or UTC when it has none
+/// FlightDesk knows: the zone times show in until the user picks one.
+pub fn computer_zone() -> String {
+    let from_env = std::env::var("TZ")
+        .ok()
+        .map(|tz| tz.trim_start_matches(':').to_string());
+    from_env
+        .into_iter()
+        .chain(iana_time_zone::get_timezone().ok())
+        .find(|name| name.parse::<chrono_tz::Tz>().is_ok())
+        .unwrap_or_else(|| "UTC".to_string())
 }
 
 /// The longest background-sync interval offered: once a day.
@@ -181,13 +194,18 @@ mod tests {
     fn missing_fields_take_defaults_when_loading_older_files() {
         let prefs: Preferences = serde_json::from_str(r#"{"theme":"dark"}"#).unwrap();
         assert_eq!(prefs.theme, Theme::Dark);
-        assert_eq!(prefs.time_zone, "UTC");
+        assert_eq!(prefs.time_zone, computer_zone(), "the computer's zone");
         assert_eq!(prefs.sync_interval_minutes, 15);
         assert!(!prefs.webhooks.enabled, "the receiver is off by default");
         assert_eq!(
             prefs.webhooks.bind_addr().unwrap().ip().to_string(),
             "127.0.0.1"
         );
+    }
+
+    #[test]
+    fn the_default_zone_is_one_flightdesk_knows() {
+        assert!(computer_zone().parse::<chrono_tz::Tz>().is_ok());
     }
 
     #[test]
