@@ -12,6 +12,9 @@ mod sync_service;
 mod webhook_service;
 mod window_state;
 
+#[cfg(test)]
+mod command_table_tests;
+
 use std::sync::Arc;
 
 use flightdesk_ipc::{UiError, WorkspaceState, WORKSPACE_STATE_EVENT};

@@ -12,8 +12,8 @@ pub struct Command {
     pub doc: &'static str,
 }
 
-/// Every command the shell registers. The shell's `generate_handler!` list and this table
-/// name the same functions; the end-to-end tests call each through the UI.
+/// Every command the shell registers. The shell's `generate_handler!` list and its window
+/// capability name exactly these (its `command_table_tests` check both).
 pub const COMMANDS: &[Command] = &[
     Command {
         name: "workspace_state",
