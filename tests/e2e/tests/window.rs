@@ -503,6 +503,22 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
         .unwrap_or_default()
         .to_string();
 
+    // The person in most items of the fortnight: the user who asks for "my schedule".
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for person in items
+        .iter()
+        .flat_map(|i| i["people"].as_array().into_iter().flatten())
+    {
+        if let Some(id) = person["id"].as_str() {
+            *counts.entry(id.to_string()).or_default() += 1;
+        }
+    }
+    let me = counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(id, _)| id)
+        .ok_or_else(|| anyhow::anyhow!("nobody takes part in the demo fortnight"))?;
+
     let app = AppSession::start_in(data_dir, &[]).await?;
     app.scenario("calendar-week", || async {
         app.element("demo-badge").await?;
@@ -540,6 +556,42 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
         );
         app.screenshots("calendar-item").await?;
         app.click("item-close").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("my-schedule", || async {
+        // The user says who they are; "My schedule" then shows that person's items only.
+        app.go("#/settings").await?;
+        app.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(fantoccini::Locator::Css(&format!(
+                "[data-testid=pref-me] option[value=\"{me}\"]"
+            )))
+            .await?;
+        app.select("pref-me", &me).await?;
+        app.click("settings-save").await?;
+        ensure!(app.text_of("settings-saved").await? == "Saved.");
+        app.go(&format!("#/calendar?view=timeGridWeek&date={day}"))
+            .await?;
+        let all = app
+            .wait_for_text("calendar-summary", Duration::from_secs(20), |t| {
+                t.contains("items in")
+            })
+            .await?;
+        app.click("calendar-mine").await?;
+        let mine = app
+            .wait_for_text("calendar-summary", Duration::from_secs(20), |t| {
+                t.contains("items in") && t != all
+            })
+            .await?;
+        let count = |t: &str| t.split(' ').next().and_then(|n| n.parse::<usize>().ok());
+        ensure!(
+            matches!((count(&mine), count(&all)), (Some(m), Some(a)) if m > 0 && m < a),
+            "my schedule is a part of the week: {mine} of {all}"
+        );
+        app.screenshots("calendar-mine").await?;
         Ok(())
     })
     .await?;

@@ -36,6 +36,11 @@ role: UserRole,
  */
 roles: Array<UserRole>, 
 /**
+ * The unified person the user is (an entity id such as `person:…`): "my schedule" in
+ * the calendar, and a student's own trainings. `None` until chosen in Settings.
+ */
+me: string | null, 
+/**
  * The welcome screen was answered (or skipped): it shows no more.
  */
 welcomed: boolean, 

@@ -8,4 +8,8 @@ export const ROLES: { id: UserRole; label: string; home: string; what: string }[
   { id: "manager", label: "Manager", home: "/trainings", what: "every training and each student's progress" },
 ];
 
-export const homeOf = (role: UserRole): string => ROLES.find((r) => r.id === role)?.home ?? "/overview";
+/** Where `role` opens; a student who said who they are opens on their own trainings. */
+export const homeOf = (role: UserRole, me: string | null = null): string => {
+  const home = ROLES.find((r) => r.id === role)?.home ?? "/overview";
+  return role === "student" && me ? `${home}?person=${encodeURIComponent(me)}` : home;
+};

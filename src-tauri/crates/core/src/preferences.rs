@@ -82,6 +82,9 @@ pub struct Preferences {
     /// Every role the user has (an instructor may also dispatch); empty until chosen on
     /// the welcome screen.
     pub roles: Vec<UserRole>,
+    /// The unified person the user is (an entity id such as `person:…`): "my schedule" in
+    /// the calendar, and a student's own trainings. `None` until chosen in Settings.
+    pub me: Option<String>,
     /// The welcome screen was answered (or skipped): it shows no more.
     pub welcomed: bool,
     /// Minutes between background syncs; 0 turns background sync off.
@@ -97,6 +100,7 @@ impl Default for Preferences {
             time_zone: computer_zone(),
             role: UserRole::Instructor,
             roles: vec![],
+            me: None,
             welcomed: false,
             sync_interval_minutes: 15,
             webhooks: WebhookPreferences::default(),
@@ -115,6 +119,13 @@ pub fn computer_zone() -> String {
         .into_iter()
         .chain(iana_time_zone::get_timezone().ok())
         .find(|name| name.parse::<chrono_tz::Tz>().is_ok())
+        // Etc/UTC and its aliases read better as plain UTC.
+        .filter(|name| {
+            !matches!(
+                name.as_str(),
+                "Etc/UTC" | "Etc/UCT" | "Etc/Universal" | "Etc/Zulu" | "Universal" | "Zulu" | "UCT"
+            )
+        })
         .unwrap_or_else(|| "UTC".to_string())
 }
 
