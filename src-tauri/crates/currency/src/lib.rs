@@ -9,6 +9,9 @@ pub mod rules;
 mod verdict;
 pub mod words;
 
+#[cfg(test)]
+mod testkit;
+
 pub use config::{Config, NinetyDays};
 pub use evaluate::evaluate;
 pub use logbook::{FaaKey, Logbook};

@@ -83,3 +83,93 @@ pub fn easa_night(
     };
     recency::verdict(RULE_NIGHT, key.to_string(), walk, need, nouns, at, config)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Aircraft, Flight};
+    use crate::testkit::*;
+
+    fn sep() -> Aircraft {
+        Aircraft {
+            easa_class_or_type: Some("SEP(land)".into()),
+            ..asel()
+        }
+    }
+
+    fn recent(flights: &[Flight], at: NaiveDate) -> Verdict {
+        easa_recent(&Logbook::new(flights), "SEP(land)", at, &Config::default())
+    }
+
+    #[test]
+    fn touch_and_goes_count_for_easa() {
+        // The same three touch-and-goes that fail 61.57(b) and tailwheel currency meet
+        // FCL.060(b)(1): 1 May + 90 = 30 Jul.
+        let flights = [touch_and_goes("tg", d(2026, 5, 1), sep(), 3)];
+        let v = recent(&flights, d(2026, 5, 2));
+        assert!(v.current);
+        assert_eq!(v.until, Some(d(2026, 7, 30)));
+        assert_eq!(v.rule, "EASA FCL.060(b)(1)");
+        assert_eq!(v.key, "SEP(land)");
+    }
+
+    #[test]
+    fn the_key_is_type_or_class_and_devices_are_limited_to_ffs() {
+        // Without an EASA class the FAA class is the key, so an unmapped ASEL is not SEP.
+        let flights = [touch_and_goes("a", d(2026, 5, 1), asel(), 3)];
+        assert!(!recent(&flights, d(2026, 5, 2)).current);
+        let mut ftd = touch_and_goes("ftd", d(2026, 5, 1), sep(), 3);
+        ftd.device.kind = DeviceKind::Ftd;
+        assert!(!recent(&[ftd.clone()], d(2026, 5, 2)).current);
+        ftd.device.kind = DeviceKind::Ffs;
+        assert!(recent(&[ftd], d(2026, 5, 2)).current);
+    }
+
+    #[test]
+    fn only_pilot_flying_counts() {
+        let mut f = touch_and_goes("a", d(2026, 5, 1), sep(), 3);
+        f.sole_manipulator = false;
+        assert!(!recent(&[f.clone()], d(2026, 5, 2)).current);
+        f.sole_manipulator = true;
+        f.role = Role::Other;
+        assert!(!recent(&[f], d(2026, 5, 2)).current);
+    }
+
+    #[test]
+    fn night_needs_one_civil_night_take_off_and_landing_or_an_ir() {
+        let log_flights = [touch_and_goes("day", d(2026, 5, 1), sep(), 3)];
+        let log = Logbook::new(&log_flights);
+        let config = Config::default();
+        let v = easa_night(&log, &Pilot::default(), "SEP(land)", d(2026, 5, 2), &config);
+        assert!(!v.current);
+        assert_eq!(
+            v.missing.as_deref(),
+            Some(
+                "0 night take-offs and 0 night approaches and landings in the last 90 days; 1 \
+                 more night take-off and 1 more night approach and landing needed"
+            )
+        );
+        let ir = Pilot {
+            holds_instrument_rating: true,
+            ..Pilot::default()
+        };
+        let v = easa_night(&log, &ir, "SEP(land)", d(2026, 5, 2), &config);
+        assert!(v.current);
+        assert_eq!(v.until, None);
+        // A touch-and-go at civil night counts (no full-stop rule in EASA).
+        let mut n = Flight::new("n", d(2026, 5, 1), sep());
+        n.takeoffs_civil_night = 1;
+        n.landings_civil_night = 1;
+        let flights = [n];
+        let v = easa_night(
+            &Logbook::new(&flights),
+            &Pilot::default(),
+            "SEP(land)",
+            d(2026, 5, 2),
+            &config,
+        );
+        assert!(v.current);
+        assert_eq!(v.until, Some(d(2026, 7, 30)));
+        assert_eq!(v.counted, vec!["n"]);
+    }
+}

@@ -323,3 +323,206 @@ pub fn instrument(log: &Logbook, category: Category, at: NaiveDate, config: &Con
         explanation,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DeviceKind, Flight};
+    use crate::testkit::*;
+
+    fn ifr(flights: &[Flight], at: NaiveDate) -> Verdict {
+        instrument(
+            &Logbook::new(flights),
+            Category::Airplane,
+            at,
+            &Config::default(),
+        )
+    }
+
+    #[test]
+    fn month_helpers_know_month_ends() {
+        assert_eq!(end_of_month(month_index(d(2026, 2, 10))), d(2026, 2, 28));
+        assert_eq!(end_of_month(month_index(d(2028, 2, 10))), d(2028, 2, 29));
+        assert_eq!(
+            end_of_month(month_index(d(2026, 12, 31)) + 1),
+            d(2027, 1, 31)
+        );
+    }
+
+    #[test]
+    fn done_15_jan_is_current_through_31_jul_then_grace_then_ipc() {
+        // Completed in January (M): current through the end of M+6 = 31 Jul 2026; grace
+        // M+7..M+12 = 1 Aug 2026 to 31 Jan 2027; IPC required from 1 Feb 2027 (M+13).
+        let flights = [instrument_set("a", d(2026, 1, 15), asel())];
+        let v = ifr(&flights, d(2026, 1, 15));
+        assert_eq!(v.until, Some(d(2026, 7, 31)));
+        assert_eq!(v.status, Status::Current);
+        assert_eq!(v.key, "airplane");
+        assert_eq!(v.counted, vec!["a"]);
+        assert!(ifr(&flights, d(2026, 7, 31)).current);
+        let grace = ifr(&flights, d(2026, 8, 1));
+        assert_eq!(grace.status, Status::Grace);
+        assert!(!grace.current);
+        assert!(
+            grace.missing.as_deref().unwrap().contains("by 31 Jan 2027"),
+            "{:?}",
+            grace.missing
+        );
+        assert_eq!(ifr(&flights, d(2027, 1, 31)).status, Status::Grace);
+        let ipc = ifr(&flights, d(2027, 2, 1));
+        assert_eq!(ipc.status, Status::IpcRequired);
+        assert_eq!(
+            ipc.missing.as_deref(),
+            Some("an instrument proficiency check (61.57(d))")
+        );
+    }
+
+    #[test]
+    fn done_31_aug_runs_to_the_end_of_february() {
+        // Aug 2026 + 6 = Feb 2027, which ends on the 28th; Aug 2027 + 6 = Feb 2028, the 29th.
+        let v = ifr(
+            &[instrument_set("a", d(2026, 8, 31), asel())],
+            d(2026, 9, 1),
+        );
+        assert_eq!(v.until, Some(d(2027, 2, 28)));
+        let leap = ifr(
+            &[instrument_set("a", d(2027, 8, 31), asel())],
+            d(2027, 9, 1),
+        );
+        assert_eq!(leap.until, Some(d(2028, 2, 29)));
+    }
+
+    #[test]
+    fn tasks_spread_over_months_date_from_the_oldest_month_needed() {
+        // 3 approaches on 20 Jan, then 3 more plus hold and tracking on 5 Mar: the set needs
+        // January, so it runs to 31 Jul, not 30 Sep.
+        let mut a = Flight::new("a", d(2026, 1, 20), asel());
+        a.approaches_pilot_flying = 3;
+        let mut b = Flight::new("b", d(2026, 3, 5), asel());
+        b.approaches_pilot_flying = 3;
+        b.holds = 1;
+        b.tracking = true;
+        let v = ifr(&[a.clone(), b.clone()], d(2026, 3, 6));
+        assert_eq!(v.until, Some(d(2026, 7, 31)));
+        assert_eq!(v.counted, vec!["a", "b"]);
+        // Before b, 3 approaches are not a set.
+        let before = ifr(&[a, b], d(2026, 3, 4));
+        assert!(!before.current);
+        assert_eq!(before.status, Status::Expired);
+        assert_eq!(
+            before.missing.as_deref(),
+            Some(
+                "3 approaches, 0 holds and no tracking in the last 6 calendar months; 3 more \
+                 approaches, holding and intercepting and tracking a course needed"
+            )
+        );
+    }
+
+    #[test]
+    fn approaches_as_pilot_monitoring_do_not_count() {
+        let mut f = instrument_set("pm", d(2026, 4, 1), asel());
+        f.approaches_pilot_monitoring = f.approaches_pilot_flying;
+        f.approaches_pilot_flying = 0;
+        assert!(!ifr(&[f.clone()], d(2026, 4, 2)).current);
+        f.approaches_pilot_flying = 6;
+        assert!(ifr(&[f], d(2026, 4, 2)).current);
+    }
+
+    #[test]
+    fn by_category_not_class_and_simulators_count() {
+        // 3 approaches in an ASEL, 3 plus hold and tracking in an ATD representing an AMEL.
+        let mut a = Flight::new("a", d(2026, 4, 1), asel());
+        a.approaches_pilot_flying = 3;
+        let mut b = Flight::new("b", d(2026, 4, 2), amel());
+        b.approaches_pilot_flying = 3;
+        b.holds = 2;
+        b.tracking = true;
+        b.device.kind = DeviceKind::Atd;
+        let v = ifr(&[a.clone(), b.clone()], d(2026, 4, 3));
+        assert!(v.current);
+        assert_eq!(v.until, Some(d(2026, 10, 31)));
+        // A glider set is not airplane currency.
+        let g = instrument_set("g", d(2026, 4, 1), glider());
+        assert!(!ifr(&[g.clone()], d(2026, 4, 2)).current);
+        let gv = instrument(
+            &Logbook::new(&[g]),
+            Category::Glider,
+            d(2026, 4, 2),
+            &Config::default(),
+        );
+        assert_eq!(gv.status, Status::NotApplicable);
+    }
+
+    #[test]
+    fn tasks_in_grace_restore_currency_without_an_ipc() {
+        // Current through 31 Jul 2026; in grace on 10 Oct a new set restores it through the
+        // end of April 2027.
+        let flights = [
+            instrument_set("a", d(2026, 1, 15), asel()),
+            instrument_set("b", d(2026, 10, 10), asel()),
+        ];
+        let v = ifr(&flights, d(2026, 10, 11));
+        assert!(v.current);
+        assert_eq!(v.until, Some(d(2027, 4, 30)));
+        assert_eq!(v.counted, vec!["b"]);
+    }
+
+    #[test]
+    fn after_grace_only_an_ipc_restores_currency() {
+        // IPC required from 1 Feb 2027: a set flown on 10 Mar 2027 without an IPC does not
+        // count; an IPC on 20 Mar 2027 does, through 30 Sep 2027.
+        let mut flights = vec![
+            instrument_set("a", d(2026, 1, 15), asel()),
+            instrument_set("late", d(2027, 3, 10), asel()),
+        ];
+        let v = ifr(&flights, d(2027, 3, 11));
+        assert_eq!(v.status, Status::IpcRequired);
+        assert_eq!(v.until, Some(d(2026, 7, 31)));
+        let mut ipc = Flight::new("ipc", d(2027, 3, 20), asel());
+        ipc.ipc = true;
+        flights.push(ipc);
+        let v = ifr(&flights, d(2027, 3, 21));
+        assert_eq!(v.status, Status::Current);
+        assert_eq!(v.until, Some(d(2027, 9, 30)));
+        assert_eq!(v.counted, vec!["ipc"]);
+        assert!(v
+            .explanation
+            .contains("instrument proficiency check on 2027-03-20"));
+    }
+
+    #[test]
+    fn instrument_checkride_counts_like_an_ipc() {
+        let mut f = Flight::new("ride", d(2026, 6, 3), asel());
+        f.instrument_checkride = true;
+        assert_eq!(ifr(&[f], d(2026, 6, 4)).until, Some(d(2026, 12, 31)));
+    }
+
+    #[test]
+    fn strict_literal_waits_for_the_next_month() {
+        let flights = [instrument_set("a", d(2026, 1, 15), asel())];
+        let strict = Config {
+            instrument_strict_literal: true,
+            ..Config::default()
+        };
+        let log = Logbook::new(&flights);
+        assert!(!instrument(&log, Category::Airplane, d(2026, 1, 20), &strict).current);
+        let feb = instrument(&log, Category::Airplane, d(2026, 2, 1), &strict);
+        assert!(feb.current);
+        assert_eq!(feb.until, Some(d(2026, 7, 31)));
+        assert!(instrument(&log, Category::Airplane, d(2026, 1, 20), &Config::default()).current);
+    }
+
+    #[test]
+    fn expiring_soon_names_the_new_tasks_needed() {
+        let mut newer = Flight::new("b", d(2026, 7, 2), asel());
+        newer.approaches_pilot_flying = 4;
+        newer.tracking = true;
+        let flights = [instrument_set("a", d(2026, 1, 15), asel()), newer];
+        let v = ifr(&flights, d(2026, 7, 10));
+        assert_eq!(v.status, Status::ExpiringSoon);
+        assert_eq!(
+            v.missing.as_deref(),
+            Some("2 more approaches and holding by 31 Jul 2026 to stay current")
+        );
+    }
+}

@@ -103,3 +103,59 @@ pub fn medical(pilot: &Pilot, at: NaiveDate, config: &Config) -> Option<Verdict>
         explanation,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Flight;
+    use crate::testkit::*;
+
+    fn review(flights: &[Flight], at: NaiveDate) -> Verdict {
+        flight_review(&Logbook::new(flights), at, &Config::default())
+    }
+
+    #[test]
+    fn review_in_march_2026_lasts_through_march_2028() {
+        // "Within the preceding 24 calendar months": a flight in March 2028 looks back over
+        // Mar 2026..Feb 2028, which holds the review; one in April 2028 does not.
+        let mut f = Flight::new("fr", d(2026, 3, 10), asel());
+        f.flight_review = true;
+        let flights = [f];
+        let v = review(&flights, d(2026, 3, 11));
+        assert_eq!(v.until, Some(d(2028, 3, 31)));
+        assert_eq!(v.status, Status::Current);
+        assert_eq!(v.counted, vec!["fr"]);
+        assert_eq!(
+            review(&flights, d(2028, 3, 15)).status,
+            Status::ExpiringSoon
+        );
+        assert!(review(&flights, d(2028, 3, 31)).current);
+        let late = review(&flights, d(2028, 4, 1));
+        assert_eq!(late.status, Status::Expired);
+        assert!(late.explanation.starts_with("Not current since 2028-04-01"));
+    }
+
+    #[test]
+    fn a_checkride_counts_and_no_review_is_expired() {
+        let mut ride = Flight::new("ride", d(2026, 8, 31), asel());
+        ride.checkride = true;
+        assert_eq!(review(&[ride], d(2026, 9, 1)).until, Some(d(2028, 8, 31)));
+        let none = review(&[circuits("a", d(2026, 1, 1), asel(), 3)], d(2026, 2, 1));
+        assert!(!none.current);
+        assert_eq!(none.until, None);
+    }
+
+    #[test]
+    fn medical_verdict_only_when_known() {
+        let config = Config::default();
+        assert!(medical(&Pilot::default(), d(2026, 1, 1), &config).is_none());
+        let pilot = Pilot {
+            medical_expires: Some(d(2026, 6, 30)),
+            ..Pilot::default()
+        };
+        assert!(medical(&pilot, d(2026, 6, 30), &config).unwrap().current);
+        let v = medical(&pilot, d(2026, 7, 1), &config).unwrap();
+        assert_eq!(v.status, Status::Expired);
+        assert_eq!(v.rule, "14 CFR 61.23");
+    }
+}
