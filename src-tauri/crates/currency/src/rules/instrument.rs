@@ -443,7 +443,7 @@ mod tests {
         assert_eq!(v.until, Some(d(2026, 10, 31)));
         // A glider set is not airplane currency.
         let g = instrument_set("g", d(2026, 4, 1), glider());
-        assert!(!ifr(&[g.clone()], d(2026, 4, 2)).current);
+        assert!(!ifr(std::slice::from_ref(&g), d(2026, 4, 2)).current);
         let gv = instrument(
             &Logbook::new(&[g]),
             Category::Glider,
