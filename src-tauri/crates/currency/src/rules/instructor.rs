@@ -442,3 +442,212 @@ pub fn instructor(flights: &[Flight], at: DateTime<Utc>, config: &Config) -> Ver
         explanation,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DeviceKind;
+    use crate::testkit::*;
+
+    fn planned(id: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Planned {
+        Planned {
+            id: id.to_string(),
+            start,
+            end,
+        }
+    }
+
+    /// Day 1 (1 Mar 2026): 08:00–12:00 and 14:00–18:00 UTC, 8.0 h.
+    fn day_one() -> Vec<Flight> {
+        vec![
+            lesson("am", utc(2026, 3, 1, 8, 0), utc(2026, 3, 1, 12, 0)),
+            lesson("pm", utc(2026, 3, 1, 14, 0), utc(2026, 3, 1, 18, 0)),
+        ]
+    }
+
+    #[test]
+    fn seven_to_eight_next_morning_is_a_violation() {
+        // The window 1 Mar 08:00 → 2 Mar 08:00 holds 4 + 4 + 1 = 9.0 h.
+        let p = planned("new", utc(2026, 3, 2, 7, 0), utc(2026, 3, 2, 8, 0));
+        let c = check_proposed(&day_one(), &[], &p, &Config::default());
+        assert!(c.violation);
+        assert_eq!(c.status, Status::Expired);
+        assert!((c.worst.hours - 9.0).abs() < 1e-9);
+        assert_eq!(c.worst.start, utc(2026, 3, 1, 8, 0));
+        assert_eq!(c.worst.end, utc(2026, 3, 2, 8, 0));
+        assert_eq!(c.worst.flights, vec!["am", "pm", "new"]);
+        assert_eq!(
+            c.message,
+            "Adding 2026-03-02 07:00–08:00 UTC makes 9.0 h of flight training in the 24 hours \
+             from 2026-03-01 08:00 UTC to 2026-03-02 08:00 UTC (flights am, pm, new), over the \
+             8 h limit of 14 CFR 61.195(a)."
+        );
+    }
+
+    #[test]
+    fn eight_to_nine_next_morning_is_legal() {
+        // The 08:00 lesson has left the window by the time the 08:00–09:00 one starts: the
+        // most in any 24 hours stays 8.0 h (exactly at the limit is allowed).
+        let p = planned("new", utc(2026, 3, 2, 8, 0), utc(2026, 3, 2, 9, 0));
+        let c = check_proposed(&day_one(), &[], &p, &Config::default());
+        assert!(!c.violation);
+        assert_eq!(c.status, Status::Current);
+        assert!((c.worst.hours - 8.0).abs() < 1e-9);
+        assert!(c
+            .message
+            .contains("keeps the most flight training in any 24 hours around it at 8.0 h"));
+    }
+
+    #[test]
+    fn other_bookings_count_as_planned() {
+        // Only the morning lesson is logged; the afternoon one is a booking.
+        let history = vec![day_one().remove(0)];
+        let booked = [planned(
+            "booked",
+            utc(2026, 3, 1, 14, 0),
+            utc(2026, 3, 1, 18, 0),
+        )];
+        let p = planned("new", utc(2026, 3, 2, 7, 0), utc(2026, 3, 2, 8, 0));
+        assert!(check_proposed(&history, &booked, &p, &Config::default()).violation);
+        assert!(!check_proposed(&history, &[], &p, &Config::default()).violation);
+    }
+
+    #[test]
+    fn a_window_across_midnight_is_one_window() {
+        // 20:00–24:00 on 1 Mar and 00:00–04:00 on 2 Mar are 8 h in one window even though
+        // they are on two dates; a 05:00–06:00 lesson makes 9 h. The busiest window starts
+        // 1 Mar 06:00 (it ends as the last lesson ends).
+        let flights = [
+            lesson("late", utc(2026, 3, 1, 20, 0), utc(2026, 3, 2, 0, 0)),
+            lesson("early", utc(2026, 3, 2, 0, 0), utc(2026, 3, 2, 4, 0)),
+            lesson("dawn", utc(2026, 3, 2, 5, 0), utc(2026, 3, 2, 6, 0)),
+        ];
+        let r = instructor_report(&flights, utc(2026, 3, 3, 12, 0), &Config::default());
+        assert_eq!(r.breaches.len(), 1);
+        let b = &r.breaches[0];
+        assert!((b.hours - 9.0).abs() < 1e-9);
+        assert_eq!(b.start, utc(2026, 3, 1, 6, 0));
+        assert_eq!(b.flights, vec!["late", "early", "dawn"]);
+        assert_eq!(r.max_in_any_24h.as_ref().unwrap(), b);
+        // Nothing in the 24 hours before 3 Mar 12:00.
+        assert_eq!(r.hours_last_24h, 0.0);
+        // The verdict is about now, but names the past breach.
+        let v = instructor(&flights, utc(2026, 3, 3, 12, 0), &Config::default());
+        assert_eq!(v.status, Status::Current);
+        assert!(
+            v.explanation.contains("1 earlier breach, the worst 9.0 h"),
+            "{}",
+            v.explanation
+        );
+    }
+
+    #[test]
+    fn rolling_figure_at_an_instant_and_the_limit() {
+        let flights = day_one();
+        // At 1 Mar 16:00: 4 h (08–12) + 2 h of the 14–18 lesson.
+        let r = instructor_report(&flights, utc(2026, 3, 1, 16, 0), &Config::default());
+        assert!((r.hours_last_24h - 6.0).abs() < 1e-9);
+        assert_eq!(r.last_24h_flights, vec!["am", "pm"]);
+        let v = instructor(&flights, utc(2026, 3, 1, 16, 0), &Config::default());
+        assert!(v.current);
+        assert!(
+            v.explanation.contains("up to 2.0 h more may start now"),
+            "{}",
+            v.explanation
+        );
+        // At 18:00 the 8 h are used up: no more training now.
+        let v = instructor(&flights, utc(2026, 3, 1, 18, 0), &Config::default());
+        assert_eq!(v.status, Status::Expired);
+        assert!(!v.current);
+        // At 2 Mar 09:00 the window is [1 Mar 09:00, 2 Mar 09:00): the first hour of the
+        // morning lesson has left it, so 3 + 4 = 7.0 h.
+        let r = instructor_report(&flights, utc(2026, 3, 2, 9, 0), &Config::default());
+        assert!(
+            (r.hours_last_24h - 7.0).abs() < 1e-9,
+            "{}",
+            r.hours_last_24h
+        );
+    }
+
+    #[test]
+    fn durations_without_times_cannot_be_verified() {
+        let mut untimed = Flight::new("imported", d(2026, 3, 2), asel());
+        untimed.instruction_given_minutes = 300;
+        let mut flights = day_one();
+        flights.push(untimed);
+        let v = instructor(&flights, utc(2026, 3, 2, 12, 0), &Config::default());
+        assert_eq!(v.status, Status::CannotVerify);
+        assert!(!v.current);
+        assert!(v.counted.contains(&"imported".to_string()));
+        let p = planned("new", utc(2026, 3, 2, 13, 0), utc(2026, 3, 2, 14, 0));
+        let c = check_proposed(&flights, &[], &p, &Config::default());
+        assert_eq!(c.status, Status::CannotVerify);
+        assert_eq!(c.unverified, vec!["imported"]);
+        assert!(
+            c.message.contains("imported near it have no block times"),
+            "{}",
+            c.message
+        );
+        // A week later the untimed entry no longer matters for a new booking.
+        let later = planned("later", utc(2026, 3, 9, 13, 0), utc(2026, 3, 9, 14, 0));
+        assert_eq!(
+            check_proposed(&flights, &[], &later, &Config::default()).status,
+            Status::Current
+        );
+    }
+
+    #[test]
+    fn an_old_breach_does_not_block_a_new_booking() {
+        let mut flights = day_one();
+        flights.push(lesson(
+            "extra",
+            utc(2026, 3, 1, 19, 0),
+            utc(2026, 3, 1, 20, 0),
+        ));
+        let r = instructor_report(&flights, utc(2026, 3, 5, 0, 0), &Config::default());
+        assert_eq!(r.breaches.len(), 1);
+        let p = planned("new", utc(2026, 3, 4, 8, 0), utc(2026, 3, 4, 9, 0));
+        assert!(!check_proposed(&flights, &[], &p, &Config::default()).violation);
+    }
+
+    #[test]
+    fn simulators_are_excluded_unless_configured() {
+        let mut sim = lesson("sim", utc(2026, 3, 2, 6, 0), utc(2026, 3, 2, 7, 0));
+        sim.device.kind = DeviceKind::Ffs;
+        let mut flights = day_one();
+        flights.push(sim);
+        let at = utc(2026, 3, 2, 7, 30);
+        assert!(instructor_report(&flights, at, &Config::default())
+            .breaches
+            .is_empty());
+        let with_sims = Config {
+            instructor_include_simulators: true,
+            ..Config::default()
+        };
+        assert_eq!(
+            instructor_report(&flights, at, &with_sims).breaches.len(),
+            1
+        );
+    }
+
+    #[test]
+    fn logged_minutes_are_spread_over_the_block() {
+        // A 2-hour block with 60 minutes of training counts 1.0 h, half in each hour.
+        let mut f = lesson("half", utc(2026, 3, 1, 8, 0), utc(2026, 3, 1, 10, 0));
+        f.instruction_given_minutes = 60;
+        let r = instructor_report(&[f.clone()], utc(2026, 3, 1, 9, 0), &Config::default());
+        assert!((r.hours_last_24h - 0.5).abs() < 1e-9);
+        let r = instructor_report(&[f], utc(2026, 3, 1, 12, 0), &Config::default());
+        assert!((r.hours_last_24h - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn block_off_alone_places_the_training_after_it() {
+        let mut f = Flight::new("off", d(2026, 3, 1), asel());
+        f.block_off = Some(utc(2026, 3, 1, 8, 0));
+        f.instruction_given_minutes = 90;
+        let r = instructor_report(&[f], utc(2026, 3, 1, 12, 0), &Config::default());
+        assert!((r.hours_last_24h - 1.5).abs() < 1e-9);
+        assert!(r.unverifiable.is_empty());
+    }
+}
