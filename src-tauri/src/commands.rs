@@ -132,9 +132,12 @@ pub async fn entities(
     kind: Option<EntityKind>,
 ) -> Result<Vec<EntityView>, UiError> {
     let ready = state.ready()?;
-    views::entities::entities(ready.workspace.store(), kind)
+    let lookup = ready
+        .lookups
+        .get(ready.workspace.store())
         .await
-        .map_err(view_error)
+        .map_err(view_error)?;
+    Ok(views::entities::entities(&lookup, kind))
 }
 
 #[tauri::command]
@@ -181,7 +184,9 @@ pub async fn board(
     let ready = state.ready()?;
     let tz = preferences::load(&app, &ready.preferences_path())?.zone();
     let now = instant_or_now(at, tz)?;
-    views::board::board(ready.workspace.store(), now, tz)
+    let store = ready.workspace.store();
+    let lookup = ready.lookups.get(store).await.map_err(view_error)?;
+    views::board::board(store, &lookup, now, tz)
         .await
         .map_err(view_error)
 }
@@ -223,11 +228,9 @@ pub async fn trainings(
     person: Option<String>,
 ) -> Result<Trainings, UiError> {
     let ready = state.ready()?;
-    views::trainings::trainings(
-        ready.workspace.store(),
-        person.as_deref(),
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(view_error)
+    let store = ready.workspace.store();
+    let lookup = ready.lookups.get(store).await.map_err(view_error)?;
+    views::trainings::trainings(store, &lookup, person.as_deref(), chrono::Utc::now())
+        .await
+        .map_err(view_error)
 }

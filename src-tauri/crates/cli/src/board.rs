@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use flightdesk_connectors::{ClientOptions, Record};
 use flightdesk_sync::forecast::{crew_at, ForecastError};
 use flightdesk_views::board::{self, crew};
+use flightdesk_views::lookup::Lookup;
 use flightdesk_workspace::Workspace;
 use std::io::Write;
 use std::path::Path;
@@ -19,7 +20,9 @@ pub async fn run(data_dir: &Path, args: BoardArgs) -> Result<(), Failure> {
     // Only a forecast needs the network (and, for the demo, its sandbox).
     let opened = open(data_dir, args.forecast).await?;
     let result = async {
-        let mut b = board::board(opened.workspace.store(), now, args.tz)
+        let store = opened.workspace.store();
+        let lookup = Lookup::load(store).await.map_err(view_failure)?;
+        let mut b = board::board(store, &lookup, now, args.tz)
             .await
             .map_err(view_failure)?;
         if args.forecast {

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use flightdesk_views::lookup::Lookup;
 use flightdesk_views::{entities, ViewError};
 
 use crate::args::{DecisionArgs, EntitiesArgs};
@@ -28,9 +29,10 @@ pub fn view_failure(e: ViewError) -> Failure {
 
 pub async fn list(data_dir: &Path, args: EntitiesArgs) -> Result<(), Failure> {
     let opened = open(data_dir, false).await?;
-    let list = entities::entities(opened.workspace.store(), args.kind.map(Into::into))
+    let lookup = Lookup::load(opened.workspace.store())
         .await
         .map_err(view_failure)?;
+    let list = entities::entities(&lookup, args.kind.map(Into::into));
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer(&mut stdout, &list)
         .map_err(|e| Failure::failed(format!("writing the entities: {e}")))?;

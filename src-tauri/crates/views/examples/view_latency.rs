@@ -116,7 +116,9 @@ async fn main() {
     for hour in 0..24 {
         let at = now + TimeDelta::hours(hour);
         let t = Instant::now();
-        board(&store, at, chrono_tz::UTC).await.expect("a board");
+        board(&store, &lookup, at, chrono_tz::UTC)
+            .await
+            .expect("a board");
         boards.push(t.elapsed());
     }
     report_latency("dispatch board (24 times of day)", boards);
@@ -124,7 +126,9 @@ async fn main() {
     let mut all = Vec::new();
     for _ in 0..10 {
         let t = Instant::now();
-        trainings(&store, None, now).await.expect("trainings");
+        trainings(&store, &lookup, None, now)
+            .await
+            .expect("trainings");
         all.push(t.elapsed());
     }
     report_latency("trainings, every training", all);

@@ -15,8 +15,8 @@ use chrono_tz::Tz;
 use flightdesk_store::Store;
 use serde::Serialize;
 
-use crate::entities;
 use crate::error::Result;
+use crate::lookup::Lookup;
 use crate::rows::{Accounts, EntityIndex};
 
 pub use crew::Crew;
@@ -38,17 +38,17 @@ pub struct Board {
 }
 
 /// The board for the local day of `now` in `tz`.
-pub async fn board(store: &Store, now: DateTime<Utc>, tz: Tz) -> Result<Board> {
+pub async fn board(store: &Store, lookup: &Lookup, now: DateTime<Utc>, tz: Tz) -> Result<Board> {
     let accounts = Accounts::load(store).await?;
-    let all = entities::entities(store, None).await?;
-    let index = EntityIndex::new(&all);
+    let all = lookup.entity_views();
+    let index = EntityIndex::new(all);
     let day = now.with_timezone(&tz).date_naive();
     Ok(Board {
         now,
         time_zone: tz.name().to_string(),
         day,
         crew: crew::from_cache(store, &accounts).await?,
-        aircraft: fleet::fleet(store, &accounts, &all, day).await?,
+        aircraft: fleet::fleet(store, &accounts, all, day).await?,
         movements: movements::movements(store, &accounts, &index, day_bounds(day, tz), now).await?,
     })
 }

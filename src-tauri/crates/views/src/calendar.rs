@@ -474,6 +474,12 @@ pub async fn query_plans(store: &Store) -> Result<Vec<(String, String)>> {
     Ok(plans)
 }
 
+/// The longest live booking: a booking that touches `[from, to)` starts no earlier than
+/// `from` less this, which bounds a range scan of the start index.
+pub(crate) async fn longest_booking(store: &Store) -> Result<Duration> {
+    Table::Bookings.longest(store).await
+}
+
 /// The cache tables a calendar reads.
 #[derive(Debug, Clone, Copy)]
 enum Table {
@@ -495,6 +501,16 @@ impl Table {
             "SELECT max(julianday(ends_at) - julianday(starts_at)) FROM {} WHERE removed = 0",
             self.name()
         )
+    }
+
+    /// The longest live item's length (capped at the longest range a view asks for).
+    async fn longest(self, store: &Store) -> Result<Duration> {
+        let longest: Option<f64> = sqlx::query_scalar(&self.longest_sql())
+            .fetch_one(store.pool())
+            .await
+            .context("finding the longest calendar item")?;
+        let days = longest.unwrap_or(0.0).clamp(0.0, MAX_RANGE_DAYS as f64);
+        Ok(Duration::seconds((days * 86_400.0).ceil() as i64))
     }
 
     /// The rows overlapping `[?3, ?2)` that start at or after `?1`: a range scan of the
@@ -527,12 +543,7 @@ impl Table {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<SqliteRow>> {
-        let longest: Option<f64> = sqlx::query_scalar(&self.longest_sql())
-            .fetch_one(store.pool())
-            .await
-            .context("finding the longest calendar item")?;
-        let days = longest.unwrap_or(0.0).clamp(0.0, MAX_RANGE_DAYS as f64);
-        let longest = Duration::seconds((days * 86_400.0).ceil() as i64);
+        let longest = self.longest(store).await?;
         sqlx::query(&self.range_sql())
             .bind(instant::encode(&(from - longest)))
             .bind(instant::encode(&to))

@@ -2,18 +2,23 @@
 //! record) that names one, resolved across providers by `flightdesk_core::identity` under
 //! the user's link and split decisions.
 
-use flightdesk_core::identity::{self, Candidate, Decision, Entity, EntityKind, SourceRef};
+use flightdesk_core::identity::{Candidate, Decision, Entity, EntityKind, SourceRef};
 use flightdesk_core::Provider;
 use flightdesk_store::Store;
 use serde::Serialize;
+use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use crate::error::{QueryContext, Result, ViewError};
+use crate::lookup::Lookup;
 
 /// Where a cached table names an entity: a record of its own (`aircraft`, `people`) or a
 /// mention inside another record (a booking's instructor).
 struct Mention {
     table: &'static str,
+    /// How `entity_mentions` (migration 0010) tags this mention's distinct values; `None`
+    /// for a record table, which is read itself (it holds one row per entity).
+    counted: Option<&'static str>,
     /// The column with the provider's id of the entity (or of the record itself).
     id: &'static str,
     name: &'static str,
@@ -30,9 +35,15 @@ enum KindFrom {
     Column(&'static str),
 }
 
-const fn person(table: &'static str, id: &'static str, name: &'static str) -> Mention {
+const fn person(
+    table: &'static str,
+    counted: &'static str,
+    id: &'static str,
+    name: &'static str,
+) -> Mention {
     Mention {
         table,
+        counted: Some(counted),
         id,
         name,
         kind: KindFrom::Fixed(EntityKind::Person),
@@ -47,6 +58,7 @@ const fn person(table: &'static str, id: &'static str, name: &'static str) -> Me
 const MENTIONS: &[Mention] = &[
     Mention {
         table: "aircraft",
+        counted: None,
         id: "source_id",
         name: "name",
         kind: KindFrom::Column("category"),
@@ -56,10 +68,12 @@ const MENTIONS: &[Mention] = &[
     },
     Mention {
         email: Some("email"),
-        ..person("people", "source_id", "name")
+        counted: None,
+        ..person("people", "", "source_id", "name")
     },
     Mention {
         table: "bookings",
+        counted: Some("bookings.resource"),
         id: "resource_id",
         name: "resource_name",
         kind: KindFrom::Column("resource_kind"),
@@ -70,6 +84,7 @@ const MENTIONS: &[Mention] = &[
     },
     Mention {
         table: "flight_logs",
+        counted: Some("flight_logs.aircraft"),
         id: "aircraft_id",
         name: "aircraft_registration",
         kind: KindFrom::Fixed(EntityKind::Aircraft),
@@ -77,12 +92,27 @@ const MENTIONS: &[Mention] = &[
         email: None,
         location: None,
     },
-    person("bookings", "instructor_id", "instructor_name"),
-    person("bookings", "person_id", "person_name"),
-    person("flight_logs", "pilot_id", "pilot_name"),
-    person("flight_logs", "instructor_id", "instructor_name"),
-    person("classes", "instructor_id", "instructor_name"),
-    person("crew_duty", "person_id", "person_name"),
+    person(
+        "bookings",
+        "bookings.instructor",
+        "instructor_id",
+        "instructor_name",
+    ),
+    person("bookings", "bookings.person", "person_id", "person_name"),
+    person("flight_logs", "flight_logs.pilot", "pilot_id", "pilot_name"),
+    person(
+        "flight_logs",
+        "flight_logs.instructor",
+        "instructor_id",
+        "instructor_name",
+    ),
+    person(
+        "classes",
+        "classes.instructor",
+        "instructor_id",
+        "instructor_name",
+    ),
+    person("crew_duty", "crew_duty.person", "person_id", "person_name"),
 ];
 
 /// The source id of an entity named only by text (no provider id).
@@ -98,28 +128,10 @@ fn entity_kind(text: &str) -> Option<EntityKind> {
 }
 
 async fn mentions(store: &Store, m: &Mention) -> Result<Vec<Candidate>> {
-    let column = |c: Option<&str>| c.map_or("NULL".to_string(), |c| format!("r.{c}"));
-    let kind = match m.kind {
-        KindFrom::Fixed(_) => "NULL".to_string(),
-        KindFrom::Column(c) => format!("r.{c}"),
+    let rows = match m.counted {
+        Some(tag) => counted_mentions(store, m, tag).await?,
+        None => record_mentions(store, m).await?,
     };
-    // Every name is a compile-time identifier from MENTIONS: nothing here comes from input.
-    let sql = format!(
-        "SELECT DISTINCT a.provider, a.name AS account, r.{id} AS id, r.{name} AS name,
-                {kind} AS kind, {reg} AS registration, {email} AS email, {loc} AS location
-         FROM {table} r JOIN accounts a ON a.id = r.account_id
-         WHERE r.removed = 0 AND (r.{id} IS NOT NULL OR r.{name} IS NOT NULL)",
-        id = m.id,
-        name = m.name,
-        reg = column(m.registration),
-        email = column(m.email),
-        loc = column(m.location),
-        table = m.table,
-    );
-    let rows = sqlx::query(&sql)
-        .fetch_all(store.pool())
-        .await
-        .context("listing the records that name aircraft, rooms and people")?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let Ok(provider) = row.get::<String, _>("provider").parse::<Provider>() else {
@@ -156,6 +168,57 @@ async fn mentions(store: &Store, m: &Mention) -> Result<Vec<Candidate>> {
     Ok(out)
 }
 
+/// The distinct values of a mention, as migration 0010's triggers keep them: `''` is a
+/// value the record did not give. The registration of a booking's or a log's aircraft is
+/// its name column, so it is read from the name.
+async fn counted_mentions(store: &Store, m: &Mention, tag: &str) -> Result<Vec<SqliteRow>> {
+    let registration = if m.registration.is_some() {
+        "nullif(m.name, '')"
+    } else {
+        "NULL"
+    };
+    let sql = format!(
+        "SELECT a.provider, a.name AS account, nullif(m.id, '') AS id,
+                nullif(m.name, '') AS name, nullif(m.kind, '') AS kind,
+                {registration} AS registration, NULL AS email,
+                nullif(m.location, '') AS location
+         FROM entity_mentions m JOIN accounts a ON a.id = m.account_id
+         WHERE m.mention = ?1
+         ORDER BY m.account_id, m.id, m.name, m.kind, m.location"
+    );
+    sqlx::query(&sql)
+        .bind(tag)
+        .fetch_all(store.pool())
+        .await
+        .context("listing the records that name aircraft, rooms and people")
+}
+
+/// The rows of a record table that names its own entities (one row each).
+async fn record_mentions(store: &Store, m: &Mention) -> Result<Vec<SqliteRow>> {
+    let column = |c: Option<&str>| c.map_or("NULL".to_string(), |c| format!("r.{c}"));
+    let kind = match m.kind {
+        KindFrom::Fixed(_) => "NULL".to_string(),
+        KindFrom::Column(c) => format!("r.{c}"),
+    };
+    // Every name is a compile-time identifier from MENTIONS: nothing here comes from input.
+    let sql = format!(
+        "SELECT a.provider, a.name AS account, r.{id} AS id, r.{name} AS name,
+                {kind} AS kind, {reg} AS registration, {email} AS email, {loc} AS location
+         FROM {table} r JOIN accounts a ON a.id = r.account_id
+         WHERE r.removed = 0 AND (r.{id} IS NOT NULL OR r.{name} IS NOT NULL)",
+        id = m.id,
+        name = m.name,
+        reg = column(m.registration),
+        email = column(m.email),
+        loc = column(m.location),
+        table = m.table,
+    );
+    sqlx::query(&sql)
+        .fetch_all(store.pool())
+        .await
+        .context("listing the records that name aircraft, rooms and people")
+}
+
 /// Everything in the cache that names an aircraft, simulator, room or person.
 pub async fn candidates(store: &Store) -> Result<Vec<Candidate>> {
     let mut out = Vec::new();
@@ -167,14 +230,13 @@ pub async fn candidates(store: &Store) -> Result<Vec<Candidate>> {
 
 /// The unified entities (of one kind, or all), each with its sources and how they were
 /// matched.
-pub async fn entities(store: &Store, kind: Option<EntityKind>) -> Result<Vec<EntityView>> {
-    let candidates = candidates(store).await?;
-    let decisions = store.entity_decisions().await?;
-    Ok(identity::resolve(&candidates, &decisions)
-        .into_iter()
+pub fn entities(lookup: &Lookup, kind: Option<EntityKind>) -> Vec<EntityView> {
+    lookup
+        .entity_views()
+        .iter()
         .filter(|e| kind.is_none_or(|k| e.kind == k))
-        .map(EntityView::from)
-        .collect())
+        .cloned()
+        .collect()
 }
 
 /// An entity as the window and `flightdesk entities` show it.

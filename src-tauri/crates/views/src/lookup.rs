@@ -11,7 +11,7 @@ use flightdesk_store::Store;
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::entities::{self, NAME_PREFIX};
+use crate::entities::{self, EntityView, NAME_PREFIX};
 use crate::error::{QueryContext, Result, ViewError};
 
 /// A unified entity as an item names it.
@@ -37,6 +37,9 @@ pub struct Lookup {
     /// and an aircraft (see `identity::resolve`).
     by_source: HashMap<(SourceRef, bool), usize>,
     entities: Vec<EntityRef>,
+    /// The same entities with their sources and how each matched (the board, trainings
+    /// and the entity list show them).
+    views: Vec<EntityView>,
     accounts: HashMap<i64, AccountRef>,
 }
 
@@ -48,15 +51,16 @@ impl Lookup {
         let mut lookup = Lookup::default();
         for e in identity::resolve(&candidates, &decisions) {
             let index = lookup.entities.len();
-            for m in e.members {
-                let person = e.kind == EntityKind::Person;
-                lookup.by_source.insert((m.source, person), index);
+            let person = e.kind == EntityKind::Person;
+            for m in &e.members {
+                lookup.by_source.insert((m.source.clone(), person), index);
             }
             lookup.entities.push(EntityRef {
-                id: e.id,
+                id: e.id.clone(),
                 kind: e.kind,
-                name: e.name,
+                name: e.name.clone(),
             });
+            lookup.views.push(EntityView::from(e));
         }
         let rows = sqlx::query("SELECT id, provider, name FROM accounts")
             .fetch_all(store.pool())
@@ -138,5 +142,10 @@ impl Lookup {
     /// Every entity, in the read model's order (kind, then name).
     pub fn entities(&self) -> &[EntityRef] {
         &self.entities
+    }
+
+    /// Every entity with its sources, in the same order.
+    pub fn entity_views(&self) -> &[EntityView] {
+        &self.views
     }
 }

@@ -16,8 +16,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use flightdesk_store::Store;
 use serde::Serialize;
 
-use crate::entities;
 use crate::error::Result;
+use crate::lookup::Lookup;
 use crate::rows::{self, EntityIndex, Synced};
 
 use load::Cache;
@@ -190,11 +190,12 @@ pub struct StudentProgress {
 /// or an e-mail), or of every training.
 pub async fn trainings(
     store: &Store,
+    lookup: &Lookup,
     person: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Trainings> {
-    let all = entities::entities(store, None).await?;
-    let index = EntityIndex::new(&all);
+    let all = lookup.entity_views();
+    let index = EntityIndex::new(all);
     let cache = Cache::load(store).await?;
     let synced = rows::synced(
         store,
@@ -214,7 +215,7 @@ pub async fn trainings(
     .collect::<Vec<_>>();
     let (student, enrolments, trainings) = match person {
         Some(query) => {
-            let s = student::resolve(store, &all, &index, query).await?;
+            let s = student::resolve(store, all, &index, query).await?;
             let e = student::enrolments(&cache, &s, now);
             (Some(s.student), e, Vec::new())
         }

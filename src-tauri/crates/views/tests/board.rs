@@ -18,6 +18,7 @@ use flightdesk_secrets::Secret;
 use flightdesk_views::board::crew::{self, Crew, CrewMember, CrewSource};
 use flightdesk_views::board::{self, Board};
 use flightdesk_views::entities;
+use flightdesk_views::lookup::Lookup;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -46,9 +47,14 @@ fn now() -> DateTime<Utc> {
 }
 
 async fn board_at(w: &World, at: DateTime<Utc>) -> Board {
-    board::board(w.workspace.store(), at, chrono_tz::UTC)
-        .await
-        .unwrap()
+    board::board(
+        w.workspace.store(),
+        &Lookup::load(w.workspace.store()).await.unwrap(),
+        at,
+        chrono_tz::UTC,
+    )
+    .await
+    .unwrap()
 }
 
 /// The world's record of `kind` whose `field` is `value`.
@@ -79,7 +85,7 @@ async fn every_unified_aircraft_is_one_row_and_the_days_movements_are_merged() {
     let store = w.workspace.store();
     let mut unified = BTreeSet::new();
     for kind in [EntityKind::Aircraft, EntityKind::Simulator] {
-        for e in entities::entities(store, Some(kind)).await.unwrap() {
+        for e in entities::entities(&Lookup::load(store).await.unwrap(), Some(kind)) {
             unified.insert(e.id);
         }
     }

@@ -9,6 +9,7 @@ use common::{world, World};
 use flightdesk_core::identity::EntityKind;
 use flightdesk_core::Provider;
 use flightdesk_views::entities::{self, EntityView};
+use flightdesk_views::lookup::Lookup;
 use serde_json::json;
 
 async fn synced() -> World {
@@ -38,9 +39,10 @@ fn providers(e: &EntityView) -> std::collections::BTreeSet<Provider> {
 #[tokio::test]
 async fn an_aircraft_is_one_entity_across_every_system_that_has_it() {
     let w = synced().await;
-    let aircraft = entities::entities(w.workspace.store(), Some(EntityKind::Aircraft))
-        .await
-        .unwrap();
+    let aircraft = entities::entities(
+        &Lookup::load(w.workspace.store()).await.unwrap(),
+        Some(EntityKind::Aircraft),
+    );
     assert!(!aircraft.is_empty());
     assert!(aircraft.iter().all(|e| e.kind == EntityKind::Aircraft));
     // Registrations are unique: no two entities share one.
@@ -71,9 +73,10 @@ async fn an_aircraft_is_one_entity_across_every_system_that_has_it() {
 async fn a_link_and_a_split_survive_a_full_resync() {
     let w = synced().await;
     let store = w.workspace.store();
-    let aircraft = entities::entities(store, Some(EntityKind::Aircraft))
-        .await
-        .unwrap();
+    let aircraft = entities::entities(
+        &Lookup::load(store).await.unwrap(),
+        Some(EntityKind::Aircraft),
+    );
     let matched = aircraft
         .iter()
         .find(|e| e.sources.len() >= 2)
@@ -92,9 +95,10 @@ async fn a_link_and_a_split_survive_a_full_resync() {
     let report = w.sync(true).await;
     assert!(!report.failed(), "{report:#?}");
 
-    let after = entities::entities(store, Some(EntityKind::Aircraft))
-        .await
-        .unwrap();
+    let after = entities::entities(
+        &Lookup::load(store).await.unwrap(),
+        Some(EntityKind::Aircraft),
+    );
     let holding = |key: &str| {
         after
             .iter()

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use common::{world, World, NOW};
 use flightdesk_core::Provider;
+use flightdesk_views::lookup::Lookup;
 use flightdesk_views::trainings::{self, Trainings};
 use flightdesk_views::ViewError;
 use reqwest::Method;
@@ -61,9 +62,14 @@ fn student_email(w: &World) -> String {
 }
 
 async fn view(w: &World, person: Option<&str>) -> Trainings {
-    trainings::trainings(w.workspace.store(), person, now())
-        .await
-        .unwrap()
+    trainings::trainings(
+        w.workspace.store(),
+        &Lookup::load(w.workspace.store()).await.unwrap(),
+        person,
+        now(),
+    )
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -255,9 +261,14 @@ async fn the_manager_view_counts_each_trainings_students_as_flylogs_does() {
         .iter()
         .find(|e| e.flights.as_ref().is_some_and(|f| f.total > 1))
         .unwrap();
-    let office = trainings::trainings(w.workspace.store(), None, now())
-        .await
-        .unwrap();
+    let office = trainings::trainings(
+        w.workspace.store(),
+        &Lookup::load(w.workspace.store()).await.unwrap(),
+        None,
+        now(),
+    )
+    .await
+    .unwrap();
     let row = office
         .trainings
         .iter()
@@ -266,8 +277,13 @@ async fn the_manager_view_counts_each_trainings_students_as_flylogs_does() {
         .unwrap();
     assert_eq!(row.flights, ppl.flights);
 
-    let err = trainings::trainings(w.workspace.store(), Some("Nobody Atall"), now())
-        .await
-        .unwrap_err();
+    let err = trainings::trainings(
+        w.workspace.store(),
+        &Lookup::load(w.workspace.store()).await.unwrap(),
+        Some("Nobody Atall"),
+        now(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, ViewError::UnknownPerson(_)), "{err}");
 }

@@ -10,6 +10,7 @@ use flightdesk_store::Store;
 use serde::Serialize;
 use sqlx::Row;
 
+use crate::calendar;
 use crate::error::{QueryContext, Result};
 use crate::rows::{self, Accounts, EntityIndex, Synced};
 
@@ -113,21 +114,23 @@ async fn day_bookings(
     index: &EntityIndex<'_>,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<Movement>> {
-    let (from, to) = (
-        flightdesk_core::instant::encode(&from),
-        flightdesk_core::instant::encode(&to),
-    );
+    let earliest = from - calendar::longest_booking(store).await?;
+    let encode = |t: &DateTime<Utc>| flightdesk_core::instant::encode(t);
+    // Starting or ending in the day; `?3` bounds the start index's range scan (a booking
+    // that ends in the day started at most the longest booking's length before it).
     let rows = sqlx::query(
         "SELECT account_id, source_id, starts_at, ends_at, resource_kind, resource_id,
                 resource_name, person_name, instructor_name, status
          FROM bookings
-         WHERE removed = 0 AND cancelled = 0 AND unavailability = 0
+         WHERE removed = 0 AND starts_at >= ?3 AND starts_at < ?2
+           AND cancelled = 0 AND unavailability = 0
            AND resource_kind IN ('aircraft', 'simulator')
-           AND ((starts_at >= ?1 AND starts_at < ?2) OR (ends_at >= ?1 AND ends_at < ?2))
+           AND (starts_at >= ?1 OR (ends_at >= ?1 AND ends_at < ?2))
          ORDER BY starts_at, account_id, source_id",
     )
-    .bind(from)
-    .bind(to)
+    .bind(encode(&from))
+    .bind(encode(&to))
+    .bind(encode(&earliest))
     .fetch_all(store.pool())
     .await
     .context("reading the day's bookings")?;

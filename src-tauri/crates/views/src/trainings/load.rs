@@ -92,6 +92,9 @@ pub(super) struct Cache {
     /// Classes by id, with their training.
     pub classes: BTreeMap<String, (Option<String>, ClassView)>,
     pub missions: BTreeMap<String, MissionRow>,
+    /// Flylogs user id -> the ids of their missions: progress and signatures are asked per
+    /// enrolment, and a school has far more missions than a student flies.
+    missions_by_user: HashMap<String, Vec<String>>,
     /// Flylogs user id -> name.
     pub people: HashMap<String, String>,
     /// Training id -> whether it requires a debrief signature, where an answer said.
@@ -368,6 +371,14 @@ impl Cache {
                 c.people.insert(row.get("source_id"), name);
             }
         }
+        for m in c.missions.values() {
+            if let Some(user) = &m.person_id {
+                c.missions_by_user
+                    .entry(user.clone())
+                    .or_default()
+                    .push(m.id.clone());
+            }
+        }
         Ok(c)
     }
 
@@ -394,9 +405,8 @@ impl Cache {
         let t = self.trainings.get(e.training_id.as_deref()?)?;
         let total = t.flights_count.filter(|n| *n > 0.0)? as i64;
         let flown: BTreeSet<&str> = self
-            .missions
-            .values()
-            .filter(|m| m.person_id == e.person_id && m.training_id == e.training_id)
+            .missions_of(e.person_id.as_deref()?)
+            .filter(|m| m.training_id == e.training_id)
             .filter(|m| m.status.as_deref() == Some("completed"))
             .filter_map(|m| m.lesson_id.as_deref())
             .collect();
@@ -408,6 +418,15 @@ impl Cache {
         })
     }
 
+    /// A user's missions, in id order.
+    fn missions_of<'a>(&'a self, user: &str) -> impl Iterator<Item = &'a MissionRow> + 'a {
+        self.missions_by_user
+            .get(user)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.missions.get(id))
+    }
+
     /// A user's missions waiting for a debrief signature (of one training, or all). As
     /// Flylogs has it: a signature is asked only in an active training that requires one,
     /// so an unsigned mission of an archived training is not waiting.
@@ -416,16 +435,13 @@ impl Cache {
         user: &'a str,
         training: Option<&'a str>,
     ) -> impl Iterator<Item = &'a MissionRow> + 'a {
-        self.missions.values().filter(move |m| {
+        self.missions_of(user).filter(move |m| {
             let t = m.training_id.as_deref();
             let asks = t.is_none_or(|t| {
                 self.trainings.get(t).and_then(|x| x.active) != Some(false)
                     && self.requires_signature.get(t) != Some(&false)
             });
-            m.unsigned
-                && asks
-                && m.person_id.as_deref() == Some(user)
-                && training.is_none_or(|x| t == Some(x))
+            m.unsigned && asks && training.is_none_or(|x| t == Some(x))
         })
     }
 }
