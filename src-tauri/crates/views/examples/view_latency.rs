@@ -81,6 +81,33 @@ async fn main() {
         weeks,
     );
 
+    // The same weeks, only the rows: what SQLite and sqlx cost before any item is built.
+    let plans = flightdesk_views::calendar::query_plans(&store)
+        .await
+        .expect("the calendar's queries");
+    let ranges: Vec<&str> = plans
+        .iter()
+        .map(|(sql, _)| sql.as_str())
+        .filter(|sql| sql.contains("?3"))
+        .collect();
+    let mut fetches = Vec::new();
+    for offset in -100..100i64 {
+        let q = week_of(now + TimeDelta::days(7 * offset));
+        let encode = flightdesk_core::instant::encode;
+        let t = Instant::now();
+        for sql in &ranges {
+            sqlx::query(sql)
+                .bind(encode(&(q.from - TimeDelta::days(1))))
+                .bind(encode(&q.to))
+                .bind(encode(&q.from))
+                .fetch_all(store.pool())
+                .await
+                .expect("the rows of a week");
+        }
+        fetches.push(t.elapsed());
+    }
+    report_latency("  of which reading the rows (same weeks)", fetches);
+
     let mut months = Vec::new();
     for offset in -24..24i64 {
         let from = now + TimeDelta::days(30 * offset);

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use flightdesk_core::identity::{self, EntityKind, SourceRef};
+use flightdesk_core::identity::{self, EntityKind};
 use flightdesk_core::Provider;
 use flightdesk_store::Store;
 use serde::Serialize;
@@ -30,12 +30,23 @@ pub struct AccountRef {
     pub name: String,
 }
 
+/// One account's sources of one side (people, or aircraft, simulators and rooms).
+#[derive(Debug)]
+struct SourceMap {
+    provider: Provider,
+    account: String,
+    person: bool,
+    ids: HashMap<String, usize>,
+}
+
 /// The resolved entities of the cache at one moment, and its accounts.
 #[derive(Debug, Default)]
 pub struct Lookup {
-    /// Keyed by source and whether it names a person: one provider id can be a member
-    /// and an aircraft (see `identity::resolve`).
-    by_source: HashMap<(SourceRef, bool), usize>,
+    /// Per account and whether it names a person (one provider id can be a member and an
+    /// aircraft, see `identity::resolve`), source id -> entity. A school has a handful of
+    /// accounts, so the outer level is a list: a calendar week looks up thousands of
+    /// sources, and none of them allocates a key.
+    by_source: Vec<SourceMap>,
     entities: Vec<EntityRef>,
     /// The same entities with their sources and how each matched (the board, trainings
     /// and the entity list show them).
@@ -53,7 +64,9 @@ impl Lookup {
             let index = lookup.entities.len();
             let person = e.kind == EntityKind::Person;
             for m in &e.members {
-                lookup.by_source.insert((m.source.clone(), person), index);
+                lookup
+                    .sources_mut(m.source.provider, &m.source.account, person)
+                    .insert(m.source.source_id.clone(), index);
             }
             lookup.entities.push(EntityRef {
                 id: e.id.clone(),
@@ -81,6 +94,28 @@ impl Lookup {
         Ok(lookup)
     }
 
+    fn sources_mut(
+        &mut self,
+        provider: Provider,
+        account: &str,
+        person: bool,
+    ) -> &mut HashMap<String, usize> {
+        let at = self
+            .by_source
+            .iter()
+            .position(|m| m.person == person && m.provider == provider && m.account == account);
+        let at = at.unwrap_or_else(|| {
+            self.by_source.push(SourceMap {
+                provider,
+                account: account.to_string(),
+                person,
+                ids: HashMap::new(),
+            });
+            self.by_source.len() - 1
+        });
+        &mut self.by_source[at].ids
+    }
+
     /// The account with this store id.
     pub fn account(&self, id: i64) -> Option<&AccountRef> {
         self.accounts.get(&id)
@@ -96,19 +131,15 @@ impl Lookup {
         id: Option<&str>,
         name: Option<&str>,
     ) -> Option<&EntityRef> {
-        let key = match (id, name) {
-            (Some(id), _) => id.to_string(),
-            (None, Some(name)) => format!("{NAME_PREFIX}{name}"),
-            (None, None) => return None,
-        };
-        let source = SourceRef {
-            provider: account.provider,
-            account: account.name.clone(),
-            source_id: key,
-        };
-        self.by_source
-            .get(&(source, person))
-            .map(|&i| &self.entities[i])
+        let map = self.by_source.iter().find(|m| {
+            m.person == person && m.provider == account.provider && m.account == account.name
+        })?;
+        let index = match (id, name) {
+            (Some(id), _) => map.ids.get(id),
+            (None, Some(name)) => map.ids.get(&format!("{NAME_PREFIX}{name}")),
+            (None, None) => None,
+        }?;
+        self.entities.get(*index)
     }
 
     /// The entity a user means by `text`: its id, or else its name or e-mail spelled in

@@ -73,9 +73,11 @@ pub async fn search(
             .fetch_one(store.pool())
             .await
             .context("counting search matches")?;
+    // No snippet here: SQLite computes the selected columns of every match before it sorts,
+    // and a two-letter prefix matches tens of thousands of records. The snippets of the
+    // shown hits are asked for one by one below.
     let rows = sqlx::query(
-        "SELECT k.kind, k.account_id, k.source_id, s.title,
-                snippet(search_index, -1, '[', ']', '…', 10) AS snippet
+        "SELECT s.rowid, k.kind, k.account_id, k.source_id, s.title
          FROM search_index s JOIN search_keys k ON k.rowid = s.rowid
          WHERE search_index MATCH ?1
          ORDER BY k.kind NOT IN ('aircraft', 'people'), s.rank LIMIT ?2",
@@ -110,7 +112,7 @@ pub async fn search(
         let title: String = row.get("title");
         hits.push(SearchHit {
             title: title.trim().to_string(),
-            snippet: row.get("snippet"),
+            snippet: snippet(store, &query, row.get("rowid")).await?,
             entity: entity.cloned(),
             item,
             starts_at,
@@ -125,6 +127,20 @@ pub async fn search(
         total,
         hits,
     })
+}
+
+/// Where `query` matched one indexed record, the matches between `[` and `]`.
+async fn snippet(store: &Store, query: &str, rowid: i64) -> Result<String> {
+    let text: Option<String> = sqlx::query_scalar(
+        "SELECT snippet(search_index, -1, '[', ']', '…', 10) FROM search_index
+         WHERE search_index MATCH ?1 AND rowid = ?2",
+    )
+    .bind(query)
+    .bind(rowid)
+    .fetch_optional(store.pool())
+    .await
+    .context("quoting a search match")?;
+    Ok(text.unwrap_or_default())
 }
 
 /// When a calendar record starts: one primary-key lookup.
