@@ -164,14 +164,7 @@ fn instant_or_now(
     let Some(text) = at else {
         return Ok(chrono::Utc::now());
     };
-    views::calendar::parse_bound(&text, tz, false)
-        .or_else(|_| {
-            chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
-                .ok()
-                .and_then(|t| t.and_local_timezone(tz).earliest())
-                .map(|t| t.with_timezone(&chrono::Utc))
-                .ok_or(())
-        })
+    views::calendar::parse_instant(&text, tz)
         .map_err(|_| UiError::new("bad_request", format!("`{text}` is not a time")))
 }
 

@@ -131,6 +131,9 @@ INSERT INTO entity_mentions (mention, account_id, id, name, kind, location, uses
     WHERE removed = 0 AND (person_id IS NOT NULL OR person_name IS NOT NULL)
     GROUP BY 2, 3, 4, 5, 6;
 
+-- The 61.195(a) check reads an instructor's flights around a proposed class.
+CREATE INDEX flight_logs_by_start ON flight_logs (starts_at) WHERE removed = 0;
+
 -- The dispatch board's booked-out list: one resource's rows, still out or back since a
 -- given instant.
 CREATE INDEX flight_logs_by_resource ON flight_logs (resource, ends_at) WHERE removed = 0;

@@ -15,11 +15,13 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Days, TimeDelta, Utc};
+use chrono::{DateTime, Days, NaiveTime, TimeDelta, Utc};
+use flightdesk_core::identity::EntityKind;
 use flightdesk_sync::SyncOptions;
 use flightdesk_views::board::board;
 use flightdesk_views::calendar::{calendar, CalendarQuery};
-use flightdesk_views::lookup::Lookup;
+use flightdesk_views::lookup::{EntityRef, Lookup};
+use flightdesk_views::schedule::{self, Proposal, SlotQuery};
 use flightdesk_views::search::search;
 use flightdesk_views::trainings::trainings;
 use support::Bench;
@@ -159,6 +161,55 @@ async fn main() {
         all.push(t.elapsed());
     }
     report_latency("trainings, every training", all);
+
+    // A class of 12 students with a teacher and a room: the checks, then slot suggestions
+    // over two weeks, for 20 different starts.
+    let people: Vec<EntityRef> = lookup
+        .entities()
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person)
+        .take(13)
+        .cloned()
+        .collect();
+    let room = lookup
+        .entities()
+        .iter()
+        .find(|e| e.kind != EntityKind::Person)
+        .cloned();
+    let mut schedules = Vec::new();
+    for day in 0..20 {
+        let starts_at = now + TimeDelta::days(day) + TimeDelta::hours(1);
+        let proposal = Proposal {
+            starts_at,
+            ends_at: starts_at + TimeDelta::hours(2),
+            teacher: people.first().cloned(),
+            students: people[1..].to_vec(),
+            resource: room.clone(),
+            flight_training: true,
+            ignore: vec![],
+        };
+        let t = Instant::now();
+        schedule::check(&store, &lookup, &proposal, now, chrono_tz::UTC)
+            .await
+            .expect("a check");
+        let query = SlotQuery {
+            proposal,
+            from: starts_at,
+            to: starts_at + TimeDelta::days(14),
+            day_start: NaiveTime::from_hms_opt(7, 0, 0).expect("07:00"),
+            day_end: NaiveTime::from_hms_opt(20, 0, 0).expect("20:00"),
+            step: TimeDelta::minutes(30),
+            limit: 5,
+        };
+        schedule::slots(&store, &lookup, &query, now, chrono_tz::UTC)
+            .await
+            .expect("slots");
+        schedules.push(t.elapsed());
+    }
+    report_latency(
+        "class check + 5 free slots (teacher, room, 12 students, two weeks)",
+        schedules,
+    );
     bench.stop().await;
 }
 

@@ -229,6 +229,26 @@ pub fn parse_bound(text: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>
         .ok_or_else(bad)
 }
 
+/// Reads an instant: RFC 3339, a wall clock `YYYY-MM-DDTHH:MM[:SS]` in `tz` (what a time
+/// picker gives; a time inside a DST gap moves past it, a repeated one takes the first), or
+/// a date meaning the start of that day.
+pub fn parse_instant(text: &str, tz: Tz) -> Result<DateTime<Utc>> {
+    let wall = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text.trim(), f).ok());
+    let Some(wall) = wall else {
+        return parse_bound(text, tz, false);
+    };
+    (0..=120)
+        .find_map(|m| {
+            (wall + Duration::minutes(m))
+                .and_local_timezone(tz)
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| ViewError::BadTime(text.to_string()))
+}
+
 /// The longest a query may span: a calendar view is a day, a week or a month.
 const MAX_RANGE_DAYS: i64 = 366;
 

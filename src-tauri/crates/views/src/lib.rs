@@ -11,6 +11,7 @@ mod error;
 pub mod ics;
 pub mod lookup;
 pub mod rows;
+pub mod schedule;
 pub mod search;
 pub mod trainings;
 
