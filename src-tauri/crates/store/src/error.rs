@@ -23,6 +23,10 @@ pub enum StoreError {
     NameTaken(String),
     #[error("`{0}` is not a usable account name (it is empty)")]
     InvalidName(String),
+    #[error("there is no outbox write {0}")]
+    NoSuchWrite(i64),
+    #[error("outbox write {id} is {state}; only a waiting write can be retried or discarded")]
+    WriteNotWaiting { id: i64, state: String },
     #[error("database error while {context}: {source}")]
     Query {
         context: &'static str,

@@ -10,11 +10,15 @@ mod crypto_exit;
 mod decisions;
 mod error;
 mod open;
+mod outbox;
 mod records;
 mod skipped;
 
 pub use accounts::{Account, AccountHealth, NewAccount};
 pub use error::{Result, StoreError};
 pub use open::{Store, DB_FILE_NAME};
+pub use outbox::{
+    backoff, NewWrite, OutboxRow, OutboxState, Overlay, PendingChange, LOCAL_ID_PREFIX,
+};
 pub use records::{Counts, PageOutcome, PageWrite, PassEnd, PreparedPage, SyncState};
 pub use skipped::SkippedRowView;
