@@ -42,6 +42,15 @@ pub enum ConnectorError {
     /// Any other 4xx.
     #[error("the provider refused the request ({status}): {message}")]
     Client { status: u16, message: String },
+    /// The provider refused a write (validation, permission, "already signed", a training
+    /// no longer active): sending it again unchanged would fail the same way. `message`
+    /// is the provider's own.
+    #[error("the provider refused the change ({status}): {message}")]
+    Rejected { status: u16, message: String },
+    /// The write conflicts with the provider's current state (409, 412): the record moved
+    /// on since it was read.
+    #[error("the change conflicts with the provider's copy ({status}): {message}")]
+    Conflict { status: u16, message: String },
     /// The account's settings cannot work (missing option, bad base URL).
     #[error("account configuration: {0}")]
     Config(String),
@@ -79,6 +88,8 @@ impl ConnectorError {
             ConnectorError::Malformed { .. } => "malformed",
             ConnectorError::Api { .. } => "api_error",
             ConnectorError::Client { .. } => "client_error",
+            ConnectorError::Rejected { .. } => "rejected",
+            ConnectorError::Conflict { .. } => "conflict",
             ConnectorError::Config(_) => "config",
             ConnectorError::GaveUp { last, .. } => last.code(),
         }
@@ -90,6 +101,15 @@ impl ConnectorError {
             context: context.into(),
             detail: detail.to_string(),
         }
+    }
+
+    /// The provider refused the write itself (as opposed to the write not arriving or
+    /// its answer being lost): it waits for the user instead of being retried.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self.root(),
+            ConnectorError::Rejected { .. } | ConnectorError::Conflict { .. }
+        )
     }
 
     /// The error behind a [`GaveUp`](ConnectorError::GaveUp), or this one.

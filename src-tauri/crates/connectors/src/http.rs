@@ -203,7 +203,7 @@ impl Http {
                     );
                     wait
                 }
-                Err(Attempt::Failed(error)) if error.is_retryable() => {
+                Err(Attempt::Failed(error) | Attempt::NotSent(error)) if error.is_retryable() => {
                     let wait = policy.backoff(attempt);
                     if attempt >= policy.max_attempts
                         || started.elapsed() + wait > policy.max_total_wait
@@ -217,7 +217,52 @@ impl Http {
                     tracing::info!(context, attempt, %error, "transient failure; retrying");
                     wait
                 }
-                Err(Attempt::Failed(error)) => return Err(error),
+                Err(Attempt::Failed(error) | Attempt::NotSent(error)) => return Err(error),
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Sends a write (a POST that creates or changes something) under the write policy:
+    /// it is sent again only when nothing can have reached the server (the connection
+    /// was refused, or a 429 turned it away). A timeout, a broken answer or a 5xx may
+    /// follow a write the server applied, so they are returned at once for the caller
+    /// (the outbox) to check whether it landed before sending it again.
+    ///
+    /// 400, 404 and 422 become [`ConnectorError::Rejected`] and 403
+    /// [`ConnectorError::Rejected`] too (a write the key may not make), 409 and 412
+    /// [`ConnectorError::Conflict`], each with the provider's own message.
+    pub async fn send_write(
+        &self,
+        context: &str,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<Answer> {
+        let started = Instant::now();
+        let policy = &self.options.retry;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            self.pace(started).await?;
+            let wait = match self.once(context, &build).await {
+                Ok(answer) => return Ok(answer),
+                Err(Attempt::RateLimited(wait)) => {
+                    let wait = wait.unwrap_or_else(|| policy.backoff(attempt));
+                    if started.elapsed() + wait > policy.max_total_wait {
+                        return Err(ConnectorError::RateLimited { reset: Some(wait) });
+                    }
+                    wait
+                }
+                Err(Attempt::NotSent(error)) => {
+                    let wait = policy.backoff(attempt);
+                    if attempt >= policy.max_attempts
+                        || started.elapsed() + wait > policy.max_total_wait
+                    {
+                        return Err(error);
+                    }
+                    tracing::info!(context, attempt, %error, "write not sent; trying again");
+                    wait
+                }
+                Err(Attempt::Failed(error)) => return Err(write_error(error)),
             };
             tokio::time::sleep(wait).await;
         }
@@ -234,7 +279,13 @@ impl Http {
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|e| Attempt::Failed(transport_error(&e)))?;
+            .map_err(|e| {
+                if e.is_connect() {
+                    Attempt::NotSent(transport_error(&e))
+                } else {
+                    Attempt::Failed(transport_error(&e))
+                }
+            })?;
         let status = response.status();
         let headers = response.headers().clone();
         self.observe(&headers);
@@ -361,6 +412,27 @@ impl Http {
 enum Attempt {
     RateLimited(Option<Duration>),
     Failed(ConnectorError),
+    /// The request never reached the server (the connection was refused or not made).
+    NotSent(ConnectorError),
+}
+
+/// What a refused write means: the provider's verdict on it, in its words.
+fn write_error(error: ConnectorError) -> ConnectorError {
+    match error {
+        ConnectorError::Client {
+            status: status @ (400 | 404 | 422),
+            message,
+        } => ConnectorError::Rejected { status, message },
+        ConnectorError::Forbidden { message } => ConnectorError::Rejected {
+            status: 403,
+            message,
+        },
+        ConnectorError::Client {
+            status: status @ (409 | 412),
+            message,
+        } => ConnectorError::Conflict { status, message },
+        other => other,
+    }
 }
 
 fn transport_error(e: &reqwest::Error) -> ConnectorError {

@@ -55,7 +55,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use tokio::sync::Mutex;
 
+mod classes;
 mod local_time;
+
+pub use classes::ClassDraft;
 
 use crate::http::Answer;
 use crate::wire;
