@@ -133,6 +133,10 @@ pub struct SyncReport {
     pub started_at: Option<DateTime<Utc>>,
     #[ts(type = "number")]
     pub elapsed_ms: u64,
+    /// What the outbox replay before the reads did (not part of the UI's report yet).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub outbox: crate::ReplayReport,
 }
 
 impl SyncReport {
@@ -200,6 +204,17 @@ pub async fn sync(
 ) -> Result<SyncReport, SyncError> {
     let _lock = take_lock(workspace, options.lock, progress).await?;
     let started = Instant::now();
+    // Local changes go out before anything is read, so the read brings the provider's
+    // copy of each one back.
+    let replayed = crate::replay::replay_locked(workspace, options).await?;
+    if !replayed.sent.is_empty() || !replayed.failed.is_empty() || !replayed.rejected.is_empty() {
+        tracing::info!(
+            sent = replayed.sent.len(),
+            failed = replayed.failed.len(),
+            rejected = replayed.rejected.len(),
+            "outbox replayed"
+        );
+    }
     let mut report = SyncReport {
         started_at: Some(Utc::now()),
         ..Default::default()
@@ -237,11 +252,16 @@ pub async fn sync(
             }
         }
     }
+    // A sent write's optimistic copy goes once its resource was read back since.
+    for account in &accounts {
+        workspace.store().settle_pending_changes(account.id).await?;
+    }
+    report.outbox = replayed;
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(report)
 }
 
-async fn take_lock(
+pub(crate) async fn take_lock(
     workspace: &Workspace,
     policy: LockPolicy,
     progress: &(dyn Fn(&ProgressEvent) + Send + Sync),

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod demo;
 mod engine;
 pub mod forecast;
+mod replay;
 pub mod runner;
 pub mod webhooks;
 
@@ -19,3 +20,4 @@ pub use engine::{
 };
 pub use flightdesk_connectors::ClientOptions;
 pub use flightdesk_store::Counts;
+pub use replay::{replay, ReplayReport, FLYLOGS_CLASS_DELETE, FLYLOGS_CLASS_SAVE};

@@ -1,0 +1,207 @@
+//! Sends the outbox: the due rows of every account, in order per (account, resource),
+//! each through its provider's typed write, under the data directory's
+//! [`flightdesk_workspace::SyncLock`] so
+//! the app and the CLI never send the same row twice. See docs/outbox.md.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use flightdesk_connectors::flylogs::{ClassDraft, Flylogs};
+use flightdesk_connectors::{AccountConfig, ConnectorError, Http, Provider};
+use flightdesk_store::{Account, OutboxRow, LOCAL_ID_PREFIX};
+use flightdesk_workspace::Workspace;
+use serde::Serialize;
+
+use crate::engine::{take_lock, ProgressEvent, SyncError, SyncOptions};
+
+/// Creates a Flylogs class, or updates it when the target is a provider id.
+pub const FLYLOGS_CLASS_SAVE: &str = "flylogs.class.save";
+/// Deletes a Flylogs class.
+pub const FLYLOGS_CLASS_DELETE: &str = "flylogs.class.delete";
+
+/// What one replay did, by outbox row id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReplayReport {
+    pub sent: Vec<i64>,
+    /// Tried and failed transiently; each waits for its backoff.
+    pub failed: Vec<i64>,
+    /// Refused by the provider; each waits for the user.
+    pub rejected: Vec<i64>,
+    /// The (account id, resource) pairs a sent row changed: read them again.
+    pub touched: BTreeSet<(i64, String)>,
+}
+
+/// Replays the outbox, taking the sync lock as [`crate::sync`] does.
+pub async fn replay(
+    workspace: &Workspace,
+    options: &SyncOptions,
+    progress: &(dyn Fn(&ProgressEvent) + Send + Sync),
+) -> Result<ReplayReport, SyncError> {
+    let _lock = take_lock(workspace, options.lock, progress).await?;
+    replay_locked(workspace, options).await
+}
+
+/// [`replay`] for a caller that holds the sync lock.
+///
+/// Holding the lock means no other process is sending, so a row still `sending` was left
+/// by a process that died mid-write: it is claimed again at once (lease zero) rather than
+/// after the store's lease, and its create is checked for having landed before it is
+/// sent again.
+pub(crate) async fn replay_locked(
+    workspace: &Workspace,
+    options: &SyncOptions,
+) -> Result<ReplayReport, SyncError> {
+    let store = workspace.store();
+    let claimer = format!("pid-{}", std::process::id());
+    // Every account's writes, whatever a sync selects to read: a queue does not wait
+    // for its account to be picked.
+    let accounts: HashMap<i64, Account> = store
+        .accounts()
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let mut writers: HashMap<i64, Arc<Flylogs>> = HashMap::new();
+    let mut report = ReplayReport::default();
+    loop {
+        let now = Utc::now();
+        let rows: Vec<OutboxRow> = store
+            .claim_due(&claimer, now, Duration::zero())
+            .await?
+            .into_iter()
+            .collect();
+        if rows.is_empty() {
+            break;
+        }
+        let mut progressed = false;
+        for row in rows {
+            progressed = true;
+            // Rows cascade away with their account, so it exists.
+            let Some(account) = accounts.get(&row.account_id) else {
+                continue;
+            };
+            let outcome = match writer(workspace, account, options, &mut writers).await {
+                Ok(w) => send(&w, &row).await,
+                Err(e) => Err(e),
+            };
+            let now = Utc::now();
+            match outcome {
+                Ok(remote) => {
+                    store.complete_write(row.id, remote.as_deref(), now).await?;
+                    report.sent.push(row.id);
+                    report
+                        .touched
+                        .insert((row.account_id, row.resource.clone()));
+                }
+                Err(e) if e.is_refusal() => {
+                    tracing::info!(
+                        id = row.id,
+                        code = e.code(),
+                        "write refused by the provider"
+                    );
+                    store
+                        .reject_write(row.id, e.code(), &providers_words(&e), now)
+                        .await?;
+                    report.rejected.push(row.id);
+                }
+                Err(e) => {
+                    tracing::info!(id = row.id, code = e.code(), "write failed; backing off");
+                    let retry_at = now + flightdesk_store::backoff(row.attempts);
+                    store
+                        .fail_write(row.id, e.code(), &e.to_string(), retry_at, now)
+                        .await?;
+                    report.failed.push(row.id);
+                }
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// Sends one claimed row; the provider's id of the record it created, if any.
+async fn send(flylogs: &Flylogs, row: &OutboxRow) -> Result<Option<String>, ConnectorError> {
+    let target = row.target_id.as_str();
+    let is_new = target.starts_with(LOCAL_ID_PREFIX);
+    match row.operation.as_str() {
+        FLYLOGS_CLASS_SAVE => {
+            let draft: ClassDraft = serde_json::from_value(row.payload.clone())
+                .map_err(|e| ConnectorError::Config(format!("outbox row {}: {e}", row.id)))?;
+            if !is_new {
+                return flylogs.save_class(&draft, Some(target)).await.map(Some);
+            }
+            // An earlier attempt (this is not the first) may have made the class and lost
+            // its answer: adopt that class instead of making a second.
+            if row.attempts > 1 {
+                if let Some(id) = flylogs.find_class(&draft).await? {
+                    tracing::info!(id = row.id, "an earlier attempt landed; not sending again");
+                    return Ok(Some(id));
+                }
+            }
+            flylogs.save_class(&draft, None).await.map(Some)
+        }
+        FLYLOGS_CLASS_DELETE if !is_new => flylogs.delete_class(target).await.map(|()| None),
+        other => Err(ConnectorError::Config(format!(
+            "outbox row {} has an operation this build cannot send (`{other}`)",
+            row.id
+        ))),
+    }
+}
+
+/// The provider's message of a refusal, without our framing.
+fn providers_words(e: &ConnectorError) -> String {
+    match e.root() {
+        ConnectorError::Rejected { message, .. } | ConnectorError::Conflict { message, .. } => {
+            message.clone()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The writer of `account`, built once per replay.
+async fn writer(
+    workspace: &Workspace,
+    account: &Account,
+    options: &SyncOptions,
+    cache: &mut HashMap<i64, Arc<Flylogs>>,
+) -> Result<Arc<Flylogs>, ConnectorError> {
+    if let Some(w) = cache.get(&account.id) {
+        return Ok(w.clone());
+    }
+    if account.provider != Provider::Flylogs {
+        return Err(ConnectorError::Config(format!(
+            "{} has no writes in this build",
+            account.provider
+        )));
+    }
+    let secrets = workspace.secrets();
+    let credential = secrets
+        .credential(account)
+        .await
+        .map_err(|e| ConnectorError::Config(e.to_string()))?
+        .ok_or_else(|| ConnectorError::Unauthorized {
+            message: "no credential is stored for this account".into(),
+        })?;
+    let session = secrets
+        .session(account)
+        .await
+        .map_err(|e| ConnectorError::Config(e.to_string()))?;
+    let mut account_options = account.options.clone();
+    for k in flightdesk_connectors::flylogs::ONE_TIME_OPTIONS {
+        account_options.remove(k);
+    }
+    let config = AccountConfig {
+        name: account.name.clone(),
+        base_url: account.base_url.clone(),
+        credential,
+        options: account_options,
+        session,
+    };
+    let http = Arc::new(Http::new(options.client.clone())?);
+    let w = Arc::new(Flylogs::new(config, http));
+    cache.insert(account.id, w.clone());
+    Ok(w)
+}
