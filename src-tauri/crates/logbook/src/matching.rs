@@ -1,8 +1,9 @@
 //! Which source records are one real flight, and whose entries that flight makes.
 //!
 //! Rules (docs/logbook.md states them for users):
-//! 1. Records of the same unified aircraft whose block times overlap are one flight
-//!    (records that only give a start join a flight whose block time holds that start).
+//! 1. Records of the same unified aircraft whose block times overlap by at least half the
+//!    shorter one, and that share a person on board when both name people, are one flight
+//!    (a record that only gives a start joins a flight whose block time holds it).
 //! 2. A record with a date and a duration but no times (PilotFlows) joins the flight of the
 //!    same aircraft on the same UTC date whose block time is within
 //!    [`DURATION_TOLERANCE_HOURS`] of its duration, that has no record of the same account
@@ -14,6 +15,8 @@
 //!    person; a merge joins that person's two entries holding the two sources.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
 
 use crate::model::{PersonRef, SourceKey};
 use crate::sources::Record;
@@ -78,21 +81,22 @@ fn one_aircraft(records: &[Record], indexes: Vec<usize>) -> Vec<Vec<usize>> {
         .into_iter()
         .partition(|&i| records[i].starts_at.is_some());
     timed.sort_by_key(|&i| (records[i].starts_at, records[i].source().clone()));
-    // Rule 1: a sweep over the start times.
+    // Rule 1: each record joins the first open flight holding a record of the same flight.
     let mut flights: Vec<Vec<usize>> = Vec::new();
-    let mut span: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> = None;
+    let mut ends: Vec<DateTime<Utc>> = Vec::new();
     for i in timed {
-        let r = &records[i];
-        let start = r.starts_at.expect("partitioned on starts_at");
-        let end = r.ends_at.filter(|e| *e >= start).unwrap_or(start);
-        match span {
-            Some((s, e)) if start < e || start == s => {
-                flights.last_mut().expect("a span has a flight").push(i);
-                span = Some((s, e.max(end)));
+        let (start, end) = span(&records[i]);
+        let found = (0..flights.len()).find(|&f| {
+            ends[f] >= start && flights[f].iter().any(|&j| same_flight(&records[j], &records[i]))
+        });
+        match found {
+            Some(f) => {
+                flights[f].push(i);
+                ends[f] = ends[f].max(end);
             }
-            _ => {
+            None => {
                 flights.push(vec![i]);
-                span = Some((start, end));
+                ends.push(end);
             }
         }
     }
@@ -141,6 +145,31 @@ fn one_aircraft(records: &[Record], indexes: Vec<usize>) -> Vec<Vec<usize>> {
             .map(|u| vec![u]),
     );
     flights
+}
+
+/// A timed record's block interval (a record with only a start is that instant).
+fn span(r: &Record) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = r.starts_at.expect("only timed records have a span");
+    (start, r.ends_at.filter(|e| *e >= start).unwrap_or(start))
+}
+
+/// Rule 1 for two timed records of one aircraft: their block times overlap by at least
+/// half the shorter one (an instant must fall inside the other's block time), and when
+/// both name people they share one. Schedules do hold overlapping flights of one aircraft
+/// (double bookings recorded as flown); the shared person keeps them apart.
+fn same_flight(a: &Record, b: &Record) -> bool {
+    let ((sa, ea), (sb, eb)) = (span(a), span(b));
+    let overlaps = match (sa == ea, sb == eb) {
+        (true, true) => sa == sb,
+        (true, false) => sb <= sa && sa < eb,
+        (false, true) => sa <= sb && sb < ea,
+        (false, false) => {
+            let overlap = (ea.min(eb) - sa.max(sb)).num_seconds();
+            let shorter = (ea - sa).min(eb - sb).num_seconds();
+            overlap > 0 && overlap * 2 >= shorter
+        }
+    };
+    overlaps && shares_a_person(std::slice::from_ref(a), &[0], b)
 }
 
 /// A flight's block time: from its earliest start to its latest end.
@@ -341,6 +370,21 @@ mod tests {
         assert_eq!(e.len(), 2, "{e:?}");
         assert_eq!(sources(&records, &e[0]), ["dev1", "aa1"]);
         assert_eq!(sources(&records, &e[1]), ["dev2"]);
+    }
+
+    #[test]
+    fn overlapping_flights_of_one_aircraft_with_other_people_stay_apart() {
+        // A double booking recorded as flown: 12:43-14:21 and 13:13-14:48 on one aircraft.
+        let mut other = timed(Provider::Airbly, "dev2", "13:13", "14:48");
+        other.seats = vec![person("bob")];
+        let records = vec![timed(Provider::Airbly, "dev1", "12:43", "14:21"), other];
+        assert_eq!(entries(&records, &Decisions::default()).len(), 2);
+        // Overlapping by less than half the shorter one: two flights even with one pilot.
+        let records = vec![
+            timed(Provider::Airbly, "dev1", "09:00", "10:00"),
+            timed(Provider::AviationAlley, "aa1", "09:40", "11:00"),
+        ];
+        assert_eq!(entries(&records, &Decisions::default()).len(), 2);
     }
 
     #[test]

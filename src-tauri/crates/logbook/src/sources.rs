@@ -168,7 +168,12 @@ fn person(
     id: Option<&str>,
     name: Option<&str>,
 ) -> Option<PersonRef> {
-    if let Some(e) = lookup.entity(account, true, id, name) {
+    // An entity the views could name only by this record's own id (its name is the id)
+    // was not unified with anyone: the name, when the record gives one, says more.
+    let unresolved = |e: &&flightdesk_views::lookup::EntityRef| {
+        name.is_some() && id.is_some_and(|id| e.name == id)
+    };
+    if let Some(e) = lookup.entity(account, true, id, name).filter(|e| !unresolved(e)) {
         return Some(PersonRef {
             id: e.id.clone(),
             name: e.name.clone(),
