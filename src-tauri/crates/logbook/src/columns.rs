@@ -64,8 +64,8 @@ fn same_hours(a: &f64, b: &f64) -> bool {
     (a * 10.0).round() == (b * 10.0).round()
 }
 
-fn same_text(a: &String, b: &String) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
+fn same_text<S: AsRef<str>>(a: &S, b: &S) -> bool {
+    a.as_ref().trim().eq_ignore_ascii_case(b.as_ref().trim())
 }
 
 /// The annotation's value replaces the shown one; the replaced value stays visible.

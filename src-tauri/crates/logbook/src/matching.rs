@@ -4,11 +4,16 @@
 //! 1. Records of the same unified aircraft whose block times overlap by at least half the
 //!    shorter one, and that share a person on board when both name people, are one flight
 //!    (a record that only gives a start joins a flight whose block time holds it).
+//!    Records of one account that carry the same provider flight id (AviationAlley keeps
+//!    one record per seat) are one flight whatever their people.
 //! 2. A record with a date and a duration but no times (PilotFlows) joins the flight of the
 //!    same aircraft on the same UTC date whose block time is within
 //!    [`DURATION_TOLERANCE_HOURS`] of its duration, that has no record of the same account
-//!    yet, and that has one of its people on board. Closest duration first, one record
-//!    per flight per account.
+//!    yet, and that has one of its people on board, and (when the record says when it was
+//!    typed) that ended before it was typed (10 minutes' grace for clocks). The flight
+//!    with most of its people on board wins, then the one that ended last before the
+//!    record was typed (people type a flight soon after it), then the closest duration;
+//!    one such record per flight per account.
 //! 3. A flight gives one entry to each person on board, holding the records that name
 //!    that person.
 //! 4. The user's decisions come last: a split source becomes an entry of its own for that
@@ -81,18 +86,29 @@ fn one_aircraft(records: &[Record], indexes: Vec<usize>) -> Vec<Vec<usize>> {
         .into_iter()
         .partition(|&i| records[i].starts_at.is_some());
     timed.sort_by_key(|&i| (records[i].starts_at, records[i].source().clone()));
-    // Rule 1: each record joins the first open flight holding a record of the same flight.
+    // Rule 1: a record joins every open flight holding a record of the same flight, and so
+    // joins them (two per-seat records only meet through the device log naming both).
     let mut flights: Vec<Vec<usize>> = Vec::new();
     let mut ends: Vec<DateTime<Utc>> = Vec::new();
     for i in timed {
         let (start, end) = span(&records[i]);
-        let found = (0..flights.len()).find(|&f| {
-            ends[f] >= start && flights[f].iter().any(|&j| same_flight(&records[j], &records[i]))
-        });
-        match found {
-            Some(f) => {
-                flights[f].push(i);
-                ends[f] = ends[f].max(end);
+        let found: Vec<usize> = (0..flights.len())
+            .filter(|&f| {
+                ends[f] >= start
+                    && flights[f]
+                        .iter()
+                        .any(|&j| same_flight(&records[j], &records[i]))
+            })
+            .collect();
+        match found.split_first() {
+            Some((&first, rest)) => {
+                for &f in rest {
+                    let moved = std::mem::take(&mut flights[f]);
+                    flights[first].extend(moved);
+                    ends[first] = ends[first].max(ends[f]);
+                }
+                flights[first].push(i);
+                ends[first] = ends[first].max(end);
             }
             None => {
                 flights.push(vec![i]);
@@ -100,6 +116,7 @@ fn one_aircraft(records: &[Record], indexes: Vec<usize>) -> Vec<Vec<usize>> {
             }
         }
     }
+    flights.retain(|f| !f.is_empty());
     // Rule 2: candidate (distance, record, flight) pairs, closest first.
     let mut pairs = Vec::new();
     for &u in &untimed {
@@ -117,17 +134,27 @@ fn one_aircraft(records: &[Record], indexes: Vec<usize>) -> Vec<Vec<usize>> {
                 x.starts_at.map(|t| t.date_naive()) == Some(date)
                     || x.ends_at.map(|t| t.date_naive()) == Some(date)
             });
-            if same_day
-                && diff <= DURATION_TOLERANCE_HOURS + 1e-9
-                && shares_a_person(records, flight, r)
-            {
-                pairs.push((diff, u, f));
+            let shared = shared_people(records, flight, r);
+            // A record typed after the flight cannot be a flight that ended later.
+            let ended = flight.iter().filter_map(|&i| records[i].ends_at).max();
+            let gap = match (r.created_at, ended) {
+                (Some(c), Some(e)) => (c - e).num_minutes(),
+                _ => i64::MAX,
+            };
+            if same_day && diff <= DURATION_TOLERANCE_HOURS + 1e-9 && shared > 0 && gap >= -10 {
+                pairs.push((std::cmp::Reverse(shared), gap.max(0), diff, u, f));
             }
         }
     }
-    pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    pairs.sort_by(|a, b| {
+        (a.0.cmp(&b.0))
+            .then(a.1.cmp(&b.1))
+            .then(a.2.total_cmp(&b.2))
+            .then(a.3.cmp(&b.3))
+            .then(a.4.cmp(&b.4))
+    });
     let mut placed = HashSet::new();
-    for (_, u, f) in pairs {
+    for (_, _, _, u, f) in pairs {
         let account = (&records[u].source().source, &records[u].source().account);
         let taken = flights[f].iter().any(|&i| {
             let k = records[i].source();
@@ -158,6 +185,13 @@ fn span(r: &Record) -> (DateTime<Utc>, DateTime<Utc>) {
 /// both name people they share one. Schedules do hold overlapping flights of one aircraft
 /// (double bookings recorded as flown); the shared person keeps them apart.
 fn same_flight(a: &Record, b: &Record) -> bool {
+    let (ka, kb) = (a.source(), b.source());
+    if a.flight_ref.is_some()
+        && a.flight_ref == b.flight_ref
+        && (ka.source, &ka.account) == (kb.source, &kb.account)
+    {
+        return true;
+    }
     let ((sa, ea), (sb, eb)) = (span(a), span(b));
     let overlaps = match (sa == ea, sb == eb) {
         (true, true) => sa == sb,
@@ -177,6 +211,22 @@ fn block_hours(records: &[Record], flight: &[usize]) -> Option<f64> {
     let start = flight.iter().filter_map(|&i| records[i].starts_at).min()?;
     let end = flight.iter().filter_map(|&i| records[i].ends_at).max()?;
     (end > start).then(|| (end - start).num_seconds() as f64 / 3600.0)
+}
+
+/// How many of `r`'s people are on board `flight` (1 when the flight names no one, so a
+/// record can still join it).
+fn shared_people(records: &[Record], flight: &[usize], r: &Record) -> usize {
+    let on_board: HashSet<&str> = flight
+        .iter()
+        .flat_map(|&i| records[i].seats.iter().map(|s| s.person.id.as_str()))
+        .collect();
+    if on_board.is_empty() {
+        return 1;
+    }
+    r.seats
+        .iter()
+        .filter(|s| on_board.contains(s.person.id.as_str()))
+        .count()
 }
 
 fn shares_a_person(records: &[Record], flight: &[usize], r: &Record) -> bool {
@@ -388,6 +438,27 @@ mod tests {
     }
 
     #[test]
+    fn two_seat_records_join_through_the_device_log_that_names_both() {
+        let mut ann_seat = timed(Provider::AviationAlley, "aa-ann", "09:00", "10:24");
+        ann_seat.seats = vec![person("ann")];
+        let mut sam_seat = timed(Provider::AviationAlley, "aa-sam", "09:00", "10:24");
+        sam_seat.seats = vec![person("sam")];
+        let mut device = timed(Provider::Airbly, "dev", "09:00", "10:24");
+        device.seats = vec![person("ann"), person("sam")];
+        let records = vec![ann_seat.clone(), sam_seat.clone(), device];
+        assert_eq!(flights(&records).len(), 1);
+        // Without the device log, the provider's flight id links the two seats.
+        assert_eq!(flights(&[ann_seat.clone(), sam_seat.clone()]).len(), 2);
+        let (mut a, mut b) = (ann_seat, sam_seat);
+        a.flight_ref = Some("F1".into());
+        b.flight_ref = Some("F1".into());
+        assert_eq!(flights(&[a, b]).len(), 1);
+        let e = entries(&records, &Decisions::default());
+        assert_eq!(e.len(), 2);
+        assert!(e.iter().all(|m| m.records.len() == 2), "{e:?}");
+    }
+
+    #[test]
     fn another_aircraft_at_the_same_time_is_another_flight() {
         let mut other = timed(Provider::AviationAlley, "aa1", "09:00", "10:24");
         other.aircraft = Some("aircraft:N2".into());
@@ -428,6 +499,39 @@ mod tests {
             typed("pf1", 1.7),
         ];
         assert_eq!(entries(&records, &Decisions::default()).len(), 1);
+    }
+
+    #[test]
+    fn a_typed_record_joins_the_flight_with_more_of_its_people_before_a_closer_duration() {
+        // Ann flies with Sam (1.4 h), then alone (1.5 h); the typed 1.5 h names both.
+        let mut with_sam = timed(Provider::Airbly, "dev1", "09:00", "10:24");
+        with_sam.seats.push(person("sam"));
+        let mut typed_both = typed("pf1", 1.5);
+        typed_both.seats.push(person("sam"));
+        let records = vec![
+            with_sam,
+            timed(Provider::Airbly, "dev2", "13:00", "14:30"),
+            typed_both,
+        ];
+        let f = flights(&records);
+        assert!(f.iter().any(|x| x == &vec![0, 2]), "{f:?}");
+    }
+
+    #[test]
+    fn a_typed_record_joins_the_last_flight_that_ended_before_it_was_typed() {
+        // Two flights of 1.4 h and 1.5 h; the typed 1.4 h was entered after the second.
+        let mut late = typed("pf1", 1.4);
+        late.created_at = Some(t("15:00"));
+        let records = vec![
+            timed(Provider::Airbly, "dev1", "09:00", "10:24"),
+            timed(Provider::Airbly, "dev2", "13:00", "14:30"),
+            late.clone(),
+        ];
+        assert!(flights(&records).iter().any(|x| x == &vec![1, 2]));
+        // Typed before the second flight ended: only the first one can be it.
+        late.created_at = Some(t("11:00"));
+        let records = vec![records[0].clone(), records[1].clone(), late];
+        assert!(flights(&records).iter().any(|x| x == &vec![0, 2]));
     }
 
     #[test]

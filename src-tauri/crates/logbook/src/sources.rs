@@ -54,6 +54,11 @@ pub struct Record {
     pub instructor_name: Option<String>,
     pub seats: Vec<Seat>,
     pub track: Option<Track>,
+    /// The provider's own id of the flight, when it keeps one record per seat
+    /// (AviationAlley's `flightId`): records of one account with the same id are one flight.
+    pub flight_ref: Option<String>,
+    /// When the record was typed, for a record without block times (PilotFlows).
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 impl Record {
@@ -173,7 +178,10 @@ fn person(
     let unresolved = |e: &&flightdesk_views::lookup::EntityRef| {
         name.is_some() && id.is_some_and(|id| e.name == id)
     };
-    if let Some(e) = lookup.entity(account, true, id, name).filter(|e| !unresolved(e)) {
+    if let Some(e) = lookup
+        .entity(account, true, id, name)
+        .filter(|e| !unresolved(e))
+    {
         return Some(PersonRef {
             id: e.id.clone(),
             name: e.name.clone(),
@@ -249,6 +257,7 @@ fn pilotflows(
     pilot: (Option<String>, Option<String>),
 ) {
     let attributes = raw.get("attributes").unwrap_or(raw);
+    r.created_at = instant(text(attributes, "created_at"));
     let student = person(
         lookup,
         account,
@@ -293,6 +302,7 @@ fn aviationalley(
     if let (Some(t), Some(l)) = (r.takeoff_at, r.landing_at) {
         r.air_hours = (l > t).then(|| (l - t).num_seconds() as f64 / 3600.0);
     }
+    r.flight_ref = text(raw, "flightId");
     let seat = person(lookup, account, pilot.0.as_deref(), pilot.1.as_deref());
     r.seats.extend(seat.map(|person| Seat { person, role }));
 }
@@ -329,6 +339,18 @@ fn fsb(
     }));
     if r.departure.is_none() {
         r.departure = text(raw, "departed");
+    }
+    if r.arrival.is_none() {
+        r.arrival = text(raw, "destination");
+    }
+    // A booked-out record says when it went out in `out_time` (unix seconds), which the
+    // normalized row does not carry.
+    if r.starts_at.is_none() {
+        r.starts_at = raw
+            .get("out_time")
+            .and_then(Value::as_i64)
+            .and_then(|s| DateTime::from_timestamp(s, 0));
+        r.date = r.date.or(r.starts_at.map(|t| t.date_naive()));
     }
 }
 
