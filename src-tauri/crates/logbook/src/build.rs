@@ -111,6 +111,13 @@ fn search_text(e: &Entry) -> String {
     parts.join(" ").to_lowercase()
 }
 
+/// Replaces the materialized logbook with `entries`, as a rebuild writes it. For
+/// benchmarks and tests that need many entries without a cache behind them; the next
+/// `ensure_fresh` rebuilds from the cache.
+pub async fn materialize(store: &Store, entries: &[Entry]) -> Result<()> {
+    write(store, entries, "materialized").await
+}
+
 async fn write(store: &Store, entries: &[Entry], stamp: &str) -> Result<()> {
     // The pool, not the store's own writer (private to the store crate): SQLite admits one
     // writer at a time, and a transaction that writes first waits out the busy timeout.
