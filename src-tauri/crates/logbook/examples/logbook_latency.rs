@@ -41,7 +41,9 @@ async fn main() {
     let t = Instant::now();
     let lookup = Lookup::load(&store).await.expect("entities");
     let lookup_ms = ms(t.elapsed());
-    let stats = logbook::rebuild(&store, &lookup).await.expect("the rebuild");
+    let stats = logbook::rebuild(&store, &lookup)
+        .await
+        .expect("the rebuild");
     println!(
         "rebuild after the full sync: {} flight-log records -> {} entries for {} people in {} ms (plus {lookup_ms:.0} ms resolving entities)",
         stats.records, stats.entries, stats.people, stats.millis
@@ -130,9 +132,15 @@ async fn queries(store: &Store, person: &str, entries: u64) {
             deep.push(took);
         }
     }
-    report(&format!("page of 100 near the top ({entries} entries)"), times);
+    report(
+        &format!("page of 100 near the top ({entries} entries)"),
+        times,
+    );
     if !deep.is_empty() {
-        report(&format!("page of 100 deep in the list ({entries} entries)"), deep);
+        report(
+            &format!("page of 100 deep in the list ({entries} entries)"),
+            deep,
+        );
     }
     let filtered = PageQuery {
         person: person.to_string(),
@@ -160,5 +168,8 @@ async fn queries(store: &Store, person: &str, entries: u64) {
         both.push(t.elapsed());
         assert!(!verdicts.is_empty());
     }
-    report(&format!("totals + every currency verdict ({entries} entries)"), both);
+    report(
+        &format!("totals + every currency verdict ({entries} entries)"),
+        both,
+    );
 }
