@@ -105,6 +105,7 @@ impl<T> Field<T> {
 /// The person's role on an entry (14 CFR 61.51(e)-(h) columns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "LogbookRole")]
 pub enum Role {
     /// Pilot in command, alone or with others on board who are not receiving instruction.
     Pic,
