@@ -1,4 +1,5 @@
 use flightdesk_ipc::UiError;
+use flightdesk_logbook::LogbookError;
 use flightdesk_store::StoreError;
 use flightdesk_sync::accounts::ConnectError;
 use flightdesk_sync::runner::workspace_error_code;
@@ -20,6 +21,18 @@ pub fn view_error(error: ViewError) -> UiError {
     match error {
         ViewError::Store(e) => store_error(e),
         ViewError::Query { .. } => UiError::new("cache_read", error.to_string()),
+        other => UiError::new("bad_request", other.to_string()),
+    }
+}
+
+/// A logbook failure: the user's mistakes as `bad_request`, the cache's as they are.
+pub fn logbook_error(error: LogbookError) -> UiError {
+    match error {
+        LogbookError::Store(e) => store_error(e),
+        LogbookError::View(e) => view_error(e),
+        LogbookError::Query { .. } | LogbookError::Corrupt(_) | LogbookError::Csv(_) => {
+            UiError::new("cache_read", error.to_string())
+        }
         other => UiError::new("bad_request", other.to_string()),
     }
 }

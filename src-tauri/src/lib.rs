@@ -6,6 +6,7 @@ mod commands;
 mod demo;
 mod error;
 mod launch;
+mod logbook_commands;
 mod preferences;
 mod state;
 mod sync_service;
@@ -79,6 +80,14 @@ pub fn run() {
             commands::board,
             commands::crew_forecast,
             commands::trainings,
+            logbook_commands::logbook_people,
+            logbook_commands::logbook_page,
+            logbook_commands::logbook_entry,
+            logbook_commands::logbook_split,
+            logbook_commands::logbook_merge,
+            logbook_commands::logbook_annotate,
+            logbook_commands::logbook_totals,
+            logbook_commands::logbook_currency,
             commands::entities,
             commands::decide_entities,
         ])

@@ -682,6 +682,53 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
         Ok(())
     })
     .await?;
+
+    app.scenario("logbook", || async {
+        app.go("#/logbook").await?;
+        let first = app
+            .wait_for_text("logbook-row", Duration::from_secs(60), |t| {
+                !t.is_empty() && !t.contains("Loading")
+            })
+            .await?;
+        ensure!(
+            app.text_of("logbook-title")
+                .await?
+                .starts_with("Logbook of "),
+            "a pilot's logbook opens"
+        );
+        let verdict = app
+            .wait_for_text("verdict", Duration::from_secs(30), |t| t.contains("14 CFR"))
+            .await?;
+        ensure!(
+            [
+                "current",
+                "not current",
+                "expiring soon",
+                "cannot verify",
+                "not applicable",
+                "in grace period",
+                "IPC required"
+            ]
+            .iter()
+            .any(|w| verdict.contains(w)),
+            "each verdict says its status in words: {verdict}"
+        );
+        app.element("totals-panel").await?;
+        app.screenshots("logbook").await?;
+        app.client
+            .find(fantoccini::Locator::Css("[data-testid=logbook-row] button"))
+            .await?
+            .click()
+            .await?;
+        app.element("logbook-entry").await?;
+        ensure!(
+            app.count("logbook-source").await? >= 1,
+            "the entry lists its sources ({first})"
+        );
+        app.screenshots("logbook-entry").await?;
+        Ok(())
+    })
+    .await?;
     app.finish().await?;
     Ok(())
 }

@@ -678,6 +678,258 @@ trainings: Array<TrainingOverview>, synced: Array<Synced>,
  */
 as_of: string | null, };
 
+export type SourceKey = { 
+/**
+ * The provider (`airbly`, `pilotflows`, ...).
+ */
+source: Provider, 
+/**
+ * The account's name in FlightDesk.
+ */
+account: string, 
+/**
+ * The provider's id of the record.
+ */
+source_id: string, };
+
+export type Origin = { "kind": "source", 
+/**
+ * The provider (`airbly`, `pilotflows`, ...).
+ */
+source: Provider, 
+/**
+ * The account's name in FlightDesk.
+ */
+account: string, 
+/**
+ * The provider's id of the record.
+ */
+source_id: string, } | { "kind": "derived", 
+/**
+ * How, in words ("civil night along the Airbly track").
+ */
+how: string, 
+/**
+ * The provider (`airbly`, `pilotflows`, ...).
+ */
+source: Provider, 
+/**
+ * The account's name in FlightDesk.
+ */
+account: string, 
+/**
+ * The provider's id of the record.
+ */
+source_id: string, } | { "kind": "annotation" };
+
+export type Sourced<T> = { value: T, from: Origin, };
+
+export type Field<T> = { value: T | null, from: Origin | null, 
+/**
+ * Other values for this column, each with its origin; empty when all agree.
+ */
+disagreeing: Array<Sourced<T>>, };
+
+export type LogbookRole = "pic" | "sic" | "dual" | "instructor";
+
+export type PersonRef = { 
+/**
+ * The views entity id (`person:ann@example.org`), or for a person no other record
+ * names, `person:<provider>/<account>/<id>`.
+ */
+id: string, name: string, };
+
+export type Annotation = { role: LogbookRole | null, category_class: string | null, night_takeoffs: number | null, day_full_stop_landings: number | null, night_full_stop_landings: number | null, night_hours: number | null, cross_country_hours: number | null, actual_instrument_hours: number | null, simulated_instrument_hours: number | null, approaches: number | null, holding: boolean | null, remarks: string | null, };
+
+export type Entry = { 
+/**
+ * Stable across rebuilds while the entry keeps its anchor source.
+ */
+id: string, person: PersonRef, 
+/**
+ * The logbook date (UTC date of block-off, else the date a source sent).
+ */
+date: string, departure: Field<string>, arrival: Field<string>, route: Field<string>, 
+/**
+ * The unified aircraft or simulator entity id (`aircraft:N44API`), when known.
+ */
+aircraft_id: string | null, registration: Field<string>, make_model: Field<string>, 
+/**
+ * FAA category and class as logged ("airplane ASEL"), or "FSTD" for a simulator.
+ */
+category_class: Field<string>, 
+/**
+ * A flight simulation training device session, not a flight.
+ */
+simulator: boolean, block_off: Field<string>, block_on: Field<string>, air_hours: Field<number>, 
+/**
+ * Total time (block time for a flight, session time for a simulator).
+ */
+total_hours: Field<number>, role: Field<LogbookRole>, pic_hours: number, sic_hours: number, dual_received_hours: number, instruction_given_hours: number, solo_hours: number, cross_country_hours: Field<number>, night_hours: Field<number>, actual_instrument_hours: Field<number>, simulated_instrument_hours: Field<number>, 
+/**
+ * Every landing, full stop or not.
+ */
+landings: Field<number>, 
+/**
+ * Takeoffs from 1 h after sunset to 1 h before sunrise (61.57(b)).
+ */
+night_takeoffs: Field<number>, 
+/**
+ * Full-stop landings outside the 61.57(b) night period.
+ */
+day_full_stop_landings: Field<number>, 
+/**
+ * Full-stop landings from 1 h after sunset to 1 h before sunrise (61.57(b)).
+ */
+night_full_stop_landings: Field<number>, approaches: Field<number>, holding: Field<boolean>, instructor_name: Field<string>, remarks: Field<string>, 
+/**
+ * Everyone else on board, by the sources.
+ */
+crew: Array<PersonRef>, 
+/**
+ * Every source record of this flight that names this person.
+ */
+sources: Array<SourceKey>, 
+/**
+ * The user's annotation, when there is one.
+ */
+annotation: Annotation | null, };
+
+export type SortColumn = "date" | "registration" | "total";
+
+export type SortDirection = "asc" | "desc";
+
+export type PageQuery = { 
+/**
+ * The person's entity id.
+ */
+person: string, 
+/**
+ * First date, included.
+ */
+from: string | null, 
+/**
+ * Last date, included.
+ */
+to: string | null, sort: SortColumn, direction: SortDirection, 
+/**
+ * Words every entry shown contains (route, registration, remarks, names), any case.
+ */
+filter: string | null, offset: number, limit: number, };
+
+export type Page = { entries: Array<Entry>, total: bigint, };
+
+export type SourceDetail = { 
+/**
+ * The normalized flight-log columns, by name.
+ */
+fields: Record<string, unknown>, 
+/**
+ * The provider's JSON as received.
+ */
+raw: unknown, 
+/**
+ * The provider (`airbly`, `pilotflows`, ...).
+ */
+source: Provider, 
+/**
+ * The account's name in FlightDesk.
+ */
+account: string, 
+/**
+ * The provider's id of the record.
+ */
+source_id: string, };
+
+export type Disagreement = { 
+/**
+ * The column (`total_hours`, `departure`, ...).
+ */
+column: string, 
+/**
+ * Every value, the shown one first, each with its origin, as text.
+ */
+values: Array<Sourced<string>>, };
+
+export type EntryDetail = { entry: Entry, sources: Array<SourceDetail>, disagreements: Array<Disagreement>, };
+
+export type RebuildStats = { 
+/**
+ * Flight-log records read.
+ */
+records: bigint, 
+/**
+ * Entries written.
+ */
+entries: bigint, 
+/**
+ * People with at least one entry.
+ */
+people: bigint, 
+/**
+ * False when `ensure_fresh` found the build current and did nothing.
+ */
+rebuilt: boolean, millis: bigint, };
+
+export type LogbookPerson = { person: PersonRef, entries: bigint, total_hours: number, last_date: string | null, };
+
+export type Sums = { entries: bigint, 
+/**
+ * Session time in flight simulation training devices (not in `total`).
+ */
+simulator: number, landings: bigint, day_full_stop_landings: bigint, night_full_stop_landings: bigint, approaches: bigint, total: number, pic: number, sic: number, dual_received: number, instruction_given: number, solo: number, cross_country: number, night: number, actual_instrument: number, simulated_instrument: number, };
+
+export type Group = { key: string, sums: Sums, };
+
+export type PeriodTotals = { 
+/**
+ * `last_30_days`, `last_90_days`, `last_365_days` or `all_time`.
+ */
+period: string, 
+/**
+ * First day counted (`None`: all time); the last is the day totals are for.
+ */
+from: string | null, all: Sums, by_aircraft: Array<Group>, by_category_class: Array<Group>, by_role: Array<Group>, };
+
+export type Totals = { person: string, at: string, periods: Array<PeriodTotals>, };
+
+export type Status = "current" | "expiring_soon" | "grace" | "expired" | "ipc_required" | "cannot_verify" | "not_applicable";
+
+export type Verdict = { 
+/**
+ * The rule, e.g. "14 CFR 61.57(b)" or "EASA FCL.060(b)(1)".
+ */
+rule: string, 
+/**
+ * What the verdict is for, e.g. "airplane ASEL", "airplane ASEL tailwheel", "airplane"
+ * (61.57(c) is by category), "SEP(land)", "flight review", "instructor".
+ */
+key: string, 
+/**
+ * May the privilege be exercised at the evaluation time.
+ */
+current: boolean, 
+/**
+ * Finer status; `current` is true exactly for `current` and `expiring_soon`.
+ */
+status: Status, 
+/**
+ * Last day the pilot is (or was) current, when the rule has one.
+ */
+until: string | null, 
+/**
+ * Logbook entry ids that the verdict rests on.
+ */
+counted: Array<string>, 
+/**
+ * What to fly to become or stay current, in words; `None` when nothing is needed soon.
+ */
+missing: string | null, 
+/**
+ * A full sentence saying why.
+ */
+explanation: string, };
+
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
   /** Whether the workspace is still opening, ready, or failed to open (and why); answers at once. */
@@ -720,6 +972,22 @@ export const commands = {
   board: (at: string | null): Promise<Board> => invoke("board", { at }),
   /** AviationAlley's crew on duty at `at` (RFC 3339, or wall clock in the chosen zone), asked online. */
   crewForecast: (at: string): Promise<Crew> => invoke("crew_forecast", { at }),
+  /** The people with logbook entries, busiest first (the logbook is rebuilt first if the cache changed). */
+  logbookPeople: (): Promise<LogbookPerson[]> => invoke("logbook_people"),
+  /** One page of a person's logbook entries and how many match in all. */
+  logbookPage: (query: PageQuery): Promise<Page> => invoke("logbook_page", { query }),
+  /** An entry with every source record behind it and where they disagree. */
+  logbookEntry: (id: string): Promise<EntryDetail> => invoke("logbook_entry", { id }),
+  /** Takes one source (`provider/account/id`) out of an entry; kept through every sync. */
+  logbookSplit: (entryId: string, source: string): Promise<RebuildStats> => invoke("logbook_split", { entryId, source }),
+  /** Makes two entries one flight; kept through every sync. */
+  logbookMerge: (a: string, b: string): Promise<RebuildStats> => invoke("logbook_merge", { a, b }),
+  /** Sets the pilot's own values of an entry (an empty annotation removes it); no sync overwrites them. */
+  logbookAnnotate: (entryId: string, annotation: Annotation): Promise<Entry> => invoke("logbook_annotate", { entryId, annotation }),
+  /** A person's totals by period, aircraft, category and class, and role, as of today. */
+  logbookTotals: (person: string): Promise<Totals> => invoke("logbook_totals", { person }),
+  /** Every currency verdict of a person now, each explained. */
+  logbookCurrency: (person: string): Promise<Verdict[]> => invoke("logbook_currency", { person }),
   /** One student's trainings and progress, or every training with its students. */
   trainings: (person: string | null): Promise<Trainings> => invoke("trainings", { person }),
   /** The unified aircraft, simulators, rooms and people, each with its sources. */

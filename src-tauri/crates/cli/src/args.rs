@@ -53,6 +53,13 @@ pub enum Command {
     Board(BoardArgs),
     /// Training progress: one student's enrolments, or every training's students.
     Trainings(TrainingsArgs),
+    /// A person's logbook (JSON or MyFlightbook CSV), and splitting, merging and
+    /// annotating its entries.
+    Logbook(LogbookArgs),
+    /// A person's currency: one verdict per rule, explained.
+    Currency(CurrencyArgs),
+    /// A person's totals by aircraft, category and class, role and period.
+    Totals(TotalsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -283,6 +290,107 @@ pub struct TrainingsArgs {
     /// The instant "upcoming" is judged from (default: now).
     #[arg(long, value_name = "RFC3339")]
     pub at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+}
+
+/// Output of `logbook`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogbookFormat {
+    Json,
+    /// MyFlightbook's import columns (docs/logbook.md has the mapping).
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct LogbookArgs {
+    #[command(subcommand)]
+    pub action: Option<LogbookAction>,
+    /// The person: an entity id, name or e-mail (default: "me" in the app's settings).
+    #[arg(long, value_name = "P")]
+    pub person: Option<String>,
+    /// The first day, included (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
+    /// The last day, included (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
+    #[arg(long, value_enum, default_value_t = LogbookFormat::Json)]
+    pub format: LogbookFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogbookAction {
+    /// Make one source of an entry an entry of its own (kept through every sync).
+    Split {
+        /// The entry id.
+        entry: String,
+        /// The source to take out: provider/account/source_id, as `sources` shows it.
+        source: String,
+    },
+    /// Make two entries of one person one entry (kept through every sync).
+    Merge { a: String, b: String },
+    /// Set what no source sent; only the values given change (--clear removes them all).
+    Annotate(AnnotateArgs),
+    /// Everyone with logbook entries (for an instructor picking a student).
+    People,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnnotateArgs {
+    /// The entry id.
+    pub entry: String,
+    /// pic, sic, dual or instructor.
+    #[arg(long)]
+    pub role: Option<String>,
+    #[arg(long)]
+    pub category_class: Option<String>,
+    #[arg(long)]
+    pub night_takeoffs: Option<u32>,
+    #[arg(long)]
+    pub day_landings: Option<u32>,
+    #[arg(long)]
+    pub night_landings: Option<u32>,
+    #[arg(long)]
+    pub night_hours: Option<f64>,
+    #[arg(long)]
+    pub cross_country_hours: Option<f64>,
+    #[arg(long)]
+    pub actual_instrument_hours: Option<f64>,
+    #[arg(long)]
+    pub simulated_instrument_hours: Option<f64>,
+    #[arg(long)]
+    pub approaches: Option<u32>,
+    #[arg(long)]
+    pub holding: Option<bool>,
+    #[arg(long)]
+    pub remarks: Option<String>,
+    /// Remove the entry's annotation.
+    #[arg(long)]
+    pub clear: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CurrencyArgs {
+    /// The person (default: "me" in the app's settings).
+    #[arg(long, value_name = "P")]
+    pub person: Option<String>,
+    /// The day (YYYY-MM-DD) or instant (RFC 3339) to judge at (default: now).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TotalsArgs {
+    /// The person (default: "me" in the app's settings).
+    #[arg(long, value_name = "P")]
+    pub person: Option<String>,
+    /// The day the periods end on (default: today, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<chrono::NaiveDate>,
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub format: ExportFormat,
 }

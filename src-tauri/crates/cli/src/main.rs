@@ -8,6 +8,7 @@ mod demo;
 mod entities;
 mod exit;
 mod export;
+mod logbook;
 mod open;
 mod search;
 mod skipped;
@@ -65,6 +66,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Search(args) => search::run(&data_dir, args).await,
         Command::Board(args) => board::run(&data_dir, args).await,
         Command::Trainings(args) => trainings::run(&data_dir, args).await,
+        Command::Logbook(args) => logbook::logbook(&data_dir, args).await,
+        Command::Currency(args) => logbook::currency(&data_dir, args).await,
+        Command::Totals(args) => logbook::totals(&data_dir, args).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

@@ -51,12 +51,19 @@ pub fn flights_paren(ids: &[String]) -> String {
 
 /// Hours with one decimal, "9.0 h".
 pub fn hours(seconds: f64) -> String {
-    format!("{:.1} h", seconds / 3600.0)
+    // A sum of overlaps can come out a hair below zero; never show "-0.0 h".
+    format!("{:.1} h", (seconds / 3600.0).max(0.0))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_negative_zero_hours() {
+        assert_eq!(hours(-1e-9), "0.0 h");
+        assert_eq!(hours(5400.0), "1.5 h");
+    }
 
     #[test]
     fn dates_and_lists_read_as_words() {

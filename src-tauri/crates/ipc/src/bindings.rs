@@ -27,6 +27,14 @@ use flightdesk_views::trainings::{
 
 use flightdesk_sync::runner::AccountState;
 
+use flightdesk_currency::{Status as VerdictStatus, Verdict};
+use flightdesk_logbook::totals::{Group, PeriodTotals, Sums};
+use flightdesk_logbook::{
+    Annotation, Disagreement, Entry, EntryDetail, Field, LogbookPerson, Origin, Page, PageQuery,
+    PersonRef, RebuildStats, Role as LogbookRole, SortColumn, SortDirection, SourceDetail,
+    SourceKey, Sourced, Totals,
+};
+
 use crate::{
     AccountView, AppInfo, ConnectRequest, Connected, ProviderInfo, RecordsChanged, ResourceState,
     RunError, RunningSync, SyncRun, SyncStatus, SyncTrigger, UiError, WebhookActivityLine,
@@ -120,6 +128,29 @@ pub fn typescript() -> String {
         StudentProgress::decl(),
         TrainingOverview::decl(),
         Trainings::decl(),
+        SourceKey::decl(),
+        Origin::decl(),
+        Sourced::<String>::decl(),
+        Field::<String>::decl(),
+        LogbookRole::decl(),
+        PersonRef::decl(),
+        Annotation::decl(),
+        Entry::decl(),
+        SortColumn::decl(),
+        SortDirection::decl(),
+        PageQuery::decl(),
+        Page::decl(),
+        SourceDetail::decl(),
+        Disagreement::decl(),
+        EntryDetail::decl(),
+        RebuildStats::decl(),
+        LogbookPerson::decl(),
+        Sums::decl(),
+        Group::decl(),
+        PeriodTotals::decl(),
+        Totals::decl(),
+        VerdictStatus::decl(),
+        Verdict::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);

@@ -114,7 +114,7 @@ async fn the_migration_rewrites_older_forms_and_the_boundary_is_then_exact() {
         .execute(store.pool())
         .await
         .unwrap();
-    // 0009's and 0010's triggers and indexes go first: they name tables the others keep.
+    // 0009's and 0010's triggers and indexes go first (and 0011's tables after them): they name tables the others keep.
     let mut undo: Vec<String> = sqlx::query_scalar(
         "SELECT 'DROP ' || type || ' ' || name FROM sqlite_master
          WHERE type IN ('trigger', 'index') AND sql IS NOT NULL AND (name LIKE '%\\_search\\_%' ESCAPE '\\'
@@ -128,6 +128,13 @@ async fn the_migration_rewrites_older_forms_and_the_boundary_is_then_exact() {
             "DROP TABLE search_index",
             "DROP TABLE search_keys",
             "DROP TABLE entity_mentions",
+            "DROP TABLE logbook_entries",
+            "DROP TABLE logbook_facts",
+            "DROP TABLE logbook_entry_sources",
+            "DROP TABLE logbook_state",
+            "DROP TABLE logbook_splits",
+            "DROP TABLE logbook_merges",
+            "DROP TABLE logbook_annotations",
             // 0012 replaces 0002's outbox: put a table of that name back for it to drop.
             "DROP TABLE pending_changes",
             "DROP TABLE outbox",

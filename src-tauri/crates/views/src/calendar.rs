@@ -21,6 +21,7 @@ use sqlx::{Column, Row, TypeInfo, ValueRef};
 use crate::conflicts::{self, Span};
 use crate::error::{QueryContext, Result, ViewError};
 use crate::lookup::{AccountRef, EntityRef, Lookup};
+use crate::rows;
 
 /// What a calendar item is.
 #[derive(
@@ -352,8 +353,8 @@ fn span_of(item: &CalendarItem) -> Span<'_> {
     people.dedup();
     Span {
         account: &item.account,
-        starts_at: parse(&item.starts_at).unwrap_or_default(),
-        ends_at: parse(&item.ends_at).unwrap_or_default(),
+        starts_at: rows::parse_instant(&item.starts_at).unwrap_or_default(),
+        ends_at: rows::parse_instant(&item.ends_at).unwrap_or_default(),
         cancelled: item.cancelled,
         resource: item.resources.first().map(|e| e.id.as_str()),
         people,
@@ -575,8 +576,8 @@ impl Table {
 
     fn item(self, row: &SqliteRow, lookup: &Lookup, tz: Tz) -> Option<CalendarItem> {
         let account = lookup.account(row.get("account_id"))?;
-        let starts = parse(row.get::<Option<&str>, _>("starts_at")?)?;
-        let ends = parse(row.get::<Option<&str>, _>("ends_at")?)?;
+        let starts = rows::parse_instant(row.get::<Option<&str>, _>("starts_at")?)?;
+        let ends = rows::parse_instant(row.get::<Option<&str>, _>("ends_at")?)?;
         let source_id: String = row.get("source_id");
         let status: Option<String> = row.get("status");
         let unavailability = row.get::<i64, _>("unavailability") != 0;
@@ -674,12 +675,6 @@ fn title(
         (_, false) => parts.join(" · "),
         (_, true) => notes.unwrap_or(kind.describe()).to_string(),
     }
-}
-
-fn parse(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// RFC 3339 in `tz` (`2026-03-29T03:00:00+02:00`).

@@ -111,7 +111,12 @@ pub(crate) fn as_of(synced: &[Synced]) -> Option<DateTime<Utc>> {
 
 /// A stored instant (RFC 3339 text).
 pub(crate) fn instant(text: Option<String>) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(&text?)
+    parse_instant(&text?)
+}
+
+/// RFC 3339 text as an instant in UTC.
+pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|t| t.with_timezone(&Utc))
 }

@@ -60,6 +60,11 @@ pub async fn search(
     text: &str,
     limit: u32,
 ) -> Result<SearchResults> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
     let Some(query) = fts_query(text) else {
         return Ok(SearchResults {
             query: text.to_string(),
@@ -74,8 +79,8 @@ pub async fn search(
             .await
             .context("counting search matches")?;
     // No snippet here: SQLite computes the selected columns of every match before it sorts,
-    // and a two-letter prefix matches tens of thousands of records. The snippets of the
-    // shown hits are asked for one by one below.
+    // and a two-letter prefix matches tens of thousands of records. The shown hits are
+    // quoted one by one below.
     let rows = sqlx::query(
         "SELECT s.rowid, k.kind, k.account_id, k.source_id, s.title
          FROM search_index s JOIN search_keys k ON k.rowid = s.rowid
@@ -112,7 +117,7 @@ pub async fn search(
         let title: String = row.get("title");
         hits.push(SearchHit {
             title: title.trim().to_string(),
-            snippet: snippet(store, &query, row.get("rowid")).await?,
+            snippet: snippet(store, &words, row.get("rowid")).await?,
             entity: entity.cloned(),
             item,
             starts_at,
@@ -129,18 +134,52 @@ pub async fn search(
     })
 }
 
-/// Where `query` matched one indexed record, the matches between `[` and `]`.
-async fn snippet(store: &Store, query: &str, rowid: i64) -> Result<String> {
-    let text: Option<String> = sqlx::query_scalar(
-        "SELECT snippet(search_index, -1, '[', ']', '…', 10) FROM search_index
-         WHERE search_index MATCH ?1 AND rowid = ?2",
-    )
-    .bind(query)
-    .bind(rowid)
-    .fetch_optional(store.pool())
-    .await
-    .context("quoting a search match")?;
-    Ok(text.unwrap_or_default())
+/// Where the typed words matched one indexed record: its text with each word that starts
+/// with a typed word between `[` and `]`, cut to a few words around the first match. Made
+/// here from the record's text (one rowid read): FTS5's `snippet()` would re-run the
+/// query's whole prefix doclist for every hit.
+async fn snippet(store: &Store, words: &[String], rowid: i64) -> Result<String> {
+    let text: Option<(String, String)> =
+        sqlx::query_as("SELECT title, body FROM search_index WHERE rowid = ?1")
+            .bind(rowid)
+            .fetch_optional(store.pool())
+            .await
+            .context("quoting a search match")?;
+    Ok(text.map_or_else(String::new, |(title, body)| {
+        quote(&format!("{title} {body}"), words)
+    }))
+}
+
+/// The words of `text` around the first that starts with one of `words` (lower case),
+/// each match marked.
+fn quote(text: &str, words: &[String]) -> String {
+    const AROUND: usize = 5;
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let hit = |t: &str| {
+        let t = t.to_lowercase();
+        t.split(|c: char| !c.is_alphanumeric())
+            .any(|part| words.iter().any(|w| part.starts_with(w.as_str())))
+    };
+    let first = tokens.iter().position(|t| hit(t)).unwrap_or(0);
+    let from = first.saturating_sub(AROUND);
+    let to = (first + AROUND + 1).min(tokens.len());
+    let mut out: Vec<String> = tokens[from..to]
+        .iter()
+        .map(|t| {
+            if hit(t) {
+                format!("[{t}]")
+            } else {
+                (*t).to_string()
+            }
+        })
+        .collect();
+    if from > 0 {
+        out.insert(0, "…".into());
+    }
+    if to < tokens.len() {
+        out.push("…".into());
+    }
+    out.join(" ")
 }
 
 /// When a calendar record starts: one primary-key lookup.
@@ -177,5 +216,19 @@ mod tests {
             Some("\"NOT\"* \"a\"* \"OR\"* \"b\"*")
         );
         assert_eq!(fts_query("  -- "), None);
+    }
+
+    #[test]
+    fn a_quote_marks_each_word_that_starts_with_a_typed_one() {
+        let words = ["n44".to_string(), "ann".to_string()];
+        assert_eq!(
+            super::quote("N44API Cessna 172 with Ann Lee", &words),
+            "[N44API] Cessna 172 with [Ann] Lee"
+        );
+        let long = "one two three four five six seven eight nine ten eleven twelve N44API end";
+        assert_eq!(
+            super::quote(long, &words),
+            "… eight nine ten eleven twelve [N44API] end"
+        );
     }
 }

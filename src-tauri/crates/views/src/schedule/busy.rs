@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use super::{Proposal, Warning, WarningKind};
 use crate::calendar::CalendarItem;
 use crate::lookup::EntityRef;
+use crate::rows::parse_instant;
 
 /// The live items of a span that involve the proposal's entities.
 pub(super) struct Busy {
@@ -65,7 +66,7 @@ impl Busy {
                 continue;
             }
             let (Some(starts_at), Some(ends_at)) =
-                (instant(&item.starts_at), instant(&item.ends_at))
+                (parse_instant(&item.starts_at), parse_instant(&item.ends_at))
             else {
                 continue;
             };
@@ -161,10 +162,4 @@ fn sentence(entity: &EntityRef, kind: WarningKind, t: &Taken, tz: Tz) -> String 
         t.item.source.display_name(),
         t.item.account
     )
-}
-
-fn instant(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }

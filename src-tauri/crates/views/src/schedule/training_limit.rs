@@ -14,6 +14,7 @@ use super::{Proposal, Warning, WarningKind};
 use crate::calendar::{CalendarItem, Role};
 use crate::error::{QueryContext, Result};
 use crate::lookup::{EntityRef, Lookup};
+use crate::rows::{self, parse_instant};
 
 /// The teacher's flight training near a span.
 #[derive(Debug, Default)]
@@ -59,8 +60,10 @@ impl TrainingLog {
             if named.map(|e| &e.id) != Some(&teacher.id) {
                 continue;
             }
-            let (Some(off), Some(on)) = (parse(row.get("starts_at")), parse(row.get("ends_at")))
-            else {
+            let (Some(off), Some(on)) = (
+                rows::instant(row.get("starts_at")),
+                rows::instant(row.get("ends_at")),
+            ) else {
                 continue;
             };
             let id: String = row.get("source_id");
@@ -87,7 +90,7 @@ impl TrainingLog {
                     .any(|p| p.role == Role::Instructor && p.entity.id == teacher.id)
             })
             .filter_map(|i| {
-                let (start, end) = (parse(Some(&i.starts_at))?, parse(Some(&i.ends_at))?);
+                let (start, end) = (parse_instant(&i.starts_at)?, parse_instant(&i.ends_at)?);
                 Some((
                     start,
                     Planned {
@@ -131,12 +134,6 @@ impl TrainingLog {
             account: None,
         })
     }
-}
-
-fn parse(text: Option<&str>) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text?)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]

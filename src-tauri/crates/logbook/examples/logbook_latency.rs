@@ -1,0 +1,175 @@
+//! Logbook benchmark: building after a full sync, a page query, and totals plus every
+//! currency verdict for one person, on the sandbox's `large` preset and at 100,000
+//! entries for one person.
+//!
+//! `cargo run --release -p flightdesk-logbook --example logbook_latency -- [--preset demo|large] [--dir DIR]`
+//!
+//! Syncs one account of every provider from a sandbox in a process of its own (the sync
+//! benchmarks' `support` module), rebuilds the logbook, then times pages (200 different
+//! offsets and sorts) and totals plus currency for the person with most entries. Then it
+//! writes 100,000 entries for one person (copies of that person's entries, spread over
+//! 40 years) and times the same queries again.
+
+#[path = "../../sync/examples/support/mod.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use chrono::{Days, NaiveDate, Utc};
+use flightdesk_logbook::{self as logbook, PageQuery, SortColumn, SortDirection};
+use flightdesk_store::Store;
+use flightdesk_sync::SyncOptions;
+use flightdesk_views::lookup::Lookup;
+use support::Bench;
+
+#[tokio::main]
+async fn main() {
+    if support::serve_sandbox_if_asked().await {
+        return;
+    }
+    let bench = Bench::start(&support::preset_name()).await;
+    let started = Instant::now();
+    let report = flightdesk_sync::sync(&bench.workspace, &SyncOptions::default(), &|_| {})
+        .await
+        .expect("the sync runs");
+    println!(
+        "full sync: {} requests in {:.0} s",
+        report.requests,
+        started.elapsed().as_secs_f64()
+    );
+    let store = bench.workspace.store().clone();
+    let t = Instant::now();
+    let lookup = Lookup::load(&store).await.expect("entities");
+    let lookup_ms = ms(t.elapsed());
+    let stats = logbook::rebuild(&store, &lookup)
+        .await
+        .expect("the rebuild");
+    println!(
+        "rebuild after the full sync: {} flight-log records -> {} entries for {} people in {} ms (plus {lookup_ms:.0} ms resolving entities)",
+        stats.records, stats.entries, stats.people, stats.millis
+    );
+    let t = Instant::now();
+    let again = logbook::ensure_fresh(&store, &lookup).await.expect("fresh");
+    println!(
+        "ensure_fresh with nothing changed: rebuilt={} in {:.1} ms",
+        again.rebuilt,
+        ms(t.elapsed())
+    );
+    let people = logbook::people(&store).await.expect("people");
+    let busiest = people[0].person.id.clone();
+    println!("busiest person: {} entries", people[0].entries);
+    queries(&store, &busiest, people[0].entries).await;
+
+    // 100,000 entries for one person.
+    let mine = logbook::all_entries(&store, &busiest, None, None)
+        .await
+        .expect("entries");
+    let start = NaiveDate::from_ymd_opt(1990, 1, 1).expect("a date");
+    let many: Vec<_> = (0..100_000usize)
+        .map(|i| {
+            let mut e = mine[i % mine.len()].clone();
+            e.id = format!("bench{i:06}");
+            e.date = start + Days::new((i / 7) as u64);
+            e
+        })
+        .collect();
+    let t = Instant::now();
+    logbook::build::materialize(&store, &many)
+        .await
+        .expect("written");
+    println!(
+        "writing 100,000 entries: {:.0} ms ({:.0} entries/s)",
+        ms(t.elapsed()),
+        100_000.0 / t.elapsed().as_secs_f64()
+    );
+    queries(&store, &busiest, 100_000).await;
+    bench.stop().await;
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn report(label: &str, mut times: Vec<Duration>) {
+    times.sort_unstable();
+    let p = |q: f64| ms(times[((times.len() - 1) as f64 * q) as usize]);
+    println!(
+        "{label}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        p(0.5),
+        p(0.99),
+        p(1.0)
+    );
+}
+
+async fn queries(store: &Store, person: &str, entries: u64) {
+    let sorts = [
+        (SortColumn::Date, SortDirection::Desc),
+        (SortColumn::Date, SortDirection::Asc),
+        (SortColumn::Registration, SortDirection::Asc),
+        (SortColumn::Total, SortDirection::Desc),
+    ];
+    let mut times = Vec::new();
+    let mut deep = Vec::new();
+    for i in 0..200u64 {
+        let (sort, direction) = sorts[(i % 4) as usize];
+        // Offsets across the whole logbook, as a scrolled virtual list asks.
+        let offset = (i * 7919) % entries.max(1);
+        let q = PageQuery {
+            person: person.to_string(),
+            sort,
+            direction,
+            offset: offset as u32,
+            limit: 100,
+            ..PageQuery::default()
+        };
+        let t = Instant::now();
+        let page = logbook::page(store, &q).await.expect("a page");
+        let took = t.elapsed();
+        assert_eq!(page.total, entries);
+        if offset < 1_000 {
+            times.push(took);
+        } else {
+            deep.push(took);
+        }
+    }
+    report(
+        &format!("page of 100 near the top ({entries} entries)"),
+        times,
+    );
+    if !deep.is_empty() {
+        report(
+            &format!("page of 100 deep in the list ({entries} entries)"),
+            deep,
+        );
+    }
+    let filtered = PageQuery {
+        person: person.to_string(),
+        filter: Some("kmtn".into()),
+        limit: 100,
+        ..PageQuery::default()
+    };
+    let t = Instant::now();
+    let page = logbook::page(store, &filtered).await.expect("a page");
+    println!(
+        "filtered page (\"kmtn\", {} matches): {:.1} ms",
+        page.total,
+        ms(t.elapsed())
+    );
+    let at = Utc::now();
+    let mut both = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        logbook::totals(store, person, at.date_naive())
+            .await
+            .expect("totals");
+        let verdicts = logbook::currency(store, person, at.fixed_offset())
+            .await
+            .expect("currency");
+        both.push(t.elapsed());
+        assert!(!verdicts.is_empty());
+    }
+    report(
+        &format!("totals + every currency verdict ({entries} entries)"),
+        both,
+    );
+}

@@ -1,0 +1,551 @@
+//! One entry's columns from its records: which source each value comes from, the values
+//! that disagree with it, what the device track derives, and the user's annotation on top.
+//!
+//! Precedence: measured values (times, durations, landings) come from the device first,
+//! then the training centre, the booking system, the mission and the hand-typed log; what
+//! people type (role, airports, instructor, remarks) comes from the training centre and the
+//! hand-typed log first. A provider's value beats a derived one; the annotation beats both,
+//! and the values it replaced stay visible in `disagreeing`.
+
+use chrono::{DateTime, Utc};
+use flightdesk_core::Provider;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::matching::Matched;
+use crate::model::{Annotation, Entry, Field, Origin, PersonRef, Role, SourceKey, Sourced};
+use crate::sources::Record;
+
+const MEASURED: [Provider; 5] = [
+    Provider::Airbly,
+    Provider::AviationAlley,
+    Provider::FlightSchoolBooking,
+    Provider::Flylogs,
+    Provider::PilotFlows,
+];
+
+const TYPED: [Provider; 5] = [
+    Provider::AviationAlley,
+    Provider::PilotFlows,
+    Provider::FlightSchoolBooking,
+    Provider::Flylogs,
+    Provider::Airbly,
+];
+
+/// An entry's id: the person and the entry's anchor source, hashed, so it stays the same
+/// across rebuilds as long as the anchor stays in the entry.
+pub fn entry_id(person: &str, anchor: &SourceKey) -> String {
+    format!("{:016x}", xxh3_64(format!("{person}\n{anchor}").as_bytes()))
+}
+
+fn rank(order: &[Provider; 5], p: Provider) -> usize {
+    order.iter().position(|x| *x == p).unwrap_or(order.len())
+}
+
+/// The first value in precedence order, and every differing one after it.
+fn pick<T: Clone>(mut values: Vec<Sourced<T>>, same: impl Fn(&T, &T) -> bool) -> Field<T> {
+    let Some(first) = (!values.is_empty()).then(|| values.remove(0)) else {
+        return Field::default();
+    };
+    let mut disagreeing: Vec<Sourced<T>> = Vec::new();
+    for v in values {
+        if !same(&first.value, &v.value) && !disagreeing.iter().any(|d| same(&d.value, &v.value)) {
+            disagreeing.push(v);
+        }
+    }
+    Field {
+        value: Some(first.value),
+        from: Some(first.from),
+        disagreeing,
+    }
+}
+
+/// Hours agree when they are the same to the tenth, the resolution logbooks keep.
+fn same_hours(a: &f64, b: &f64) -> bool {
+    (a * 10.0).round() == (b * 10.0).round()
+}
+
+fn same_text<S: AsRef<str>>(a: &S, b: &S) -> bool {
+    a.as_ref().trim().eq_ignore_ascii_case(b.as_ref().trim())
+}
+
+/// The annotation's value replaces the shown one; the replaced value stays visible.
+fn annotate<T: Clone>(field: &mut Field<T>, value: Option<&T>, same: impl Fn(&T, &T) -> bool) {
+    let Some(value) = value else { return };
+    if field.get().is_some_and(|v| same(v, value)) {
+        // The sources already say so: the field keeps its origin.
+        return;
+    }
+    let old = std::mem::take(field);
+    // The replaced value goes first, so `strip` can put it back exactly.
+    let mut disagreeing = Vec::new();
+    if let (Some(v), Some(from)) = (old.value, old.from) {
+        disagreeing.push(Sourced { value: v, from });
+    }
+    disagreeing.extend(old.disagreeing);
+    *field = Field {
+        value: Some(value.clone()),
+        from: Some(Origin::Annotation),
+        disagreeing,
+    };
+}
+
+/// Builds the entry of `m`, with `annotation` applied.
+pub fn entry(records: &[Record], m: &Matched, annotation: Option<&Annotation>) -> Entry {
+    let mine: Vec<&Record> = m.records.iter().map(|&i| &records[i]).collect();
+    let by = |order: &[Provider; 5]| {
+        let mut v = mine.clone();
+        v.sort_by_key(|r| (rank(order, r.source().source), r.source().clone()));
+        v
+    };
+    let measured = by(&MEASURED);
+    let typed = by(&TYPED);
+    let from = |r: &Record| Origin::Source {
+        key: r.source().clone(),
+    };
+    let values = |rs: &[&Record], get: &dyn Fn(&Record) -> Option<String>| {
+        rs.iter()
+            .filter_map(|r| {
+                get(r).map(|value| Sourced {
+                    value,
+                    from: from(r),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let times = |get: &dyn Fn(&Record) -> Option<DateTime<Utc>>| {
+        pick(
+            measured
+                .iter()
+                .filter_map(|r| {
+                    get(r).map(|value| Sourced {
+                        value,
+                        from: from(r),
+                    })
+                })
+                .collect(),
+            |a, b| a == b,
+        )
+    };
+    let hours = |get: &dyn Fn(&Record) -> Option<f64>| {
+        pick(
+            measured
+                .iter()
+                .filter_map(|r| {
+                    get(r).map(|value| Sourced {
+                        value: (value * 100.0).round() / 100.0,
+                        from: from(r),
+                    })
+                })
+                .collect(),
+            same_hours,
+        )
+    };
+
+    let block_off = times(&|r| r.starts_at);
+    let block_on = times(&|r| r.ends_at);
+    let total_hours = hours(&|r| r.block_hours());
+    let air_hours = hours(&|r| r.air_hours);
+    let landings = pick(
+        measured
+            .iter()
+            .filter_map(|r| {
+                r.landings.map(|value| Sourced {
+                    value,
+                    from: from(r),
+                })
+            })
+            .collect(),
+        |a, b| a == b,
+    );
+    let departure = pick(values(&typed, &|r| r.departure.clone()), same_text);
+    let arrival = pick(values(&typed, &|r| r.arrival.clone()), same_text);
+    let route = pick(values(&typed, &|r| r.route.clone()), same_text);
+    let registration = pick(values(&measured, &|r| r.registration.clone()), same_text);
+    let make_model = pick(values(&measured, &|r| r.make_model.clone()), same_text);
+    let instructor_name = pick(values(&typed, &|r| r.instructor_name.clone()), same_text);
+    let remarks = pick(values(&typed, &|r| r.remarks.clone()), |a, b| a == b);
+    let person_id = m.person.id.as_str();
+    let role = pick(
+        typed
+            .iter()
+            .filter_map(|r| {
+                let seat = r.seats.iter().find(|s| s.person.id == person_id)?;
+                Some(Sourced {
+                    value: seat.role?,
+                    from: from(r),
+                })
+            })
+            .collect(),
+        |a, b| a == b,
+    );
+    let simulator = mine.iter().any(|r| r.simulator);
+    let category_class = Field {
+        value: Some(if simulator { "FSTD" } else { "airplane ASEL" }.to_string()),
+        from: None,
+        disagreeing: vec![],
+    };
+
+    // Derived from the device track, when a record has one.
+    let (mut night_hours, mut day_fs, mut night_fs, mut night_takeoffs) = (
+        Field::default(),
+        Field::default(),
+        Field::default(),
+        Field::default(),
+    );
+    if let Some(r) = measured.iter().find(|r| r.track.is_some()) {
+        let d = r.track.as_ref().expect("found with a track").derive();
+        let derived = |how: &str| {
+            Some(Origin::Derived {
+                how: how.to_string(),
+                key: r.source().clone(),
+            })
+        };
+        night_hours = Field {
+            value: Some((d.night_hours * 100.0).round() / 100.0),
+            from: derived("civil night (14 CFR 1.1) along the device track"),
+            disagreeing: vec![],
+        };
+        let how = "last landing of the device track, 61.57(b) night period";
+        day_fs = Field {
+            value: Some(d.day_full_stop),
+            from: derived(how),
+            disagreeing: vec![],
+        };
+        night_fs = Field {
+            value: Some(d.night_full_stop),
+            from: derived(how),
+            disagreeing: vec![],
+        };
+        night_takeoffs = Field {
+            value: Some(d.night_takeoffs),
+            from: derived("takeoffs of the device track, 61.57(b) night period"),
+            disagreeing: vec![],
+        };
+    }
+
+    // Cross-country by the general definition of 14 CFR 61.1: a landing at a point other
+    // than the point of departure.
+    let mut cross_country_hours = Field::default();
+    if let (Some(dep), Some(arr), Some(total)) = (departure.get(), arrival.get(), total_hours.get())
+    {
+        if !simulator {
+            cross_country_hours = Field {
+                value: Some(if same_text(dep, arr) { 0.0 } else { *total }),
+                from: departure.from.clone().map(|o| match o {
+                    Origin::Source { key } => Origin::Derived {
+                        how: "arrival differs from departure (14 CFR 61.1)".into(),
+                        key,
+                    },
+                    other => other,
+                }),
+                disagreeing: vec![],
+            };
+        }
+    }
+
+    let date = block_off
+        .get()
+        .map(|t| t.date_naive())
+        .or_else(|| mine.iter().find_map(|r| r.date))
+        .unwrap_or_default();
+    let mut sources: Vec<SourceKey> = mine.iter().map(|r| r.source().clone()).collect();
+    sources.sort();
+    let id = entry_id(person_id, m.anchor(records));
+
+    let mut e = Entry {
+        id,
+        person: m.person.clone(),
+        date,
+        departure,
+        arrival,
+        route,
+        aircraft_id: mine
+            .iter()
+            .find_map(|r| r.aircraft.clone())
+            .filter(|a| !a.starts_with("registration:")),
+        registration,
+        make_model,
+        category_class,
+        simulator,
+        block_off,
+        block_on,
+        air_hours,
+        total_hours,
+        role,
+        pic_hours: 0.0,
+        sic_hours: 0.0,
+        dual_received_hours: 0.0,
+        instruction_given_hours: 0.0,
+        solo_hours: 0.0,
+        cross_country_hours,
+        night_hours,
+        actual_instrument_hours: Field::default(),
+        simulated_instrument_hours: Field::default(),
+        landings,
+        night_takeoffs,
+        day_full_stop_landings: day_fs,
+        night_full_stop_landings: night_fs,
+        approaches: Field::default(),
+        holding: Field::default(),
+        instructor_name,
+        remarks,
+        crew: m.crew.clone(),
+        sources,
+        annotation: None,
+    };
+    if let Some(a) = annotation.filter(|a| !a.is_empty()) {
+        apply(&mut e, a);
+    }
+    role_hours(&mut e);
+    e
+}
+
+/// Undoes [`annotate`]: the replaced value comes back with its origin.
+fn unannotate<T>(field: &mut Field<T>) {
+    if field.from != Some(Origin::Annotation) {
+        return;
+    }
+    let mut rest = std::mem::take(&mut field.disagreeing);
+    *field = if rest.is_empty() {
+        Field::default()
+    } else {
+        let first = rest.remove(0);
+        Field {
+            value: Some(first.value),
+            from: Some(first.from),
+            disagreeing: rest,
+        }
+    };
+}
+
+/// Takes the entry's annotation off, leaving what the sources and derivations say.
+pub fn strip(e: &mut Entry) {
+    unannotate(&mut e.role);
+    unannotate(&mut e.category_class);
+    unannotate(&mut e.night_takeoffs);
+    unannotate(&mut e.day_full_stop_landings);
+    unannotate(&mut e.night_full_stop_landings);
+    unannotate(&mut e.night_hours);
+    unannotate(&mut e.cross_country_hours);
+    unannotate(&mut e.actual_instrument_hours);
+    unannotate(&mut e.simulated_instrument_hours);
+    unannotate(&mut e.approaches);
+    unannotate(&mut e.holding);
+    unannotate(&mut e.remarks);
+    e.annotation = None;
+    role_hours(e);
+}
+
+/// Lays `a` over the entry's values (and records it on the entry).
+pub fn apply(e: &mut Entry, a: &Annotation) {
+    annotate(&mut e.role, a.role.as_ref(), |x, y| x == y);
+    annotate(&mut e.category_class, a.category_class.as_ref(), same_text);
+    annotate(&mut e.night_takeoffs, a.night_takeoffs.as_ref(), |x, y| {
+        x == y
+    });
+    annotate(
+        &mut e.day_full_stop_landings,
+        a.day_full_stop_landings.as_ref(),
+        |x, y| x == y,
+    );
+    annotate(
+        &mut e.night_full_stop_landings,
+        a.night_full_stop_landings.as_ref(),
+        |x, y| x == y,
+    );
+    annotate(&mut e.night_hours, a.night_hours.as_ref(), same_hours);
+    annotate(
+        &mut e.cross_country_hours,
+        a.cross_country_hours.as_ref(),
+        same_hours,
+    );
+    annotate(
+        &mut e.actual_instrument_hours,
+        a.actual_instrument_hours.as_ref(),
+        same_hours,
+    );
+    annotate(
+        &mut e.simulated_instrument_hours,
+        a.simulated_instrument_hours.as_ref(),
+        same_hours,
+    );
+    annotate(&mut e.approaches, a.approaches.as_ref(), |x, y| x == y);
+    annotate(&mut e.holding, a.holding.as_ref(), |x, y| x == y);
+    annotate(&mut e.remarks, a.remarks.as_ref(), |x, y| x == y);
+    e.annotation = Some(a.clone());
+    role_hours(e);
+}
+
+/// PIC, SIC, dual, instruction and solo time from the role and the total (61.51(e)-(h)):
+/// an instructor giving flight training logs it as PIC (61.51(e)(1)(iv)) and as
+/// instruction given; solo is PIC time with no one else on board. A simulator session
+/// logs only dual received or instruction given: it is not flight time.
+fn role_hours(e: &mut Entry) {
+    let total = e.total_hours.get().copied().unwrap_or(0.0);
+    let role = e.role.get().copied().unwrap_or(if e.crew.is_empty() {
+        Role::Pic
+    } else {
+        Role::Sic
+    });
+    let sim = e.simulator;
+    e.pic_hours = if !sim && matches!(role, Role::Pic | Role::Instructor) {
+        total
+    } else {
+        0.0
+    };
+    e.sic_hours = if !sim && role == Role::Sic {
+        total
+    } else {
+        0.0
+    };
+    e.dual_received_hours = if role == Role::Dual { total } else { 0.0 };
+    e.instruction_given_hours = if role == Role::Instructor { total } else { 0.0 };
+    e.solo_hours = if !sim && role == Role::Pic && e.crew.is_empty() {
+        total
+    } else {
+        0.0
+    };
+}
+
+/// `person` as an entry names them (kept for callers building entries by hand).
+pub fn person_ref(id: &str, name: &str) -> PersonRef {
+    PersonRef {
+        id: id.to_string(),
+        name: name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::Seat;
+
+    fn key(p: Provider, id: &str) -> SourceKey {
+        SourceKey {
+            source: p,
+            account: "a".into(),
+            source_id: id.into(),
+        }
+    }
+
+    fn ann() -> PersonRef {
+        person_ref("person:ann", "Ann")
+    }
+
+    fn two_sources() -> (Vec<Record>, Matched) {
+        let device = Record {
+            key: Some(key(Provider::Airbly, "dev")),
+            aircraft: Some("aircraft:N1".into()),
+            registration: Some("N1".into()),
+            starts_at: Some("2026-03-01T09:00:00Z".parse().unwrap()),
+            ends_at: Some("2026-03-01T10:24:00Z".parse().unwrap()),
+            landings: Some(3),
+            departure: Some("KMTN".into()),
+            arrival: Some("KMTN".into()),
+            seats: vec![Seat {
+                person: ann(),
+                role: Some(Role::Sic),
+            }],
+            ..Record::default()
+        };
+        let typed = Record {
+            key: Some(key(Provider::PilotFlows, "pf")),
+            aircraft: Some("aircraft:N1".into()),
+            registration: Some("n1".into()),
+            duration_hours: Some(1.5),
+            landings: Some(3),
+            departure: Some("KMTN".into()),
+            arrival: Some("KBAY".into()),
+            remarks: Some("=HYPERLINK(\"x\")".into()),
+            seats: vec![Seat {
+                person: ann(),
+                role: Some(Role::Dual),
+            }],
+            ..Record::default()
+        };
+        let m = Matched {
+            person: ann(),
+            records: vec![0, 1],
+            crew: vec![person_ref("person:ivy", "Ivy")],
+        };
+        (vec![device, typed], m)
+    }
+
+    #[test]
+    fn the_device_time_wins_and_the_typed_one_shows_beside_it() {
+        let (records, m) = two_sources();
+        let e = entry(&records, &m, None);
+        assert_eq!(e.total_hours.value, Some(1.4));
+        assert_eq!(
+            e.total_hours.from,
+            Some(Origin::Source {
+                key: key(Provider::Airbly, "dev")
+            })
+        );
+        assert_eq!(e.total_hours.disagreeing.len(), 1);
+        assert_eq!(e.total_hours.disagreeing[0].value, 1.5);
+        // Agreeing values (landings 3 and 3, N1 and n1) list no disagreement.
+        assert!(e.landings.disagreeing.is_empty());
+        assert!(e.registration.disagreeing.is_empty());
+        // The typed arrival wins over the device's; the device's is shown beside it.
+        assert_eq!(e.arrival.value.as_deref(), Some("KBAY"));
+        assert_eq!(e.arrival.disagreeing[0].value, "KMTN");
+        // The training system's role (dual) wins over the device seat (sic).
+        assert_eq!(e.role.value, Some(Role::Dual));
+        assert_eq!(
+            (e.dual_received_hours, e.pic_hours, e.solo_hours),
+            (1.4, 0.0, 0.0)
+        );
+        assert_eq!(e.cross_country_hours.value, Some(1.4));
+        assert_eq!(e.sources.len(), 2);
+    }
+
+    #[test]
+    fn an_annotation_wins_and_the_provider_value_stays_visible() {
+        let (records, m) = two_sources();
+        let a = Annotation {
+            role: Some(Role::Pic),
+            remarks: Some("my own words".into()),
+            approaches: Some(2),
+            ..Annotation::default()
+        };
+        let e = entry(&records, &m, Some(&a));
+        assert_eq!(e.role.value, Some(Role::Pic));
+        assert_eq!(e.role.from, Some(Origin::Annotation));
+        assert!(e.role.disagreeing.iter().any(|d| d.value == Role::Dual));
+        assert_eq!(e.remarks.value.as_deref(), Some("my own words"));
+        assert_eq!(e.remarks.disagreeing[0].value, "=HYPERLINK(\"x\")");
+        assert_eq!(e.approaches.value, Some(2));
+        assert_eq!(e.pic_hours, 1.4, "the annotated role drives the hours");
+        assert_eq!(e.annotation, Some(a));
+    }
+
+    #[test]
+    fn stripping_an_annotation_restores_every_source_value_and_origin() {
+        let (records, m) = two_sources();
+        let plain = entry(&records, &m, None);
+        let a = Annotation {
+            role: Some(Role::Pic),
+            remarks: Some("mine".into()),
+            // The same as the device sent: the field keeps the device as its origin.
+            day_full_stop_landings: None,
+            night_hours: Some(0.5),
+            ..Annotation::default()
+        };
+        let mut e = entry(&records, &m, Some(&a));
+        assert_ne!(e, plain);
+        strip(&mut e);
+        assert_eq!(e, plain);
+    }
+
+    #[test]
+    fn the_entry_id_depends_on_the_person_and_the_anchor_only() {
+        let (records, m) = two_sources();
+        let a = entry(&records, &m, None).id;
+        let b = entry(&records, &m, Some(&Annotation::default())).id;
+        assert_eq!(a, b);
+        // The anchor is the smallest source key (providers order as `Provider` does).
+        assert_eq!(a, entry_id("person:ann", &key(Provider::PilotFlows, "pf")));
+        assert_ne!(a, entry_id("person:ivy", &key(Provider::PilotFlows, "pf")));
+    }
+}

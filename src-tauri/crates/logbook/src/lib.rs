@@ -1,0 +1,41 @@
+//! The logbook: one entry per real flight (or simulator session) and person on board,
+//! gathered from every system's records of it, with the columns 14 CFR 61.51 and EASA
+//! FCL.050 ask for, where each value came from, totals, currency and a MyFlightbook CSV.
+//!
+//! - [`sources`] reads the cached flight logs and who was on board in which seat;
+//! - [`matching`] decides which records are one flight (same unified aircraft and
+//!   overlapping block times, or same day and a duration within
+//!   [`matching::DURATION_TOLERANCE_HOURS`]) and applies the user's splits and merges;
+//! - [`columns`] picks each column's value by a stated precedence, keeps the values that
+//!   disagree, adds what the device track derives ([`track`]: civil-night time, 61.57(b)
+//!   night landings, with the currency crate's sun helpers) and lays the annotation on top;
+//! - [`build`] materializes the entries (migration 0011) so a page is an index range scan,
+//!   and [`query`] reads them; [`edits`] keeps the user's split, merge and annotation
+//!   decisions in tables no sync or rebuild writes;
+//! - [`totals`] and [`currency`] read each entry's compact [`facts`] line.
+//!
+//! docs/logbook.md states every rule with its source. Demo data lives in a workspace of its
+//! own (`WorkspaceKind::Demo`), so a real workspace's logbook never holds any.
+
+pub mod build;
+pub mod columns;
+pub mod currency;
+pub mod edits;
+mod error;
+pub mod export;
+pub mod facts;
+pub mod matching;
+pub mod model;
+pub mod query;
+pub mod sources;
+pub mod totals;
+pub mod track;
+
+pub use build::{ensure_fresh, rebuild};
+pub use currency::currency;
+pub use edits::{annotate, merge, split};
+pub use error::{LogbookError, Result};
+pub use export::write_csv;
+pub use model::*;
+pub use query::{all_entries, entry, page, people};
+pub use totals::{totals, Totals};
