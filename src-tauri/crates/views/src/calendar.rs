@@ -544,7 +544,7 @@ impl Table {
                  person_id, person_name, status, unavailability, cancelled, notes, NULL AS name"
             }
             Table::Classes => {
-                "NULL AS resource_kind, NULL AS resource_id, NULL AS resource_name, instructor_id,
+                "'room' AS resource_kind, location_id AS resource_id, NULL AS resource_name, instructor_id,
                  instructor_name, NULL AS person_id, NULL AS person_name, status,
                  0 AS unavailability, 0 AS cancelled, NULL AS notes, name"
             }

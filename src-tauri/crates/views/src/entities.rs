@@ -27,6 +27,8 @@ struct Mention {
     registration: Option<&'static str>,
     email: Option<&'static str>,
     location: Option<&'static str>,
+    /// Only records of this provider's accounts (a compile-time name).
+    provider: Option<&'static str>,
 }
 
 enum KindFrom {
@@ -50,6 +52,7 @@ const fn person(
         registration: None,
         email: None,
         location: None,
+        provider: None,
     }
 }
 
@@ -65,6 +68,7 @@ const MENTIONS: &[Mention] = &[
         registration: Some("registration"),
         email: None,
         location: Some("location_id"),
+        provider: None,
     },
     Mention {
         email: Some("email"),
@@ -81,6 +85,7 @@ const MENTIONS: &[Mention] = &[
         registration: Some("resource_name"),
         email: None,
         location: Some("location_id"),
+        provider: None,
     },
     Mention {
         table: "flight_logs",
@@ -91,6 +96,20 @@ const MENTIONS: &[Mention] = &[
         registration: Some("aircraft_registration"),
         email: None,
         location: None,
+        provider: None,
+    },
+    // Flylogs' locations are the classrooms its classes are held in (other providers'
+    // locations are airfields and bases, not rooms).
+    Mention {
+        table: "locations",
+        counted: None,
+        id: "source_id",
+        name: "name",
+        kind: KindFrom::Fixed(EntityKind::Room),
+        registration: None,
+        email: None,
+        location: None,
+        provider: Some("flylogs"),
     },
     person(
         "bookings",
@@ -205,7 +224,10 @@ async fn record_mentions(store: &Store, m: &Mention) -> Result<Vec<SqliteRow>> {
         "SELECT a.provider, a.name AS account, r.{id} AS id, r.{name} AS name,
                 {kind} AS kind, {reg} AS registration, {email} AS email, {loc} AS location
          FROM {table} r JOIN accounts a ON a.id = r.account_id
-         WHERE r.removed = 0 AND (r.{id} IS NOT NULL OR r.{name} IS NOT NULL)",
+         WHERE r.removed = 0 AND (r.{id} IS NOT NULL OR r.{name} IS NOT NULL) {only}",
+        only = m
+            .provider
+            .map_or(String::new(), |p| format!("AND a.provider = '{p}'")),
         id = m.id,
         name = m.name,
         reg = column(m.registration),

@@ -6,6 +6,7 @@
 //! the other item and its system.
 
 mod busy;
+mod class_form;
 mod duty;
 mod slots;
 mod training_limit;
@@ -20,6 +21,7 @@ use crate::calendar::{calendar, local_rfc3339, parse_instant, CalendarQuery};
 use crate::error::{Result, ViewError};
 use crate::lookup::{EntityRef, Lookup};
 
+pub use class_form::{class_form, Choice, ClassForm, ClassRequest, LessonChoice, SubjectChoice};
 pub use slots::{slots, Slot, SlotQuery};
 
 /// A class (or exam session) as the user is about to save it. Entities are given as the
@@ -206,5 +208,56 @@ impl Context {
             }
         }
         out
+    }
+}
+
+/// A check and, when it warns, the next free slots: what the scheduling form shows.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ClassCheck {
+    pub check: Check,
+    /// Empty when the class is fine where it is.
+    pub slots: Vec<Slot>,
+}
+
+/// How far ahead, in which hours and on which grid the form suggests slots.
+const SUGGEST_DAYS: i64 = 14;
+const SUGGEST_STEP_MINUTES: i64 = 30;
+const SUGGEST_COUNT: usize = 5;
+
+/// [`check`], then up to five free slots in the two weeks from the proposal's day, within
+/// 07:00 to 19:00 in `tz`, when anything is in the way.
+pub async fn check_with_slots(
+    store: &Store,
+    lookup: &Lookup,
+    proposal: &Proposal,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Result<ClassCheck> {
+    let check = check(store, lookup, proposal, now, tz).await?;
+    let slots = if check.warnings.is_empty() {
+        Vec::new()
+    } else {
+        let from = proposal.starts_at.max(now) - Duration::hours(12);
+        let query = SlotQuery {
+            proposal: proposal.clone(),
+            from,
+            to: from + Duration::days(SUGGEST_DAYS),
+            day_start: chrono::NaiveTime::from_hms_opt(7, 0, 0).expect("a valid time"),
+            day_end: chrono::NaiveTime::from_hms_opt(19, 0, 0).expect("a valid time"),
+            step: Duration::minutes(SUGGEST_STEP_MINUTES),
+            limit: SUGGEST_COUNT,
+        };
+        slots(store, lookup, &query, now, tz).await?
+    };
+    Ok(ClassCheck { check, slots })
+}
+
+/// The remarks of a class saved despite its warnings: the user's reason kept with it.
+pub fn with_override(remarks: &str, reason: &str) -> String {
+    let note = format!("Scheduled despite warnings: {}", reason.trim());
+    if remarks.trim().is_empty() {
+        note
+    } else {
+        format!("{}\n{note}", remarks.trim_end())
     }
 }
