@@ -60,6 +60,12 @@ pub enum Command {
     Currency(CurrencyArgs),
     /// A person's totals by aircraft, category and class, role and period.
     Totals(TotalsArgs),
+
+    // Write flows (the outbox).
+    /// The writes waiting to be sent (and those sent): list, retry or discard them.
+    Outbox(crate::outbox::OutboxArgs),
+    /// Schedule, edit or delete a Flylogs class through the outbox.
+    Class(crate::class::ClassArgs),
 }
 
 #[derive(Debug, clap::Args)]

@@ -17,6 +17,10 @@ mod sync_cmd;
 mod trainings;
 mod webhooks;
 
+// Write flows (the outbox).
+mod class;
+mod outbox;
+
 use clap::Parser;
 
 use crate::args::{Cli, Command};
@@ -69,6 +73,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Logbook(args) => logbook::logbook(&data_dir, args).await,
         Command::Currency(args) => logbook::currency(&data_dir, args).await,
         Command::Totals(args) => logbook::totals(&data_dir, args).await,
+        Command::Outbox(args) => outbox::run(&data_dir, args).await,
+        Command::Class(args) => class::run(&data_dir, args).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

@@ -7,6 +7,7 @@
 //! bar). One sync at a time runs per data directory ([`flightdesk_workspace::SyncLock`]).
 
 pub mod accounts;
+pub mod class_writes;
 pub mod demo;
 mod engine;
 pub mod forecast;

@@ -1,0 +1,230 @@
+//! `class check|schedule|edit|delete`: Flylogs class writes through the outbox. A schedule
+//! or edit is first checked against every cached system (the window's checks); with
+//! warnings it is refused unless `--anyway REASON`, and the reason is kept in the class's
+//! remarks. Each write is queued with its optimistic change, then (unless `--offline`)
+//! sent at once; a write that cannot be sent now stays queued for the next sync. Prints
+//! the outbox row as JSON (`check` prints the warnings and free slots).
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use flightdesk_connectors::flylogs::ClassDraft;
+use flightdesk_store::OutboxState;
+use flightdesk_sync::class_writes;
+use flightdesk_sync::SyncOptions;
+use flightdesk_views::lookup::Lookup;
+use flightdesk_views::schedule::{self, ClassCheck, ClassRequest, Proposal};
+
+use crate::entities::view_failure;
+use crate::exit::Failure;
+use crate::open::{open, store_failure};
+
+#[derive(Debug, clap::Args)]
+pub struct ClassArgs {
+    #[command(subcommand)]
+    pub action: ClassAction,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ClassAction {
+    /// Only check a class: the warnings, and the next free slots when there are any.
+    Check(ClassFields),
+    /// Schedule a new class.
+    Schedule(ClassFields),
+    /// Replace a class's details (Flylogs' create-or-update takes every field).
+    Edit {
+        /// The class: its Flylogs id, or the `local:` id of one still waiting to be sent.
+        id: String,
+        #[command(flatten)]
+        fields: ClassFields,
+    },
+    /// Delete a class.
+    Delete {
+        id: String,
+        #[arg(long)]
+        account: String,
+        /// Only queue it; the next sync sends it.
+        #[arg(long)]
+        offline: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ClassFields {
+    /// The Flylogs account (a manager or instructor).
+    #[arg(long)]
+    pub account: String,
+    /// The training subject id.
+    #[arg(long)]
+    pub subject: String,
+    /// The lesson the class covers.
+    #[arg(long, conflicts_with = "exam")]
+    pub lesson: Option<String>,
+    /// The exam the class is a session of.
+    #[arg(long)]
+    pub exam: Option<String>,
+    /// When it starts (RFC 3339). Flylogs takes no end: the length is the lesson's or
+    /// exam's (60 minutes otherwise).
+    #[arg(long, value_name = "RFC3339")]
+    pub start: DateTime<FixedOffset>,
+    /// The teacher's Flylogs user id.
+    #[arg(long)]
+    pub teacher: String,
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Student user ids, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub students: Vec<String>,
+    #[arg(long, default_value = "")]
+    pub remarks: String,
+    /// Have Flylogs notify the students.
+    #[arg(long)]
+    pub notify: bool,
+    /// How long the class is, for the checks and the calendar (Flylogs takes no end).
+    #[arg(long, default_value_t = 60)]
+    pub minutes: u32,
+    /// A lesson flown with the teacher as instructor (counts toward 61.195(a)).
+    #[arg(long)]
+    pub flight_training: bool,
+    /// Save despite the checks' warnings, for this reason (kept in the remarks).
+    #[arg(long, value_name = "REASON")]
+    pub anyway: Option<String>,
+    /// The IANA zone the warnings and slots are written in.
+    #[arg(long, default_value = "UTC")]
+    pub tz: chrono_tz::Tz,
+    /// Only queue it; the next sync sends it.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+impl ClassFields {
+    fn draft(&self) -> ClassDraft {
+        let remarks = match &self.anyway {
+            Some(reason) => schedule::with_override(&self.remarks, reason),
+            None => self.remarks.clone(),
+        };
+        ClassDraft {
+            subject_id: self.subject.clone(),
+            lesson_id: self.lesson.clone(),
+            exam_id: self.exam.clone(),
+            start: self.start.to_utc(),
+            teacher_id: self.teacher.clone(),
+            location_id: self.location.clone(),
+            student_ids: self.students.clone(),
+            remarks,
+            notify: self.notify,
+        }
+    }
+
+    fn request(&self, account_id: i64, editing: Option<&str>) -> ClassRequest {
+        ClassRequest {
+            account_id,
+            starts_at: self.start.to_rfc3339(),
+            minutes: self.minutes,
+            teacher_id: self.teacher.clone(),
+            student_ids: self.students.clone(),
+            location_id: self.location.clone(),
+            flight_training: self.flight_training,
+            editing: editing.map(|id| format!("classes/{account_id}/{id}")),
+        }
+    }
+}
+
+/// The checks of a class about to be saved, and five free slots in the next two weeks
+/// when something is in the way.
+async fn check(
+    store: &flightdesk_store::Store,
+    fields: &ClassFields,
+    request: &ClassRequest,
+) -> Result<ClassCheck, Failure> {
+    let lookup = Lookup::load(store).await.map_err(view_failure)?;
+    let now = Utc::now();
+    let proposal = Proposal::for_class(request, &lookup, fields.tz).map_err(view_failure)?;
+    schedule::check_with_slots(store, &lookup, &proposal, now, fields.tz)
+        .await
+        .map_err(view_failure)
+}
+
+pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
+    let opened = open(data_dir, true).await?;
+    let store = opened.workspace.store();
+    let (account, offline) = match &args.action {
+        ClassAction::Check(f) => (&f.account, true),
+        ClassAction::Schedule(f) | ClassAction::Edit { fields: f, .. } => (&f.account, f.offline),
+        ClassAction::Delete {
+            account, offline, ..
+        } => (account, *offline),
+    };
+    let account = store.account(account).await.map_err(store_failure)?.id;
+    let (fields, editing) = match &args.action {
+        ClassAction::Check(f) | ClassAction::Schedule(f) => (Some(f), None),
+        ClassAction::Edit { id, fields } => (Some(fields), Some(id.as_str())),
+        ClassAction::Delete { .. } => (None, None),
+    };
+    if let Some(fields) = fields {
+        let checked = check(store, fields, &fields.request(account, editing)).await;
+        let checked = match checked {
+            Ok(c) => c,
+            Err(e) => {
+                opened.close().await;
+                return Err(e);
+            }
+        };
+        let blocked = !checked.check.warnings.is_empty() && fields.anyway.is_none();
+        if matches!(args.action, ClassAction::Check(_)) || blocked {
+            opened.close().await;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&checked).expect("checks serialize")
+            );
+            return if blocked && !matches!(args.action, ClassAction::Check(_)) {
+                Err(Failure::failed(format!(
+                    "not saved: {} warning(s) (printed above); fix them, pick a slot, or pass \
+                     --anyway REASON",
+                    checked.check.warnings.len()
+                )))
+            } else {
+                Ok(())
+            };
+        }
+    }
+    let queued = match &args.action {
+        ClassAction::Check(_) => unreachable!("returned above"),
+        ClassAction::Schedule(f) => class_writes::schedule_class(store, account, &f.draft()).await,
+        ClassAction::Edit { id, fields } => {
+            class_writes::edit_class(store, account, id, &fields.draft()).await
+        }
+        ClassAction::Delete { id, .. } => class_writes::delete_class(store, account, id).await,
+    }
+    .map_err(store_failure)?;
+    if !offline {
+        let options = SyncOptions::default();
+        flightdesk_sync::replay(&opened.workspace, &options, &|_| {})
+            .await
+            .map_err(|e| Failure::failed(format!("sending the outbox: {e}")))?;
+    }
+    let row = store.outbox_row(queued.id).await.map_err(store_failure);
+    opened.close().await;
+    let row = row?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&row).expect("outbox rows serialize")
+    );
+    match row.state {
+        OutboxState::Rejected => Err(Failure::failed(format!(
+            "Flylogs refused it: {}",
+            row.last_error.unwrap_or_default()
+        ))),
+        OutboxState::Sent => Ok(()),
+        _ => {
+            eprintln!(
+                "queued as write {}; it is sent at the next sync{}",
+                row.id,
+                row.last_error
+                    .map(|e| format!(" (last try: {e})"))
+                    .unwrap_or_default()
+            );
+            Ok(())
+        }
+    }
+}

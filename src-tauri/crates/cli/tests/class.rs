@@ -1,0 +1,127 @@
+//! `class check|schedule` and `outbox list|discard` on a demo workspace: a class on top of
+//! a cached one is refused with warnings naming it and free slots, saved only with a
+//! reason that is kept in its remarks, and queued (offline) until discarded.
+
+mod common;
+
+use common::{run, text};
+use serde_json::Value;
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+async fn json(dir: &std::path::Path, args: &[&str]) -> Value {
+    let out = run(dir, args, None).await;
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn a_class_on_a_busy_teacher_and_room_is_refused_until_the_user_gives_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = run(dir.path(), &["demo"], None).await;
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+
+    // A future Flylogs class with a teacher and a room: the new class goes on top of it.
+    let cache = json(dir.path(), &["export"]).await;
+    let now = chrono::Utc::now().to_rfc3339();
+    let taken = cache["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["account"] == "demo-flylogs" && c["starts_at"].as_str() > Some(&now))
+        .find(|c| c["instructor_id"].is_string() && c["location_id"].is_string())
+        .expect("a future class with a teacher and a room");
+    let subject = cache["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["account"] == "demo-flylogs")
+        .expect("a Flylogs subject")["source_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let start = taken["starts_at"].as_str().unwrap();
+    let teacher = taken["instructor_id"].as_str().unwrap();
+    let room = taken["location_id"].as_str().unwrap();
+    let fields = |action: &'static str| -> Vec<String> {
+        [
+            "class",
+            action,
+            "--account",
+            "demo-flylogs",
+            "--subject",
+            &subject,
+            "--start",
+            start,
+            "--teacher",
+            teacher,
+            "--location",
+            room,
+            "--students",
+            "1016",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+
+    let checked = json(dir.path(), &args(&fields("check"))).await;
+    let warnings = checked["check"]["warnings"].as_array().unwrap();
+    let kinds: Vec<&str> = warnings
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"teacher_busy"), "{checked:#}");
+    assert!(kinds.contains(&"resource_busy"), "{checked:#}");
+    let other = format!(
+        "classes/{}/{}",
+        taken["account"].as_str().unwrap(),
+        taken["source_id"].as_str().unwrap()
+    );
+    assert!(
+        warnings.iter().any(|w| w["item"]
+            .as_str()
+            .is_some_and(|i| i.ends_with(taken["source_id"].as_str().unwrap()))
+            && w["source"] == "flylogs"),
+        "a warning names {other}: {checked:#}"
+    );
+    let slots = checked["slots"].as_array().unwrap();
+    assert!(!slots.is_empty(), "free slots are suggested: {checked:#}");
+    assert!(slots.iter().all(|s| s["starts_at"].as_str() != Some(start)));
+
+    // Scheduling it as it is is refused and queues nothing.
+    let mut schedule = fields("schedule");
+    schedule.push("--offline".into());
+    let refused = run(dir.path(), &args(&schedule), None).await;
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("--anyway"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert_eq!(
+        json(dir.path(), &["outbox", "list"]).await,
+        Value::Array(vec![])
+    );
+
+    // With a reason it is queued, the reason kept in the class's remarks.
+    schedule.extend(["--anyway".into(), "the examiner's only free hour".into()]);
+    let queued = json(dir.path(), &args(&schedule)).await;
+    assert_eq!(queued["state"], "pending");
+    assert!(queued["payload"]["remarks"]
+        .as_str()
+        .unwrap()
+        .contains("Scheduled despite warnings: the examiner's only free hour"));
+    let outbox = json(dir.path(), &["outbox", "list"]).await;
+    assert_eq!(outbox.as_array().unwrap().len(), 1);
+
+    // Discarding it empties the outbox again.
+    let id = queued["id"].to_string();
+    let discard = run(dir.path(), &["outbox", "discard", &id], None).await;
+    assert!(discard.status.success(), "{}", text(&discard.stderr));
+    assert_eq!(
+        json(dir.path(), &["outbox", "list"]).await,
+        Value::Array(vec![])
+    );
+}
