@@ -12,6 +12,7 @@ mod state;
 mod sync_service;
 mod webhook_service;
 mod window_state;
+mod write_commands;
 
 #[cfg(test)]
 mod command_table_tests;
@@ -88,6 +89,14 @@ pub fn run() {
             logbook_commands::logbook_annotate,
             logbook_commands::logbook_totals,
             logbook_commands::logbook_currency,
+            write_commands::class_form,
+            write_commands::class_check,
+            write_commands::class_save,
+            write_commands::class_delete,
+            write_commands::outbox_items,
+            write_commands::outbox_counts,
+            write_commands::outbox_retry,
+            write_commands::outbox_discard,
             commands::entities,
             commands::decide_entities,
         ])

@@ -930,6 +930,145 @@ missing: string | null,
  */
 explanation: string, };
 
+export type ClassRequest = { 
+/**
+ * The store id of the Flylogs account.
+ */
+account_id: number, 
+/**
+ * RFC 3339, or a wall clock in the chosen zone.
+ */
+starts_at: string, 
+/**
+ * Flylogs takes no end; the form's length only places the class in the calendar and
+ * the checks.
+ */
+minutes: number, teacher_id: string, student_ids: Array<string>, location_id: string | null, 
+/**
+ * A lesson flown in an aircraft (a `flight` lesson): counts toward 61.195(a).
+ */
+flight_training: boolean, 
+/**
+ * The class's own calendar item when editing it (`classes/account/id`).
+ */
+editing: string | null, };
+
+export type ClassSave = { request: ClassRequest, 
+/**
+ * The class's Flylogs id (or `local:` id) when editing it.
+ */
+class_id: string | null, subject_id: string, lesson_id: string | null, exam_id: string | null, remarks: string, notify: boolean, 
+/**
+ * Save despite the checks' warnings, for this reason (kept in the remarks).
+ */
+anyway: string | null, 
+/**
+ * The title the calendar shows until Flylogs' copy arrives.
+ */
+title: string | null, };
+
+export type Choice = { 
+/**
+ * The Flylogs id the write sends.
+ */
+id: string, name: string, };
+
+export type LessonChoice = { id: string, name: string, 
+/**
+ * `ground`, `flight`, `simulator`, ...
+ */
+category: string | null, 
+/**
+ * The lesson's length when Flylogs gives one; the form's default.
+ */
+minutes: number | null, };
+
+export type SubjectChoice = { id: string, name: string, lessons: Array<LessonChoice>, exams: Array<Choice>, };
+
+export type ClassForm = { account_id: number, subjects: Array<SubjectChoice>, 
+/**
+ * Who teaches (by role, or a cached class they teach), and everyone else.
+ */
+teachers: Array<Choice>, students: Array<Choice>, locations: Array<Choice>, };
+
+export type WarningKind = "resource_busy" | "teacher_busy" | "student_busy" | "flight_training_limit" | "duty";
+
+export type Warning = { kind: WarningKind, 
+/**
+ * Whom or what it is about.
+ */
+entity: EntityRef | null, message: string, 
+/**
+ * The other calendar item (`bookings/account/id`), when there is one.
+ */
+item: string | null, source: Provider | null, account: string | null, };
+
+export type Check = { starts_at: string, ends_at: string, 
+/**
+ * Empty when the class can be saved as it is.
+ */
+warnings: Array<Warning>, };
+
+export type Slot = { 
+/**
+ * RFC 3339 in the chosen zone.
+ */
+starts_at: string, ends_at: string, 
+/**
+ * Wall clock in the chosen zone, for the form's time fields.
+ */
+local_start: string, local_end: string, };
+
+export type ClassCheck = { check: Check, 
+/**
+ * Empty when the class is fine where it is.
+ */
+slots: Array<Slot>, };
+
+export type OutboxState = "pending" | "sending" | "sent" | "failed" | "rejected" | "needs_password";
+
+export type HistoryLine = { at: string, state: string, note: string | null, };
+
+export type OutboxItem = { id: number, account: string, provider: Provider | null, 
+/**
+ * What it does, in words ("Schedule a class").
+ */
+action: string, 
+/**
+ * When the record it writes takes place (a class's start), for the list.
+ */
+when: string | null, 
+/**
+ * The record: its provider id, or `local:...` until the provider names it.
+ */
+target_id: string, 
+/**
+ * The provider's id once a create was accepted.
+ */
+remote_id: string | null, state: OutboxState, attempts: number, next_attempt_at: string, 
+/**
+ * The provider's own words for the last failure or refusal.
+ */
+last_error: string | null, 
+/**
+ * The earlier write this one waits for.
+ */
+waits_for: number | null, created_at: string, sent_at: string | null, history: Array<HistoryLine>, 
+/**
+ * What is sent (never a password), for the details panel.
+ */
+payload: Record<string, unknown>, };
+
+export type OutboxCounts = { 
+/**
+ * Not yet accepted: pending, sending or failed (retried by itself).
+ */
+waiting: number, 
+/**
+ * Refused or needing a password: waits for the user.
+ */
+needs_you: number, };
+
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
   /** Whether the workspace is still opening, ready, or failed to open (and why); answers at once. */
@@ -994,6 +1133,22 @@ export const commands = {
   entities: (kind: EntityKind | null): Promise<EntityView[]> => invoke("entities", { kind }),
   /** Says two sources are the same entity (same) or different ones; kept locally. */
   decideEntities: (a: string, b: string, same: boolean): Promise<null> => invoke("decide_entities", { a, b, same }),
+  /** The class form's choices for a Flylogs account: subjects with lessons and exams, teachers, students, rooms. */
+  classForm: (accountId: number): Promise<ClassForm> => invoke("class_form", { accountId }),
+  /** A class checked against every cached system, with free slots when anything is in the way. */
+  classCheck: (request: ClassRequest): Promise<ClassCheck> => invoke("class_check", { request }),
+  /** Queues a new or changed class with its optimistic change and starts sending it (checked again first). */
+  classSave: (save: ClassSave): Promise<OutboxItem> => invoke("class_save", { save }),
+  /** Queues the deletion of a class and starts sending it. */
+  classDelete: (accountId: number, classId: string): Promise<OutboxItem> => invoke("class_delete", { accountId, classId }),
+  /** Every write, newest first, with its state, the provider's words and its history. */
+  outboxItems: (): Promise<OutboxItem[]> => invoke("outbox_items"),
+  /** How many writes wait, and how many need the user (the sidebar badge). */
+  outboxCounts: (): Promise<OutboxCounts> => invoke("outbox_counts"),
+  /** Sends a failed or refused write again (its optimistic change shows again). */
+  outboxRetry: (id: number): Promise<OutboxItem> => invoke("outbox_retry", { id }),
+  /** Gives up on a waiting write and those that wait for it; their optimistic changes go too. */
+  outboxDiscard: (id: number): Promise<number[]> => invoke("outbox_discard", { id }),
 };
 
 /** Typed listeners for the events the backend emits; each resolves to an unlisten function. */
@@ -1013,4 +1168,7 @@ export const events = {
   /** A sync wrote, changed or removed records of these kinds for this account. */
   onRecordsChanged: (handler: (payload: RecordsChanged) => void): Promise<UnlistenFn> =>
     listen<RecordsChanged>("records-changed", (e) => handler(e.payload)),
+  /** A write was queued, sent, refused or discarded. */
+  onOutboxChanged: (handler: (payload: OutboxCounts) => void): Promise<UnlistenFn> =>
+    listen<OutboxCounts>("outbox-changed", (e) => handler(e.payload)),
 };

@@ -116,6 +116,13 @@ impl ClassFields {
         }
     }
 
+    fn shown(&self) -> class_writes::Shown {
+        class_writes::Shown {
+            ends_at: Some(self.start.to_utc() + chrono::Duration::minutes(self.minutes.into())),
+            name: None,
+        }
+    }
+
     fn request(&self, account_id: i64, editing: Option<&str>) -> ClassRequest {
         ClassRequest {
             account_id,
@@ -125,7 +132,7 @@ impl ClassFields {
             student_ids: self.students.clone(),
             location_id: self.location.clone(),
             flight_training: self.flight_training,
-            editing: editing.map(|id| format!("classes/{account_id}/{id}")),
+            editing: editing.map(|id| format!("classes/{}/{id}", self.account)),
         }
     }
 }
@@ -190,9 +197,11 @@ pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
     }
     let queued = match &args.action {
         ClassAction::Check(_) => unreachable!("returned above"),
-        ClassAction::Schedule(f) => class_writes::schedule_class(store, account, &f.draft()).await,
+        ClassAction::Schedule(f) => {
+            class_writes::schedule_class(store, account, &f.draft(), &f.shown()).await
+        }
         ClassAction::Edit { id, fields } => {
-            class_writes::edit_class(store, account, id, &fields.draft()).await
+            class_writes::edit_class(store, account, id, &fields.draft(), &fields.shown()).await
         }
         ClassAction::Delete { id, .. } => class_writes::delete_class(store, account, id).await,
     }

@@ -201,6 +201,54 @@ pub const COMMANDS: &[Command] = &[
         returns: "null",
         doc: "Says two sources are the same entity (same) or different ones; kept locally.",
     },
+    Command {
+        name: "class_form",
+        args: &[("account_id", "number")],
+        returns: "ClassForm",
+        doc: "The class form's choices for a Flylogs account: subjects with lessons and exams, teachers, students, rooms.",
+    },
+    Command {
+        name: "class_check",
+        args: &[("request", "ClassRequest")],
+        returns: "ClassCheck",
+        doc: "A class checked against every cached system, with free slots when anything is in the way.",
+    },
+    Command {
+        name: "class_save",
+        args: &[("save", "ClassSave")],
+        returns: "OutboxItem",
+        doc: "Queues a new or changed class with its optimistic change and starts sending it (checked again first).",
+    },
+    Command {
+        name: "class_delete",
+        args: &[("account_id", "number"), ("class_id", "string")],
+        returns: "OutboxItem",
+        doc: "Queues the deletion of a class and starts sending it.",
+    },
+    Command {
+        name: "outbox_items",
+        args: &[],
+        returns: "OutboxItem[]",
+        doc: "Every write, newest first, with its state, the provider's words and its history.",
+    },
+    Command {
+        name: "outbox_counts",
+        args: &[],
+        returns: "OutboxCounts",
+        doc: "How many writes wait, and how many need the user (the sidebar badge).",
+    },
+    Command {
+        name: "outbox_retry",
+        args: &[("id", "number")],
+        returns: "OutboxItem",
+        doc: "Sends a failed or refused write again (its optimistic change shows again).",
+    },
+    Command {
+        name: "outbox_discard",
+        args: &[("id", "number")],
+        returns: "number[]",
+        doc: "Gives up on a waiting write and those that wait for it; their optimistic changes go too.",
+    },
 ];
 
 /// One event the backend emits to the window.
@@ -239,6 +287,11 @@ pub const EVENTS: &[Event] = &[
         payload: "RecordsChanged",
         doc: "A sync wrote, changed or removed records of these kinds for this account.",
     },
+    Event {
+        name: "outbox-changed",
+        payload: "OutboxCounts",
+        doc: "A write was queued, sent, refused or discarded.",
+    },
 ];
 
 /// The event a sync's progress is emitted on.
@@ -251,3 +304,5 @@ pub const WEBHOOK_STATUS_EVENT: &str = EVENTS[2].name;
 pub const WORKSPACE_STATE_EVENT: &str = EVENTS[3].name;
 /// The event a resource that changed cached records is announced on.
 pub const RECORDS_CHANGED_EVENT: &str = EVENTS[4].name;
+/// The event the outbox's counts are emitted on when a write changes.
+pub const OUTBOX_CHANGED_EVENT: &str = EVENTS[5].name;

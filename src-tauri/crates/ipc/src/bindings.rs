@@ -27,6 +27,13 @@ use flightdesk_views::trainings::{
 
 use flightdesk_sync::runner::AccountState;
 
+use flightdesk_store::OutboxState;
+use flightdesk_sync::outbox_view::{HistoryLine, OutboxCounts, OutboxItem};
+use flightdesk_views::schedule::{
+    Check, Choice, ClassCheck, ClassForm, ClassRequest, ClassSave, LessonChoice, Slot,
+    SubjectChoice, Warning, WarningKind,
+};
+
 use flightdesk_currency::{Status as VerdictStatus, Verdict};
 use flightdesk_logbook::totals::{Group, PeriodTotals, Sums};
 use flightdesk_logbook::{
@@ -151,6 +158,21 @@ pub fn typescript() -> String {
         Totals::decl(),
         VerdictStatus::decl(),
         Verdict::decl(),
+        ClassRequest::decl(),
+        ClassSave::decl(),
+        Choice::decl(),
+        LessonChoice::decl(),
+        SubjectChoice::decl(),
+        ClassForm::decl(),
+        WarningKind::decl(),
+        Warning::decl(),
+        Check::decl(),
+        Slot::decl(),
+        ClassCheck::decl(),
+        OutboxState::decl(),
+        HistoryLine::decl(),
+        OutboxItem::decl(),
+        OutboxCounts::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);

@@ -7,8 +7,8 @@ mod types;
 
 pub use bindings::typescript;
 pub use flightdesk_commands::{
-    Command, Event, COMMANDS, EVENTS, RECORDS_CHANGED_EVENT, SYNC_PROGRESS_EVENT,
-    SYNC_STATUS_EVENT, WEBHOOK_STATUS_EVENT, WORKSPACE_STATE_EVENT,
+    Command, Event, COMMANDS, EVENTS, OUTBOX_CHANGED_EVENT, RECORDS_CHANGED_EVENT,
+    SYNC_PROGRESS_EVENT, SYNC_STATUS_EVENT, WEBHOOK_STATUS_EVENT, WORKSPACE_STATE_EVENT,
 };
 pub use flightdesk_sync::runner::{
     ResourceState, RunError, RunningSync, SyncRun, SyncStatus, SyncTrigger,

@@ -2,7 +2,7 @@
 //! transaction ([`flightdesk_store::Store::enqueue`]); [`crate::replay`] sends them. The
 //! app and the CLI both call these.
 
-use chrono::Utc;
+use chrono::{DateTime, Duration, Utc};
 use flightdesk_connectors::flylogs::{ClassDraft, RESOURCE};
 use flightdesk_core::Kind;
 use flightdesk_store::{NewWrite, OutboxRow, OutboxState, Overlay, Result, Store, LOCAL_ID_PREFIX};
@@ -10,11 +10,20 @@ use serde_json::{json, Value};
 
 use crate::replay::{FLYLOGS_CLASS_DELETE, FLYLOGS_CLASS_SAVE};
 
+/// How the calendar shows a class until Flylogs' copy arrives (Flylogs takes no end and
+/// sends the name itself).
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    pub ends_at: Option<DateTime<Utc>>,
+    pub name: Option<String>,
+}
+
 /// Queues a new class under a fresh local id, shown at once through its overlay.
 pub async fn schedule_class(
     store: &Store,
     account_id: i64,
     draft: &ClassDraft,
+    shown: &Shown,
 ) -> Result<OutboxRow> {
     let local = format!("{LOCAL_ID_PREFIX}class-{}", Utc::now().timestamp_micros());
     queue(
@@ -23,7 +32,7 @@ pub async fn schedule_class(
         FLYLOGS_CLASS_SAVE,
         draft_json(draft),
         &local,
-        Some(Overlay::Upsert(overlay_fields(draft))),
+        Some(Overlay::Upsert(overlay_fields(draft, shown))),
     )
     .await
 }
@@ -35,6 +44,7 @@ pub async fn edit_class(
     account_id: i64,
     id: &str,
     draft: &ClassDraft,
+    shown: &Shown,
 ) -> Result<OutboxRow> {
     queue(
         store,
@@ -42,7 +52,7 @@ pub async fn edit_class(
         FLYLOGS_CLASS_SAVE,
         draft_json(draft),
         id,
-        Some(Overlay::Upsert(overlay_fields(draft))),
+        Some(Overlay::Upsert(overlay_fields(draft, shown))),
     )
     .await
 }
@@ -101,9 +111,12 @@ fn draft_json(draft: &ClassDraft) -> Value {
 }
 
 /// The class's normalized fields as the calendar shows them until Flylogs' copy arrives.
-fn overlay_fields(draft: &ClassDraft) -> Value {
+fn overlay_fields(draft: &ClassDraft, shown: &Shown) -> Value {
+    let ends_at = shown.ends_at.unwrap_or(draft.start + Duration::minutes(60));
     json!({
+        "name": shown.name,
         "starts_at": flightdesk_core::instant::encode(&draft.start),
+        "ends_at": flightdesk_core::instant::encode(&ends_at),
         "lesson_id": draft.lesson_id,
         "instructor_id": draft.teacher_id,
         "location_id": draft.location_id,

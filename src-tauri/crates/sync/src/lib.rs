@@ -11,6 +11,7 @@ pub mod class_writes;
 pub mod demo;
 mod engine;
 pub mod forecast;
+pub mod outbox_view;
 mod replay;
 pub mod runner;
 pub mod webhooks;

@@ -21,7 +21,9 @@ use crate::calendar::{calendar, local_rfc3339, parse_instant, CalendarQuery};
 use crate::error::{Result, ViewError};
 use crate::lookup::{EntityRef, Lookup};
 
-pub use class_form::{class_form, Choice, ClassForm, ClassRequest, LessonChoice, SubjectChoice};
+pub use class_form::{
+    class_form, Choice, ClassForm, ClassRequest, ClassSave, LessonChoice, SubjectChoice,
+};
 pub use slots::{slots, Slot, SlotQuery};
 
 /// A class (or exam session) as the user is about to save it. Entities are given as the

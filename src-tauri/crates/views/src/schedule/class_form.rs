@@ -22,6 +22,7 @@ use crate::rows;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ClassRequest {
     /// The store id of the Flylogs account.
+    #[ts(type = "number")]
     pub account_id: i64,
     /// RFC 3339, or a wall clock in the chosen zone.
     pub starts_at: String,
@@ -37,6 +38,25 @@ pub struct ClassRequest {
     pub flight_training: bool,
     /// The class's own calendar item when editing it (`classes/account/id`).
     pub editing: Option<String>,
+}
+
+/// What the form saves: the checked class and what only Flylogs needs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ClassSave {
+    pub request: ClassRequest,
+    /// The class's Flylogs id (or `local:` id) when editing it.
+    pub class_id: Option<String>,
+    pub subject_id: String,
+    pub lesson_id: Option<String>,
+    pub exam_id: Option<String>,
+    #[serde(default)]
+    pub remarks: String,
+    #[serde(default)]
+    pub notify: bool,
+    /// Save despite the checks' warnings, for this reason (kept in the remarks).
+    pub anyway: Option<String>,
+    /// The title the calendar shows until Flylogs' copy arrives.
+    pub title: Option<String>,
 }
 
 /// One choice of the form.
@@ -70,6 +90,7 @@ pub struct SubjectChoice {
 /// Everything the form offers for one account, sorted by name.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ClassForm {
+    #[ts(type = "number")]
     pub account_id: i64,
     pub subjects: Vec<SubjectChoice>,
     /// Who teaches (by role, or a cached class they teach), and everyone else.

@@ -1,0 +1,221 @@
+//! The write flows' commands: the class form (its choices, its checks against every cached
+//! system, saving and deleting through the outbox) and the Outbox view. The CLI's `class`
+//! and `outbox` commands call the same functions. A write is committed to the outbox with
+//! its optimistic change first; sending it is a sync run started in the background, so the
+//! window answers at once, online or not.
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use flightdesk_connectors::flylogs::ClassDraft;
+use flightdesk_ipc::{RecordsChanged, UiError, OUTBOX_CHANGED_EVENT, RECORDS_CHANGED_EVENT};
+use flightdesk_sync::class_writes::{self, Shown};
+use flightdesk_sync::outbox_view::{self, OutboxCounts, OutboxItem};
+use flightdesk_views::schedule::{self, ClassCheck, ClassForm, ClassRequest, ClassSave, Proposal};
+use tauri::{AppHandle, Emitter, State};
+
+use crate::error::{store_error, view_error};
+use crate::preferences;
+use crate::state::{AppState, Ready};
+
+#[tauri::command]
+pub async fn class_form(state: State<'_, AppState>, account_id: i64) -> Result<ClassForm, UiError> {
+    let ready = state.ready()?;
+    let store = ready.workspace.store();
+    let lookup = ready.lookups.get(store).await.map_err(view_error)?;
+    schedule::class_form(store, &lookup, account_id)
+        .await
+        .map_err(view_error)
+}
+
+#[tauri::command]
+pub async fn class_check(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: ClassRequest,
+) -> Result<ClassCheck, UiError> {
+    let ready = state.ready()?;
+    check(&app, &ready, &request).await
+}
+
+/// The form's checks, and free slots when they warn.
+async fn check(
+    app: &AppHandle,
+    ready: &Ready,
+    request: &ClassRequest,
+) -> Result<ClassCheck, UiError> {
+    let tz = preferences::load(app, &ready.preferences_path())?.zone();
+    let store = ready.workspace.store();
+    let lookup = ready.lookups.get(store).await.map_err(view_error)?;
+    let proposal = Proposal::for_class(request, &lookup, tz).map_err(view_error)?;
+    schedule::check_with_slots(store, &lookup, &proposal, Utc::now(), tz)
+        .await
+        .map_err(view_error)
+}
+
+#[tauri::command]
+pub async fn class_save(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    save: ClassSave,
+) -> Result<OutboxItem, UiError> {
+    let ready = state.ready()?;
+    // The cache may have changed since the form checked: check again, so nothing in the
+    // way is saved without the user's reason.
+    let checked = check(&app, &ready, &save.request).await?;
+    let reason = save
+        .anyway
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if !checked.check.warnings.is_empty() && reason.is_none() {
+        return Err(UiError::new(
+            "needs_reason",
+            format!(
+                "{} to check first: {}. Pick a free slot, or save anyway with a reason.",
+                plural(checked.check.warnings.len(), "thing", "things"),
+                checked.check.warnings[0].message
+            ),
+        ));
+    }
+    let tz = preferences::load(&app, &ready.preferences_path())?.zone();
+    let start = flightdesk_views::calendar::parse_instant(&save.request.starts_at, tz)
+        .map_err(view_error)?;
+    let draft = ClassDraft {
+        subject_id: save.subject_id.clone(),
+        lesson_id: save.lesson_id.clone(),
+        exam_id: save.exam_id.clone(),
+        start,
+        teacher_id: save.request.teacher_id.clone(),
+        location_id: save.request.location_id.clone(),
+        student_ids: save.request.student_ids.clone(),
+        remarks: match reason {
+            Some(reason) => schedule::with_override(&save.remarks, reason),
+            None => save.remarks.clone(),
+        },
+        notify: save.notify,
+    };
+    let shown = Shown {
+        ends_at: Some(start + Duration::minutes(save.request.minutes.max(1).into())),
+        name: save.title.clone(),
+    };
+    let store = ready.workspace.store();
+    let account = save.request.account_id;
+    let row = match &save.class_id {
+        Some(id) => class_writes::edit_class(store, account, id, &draft, &shown).await,
+        None => class_writes::schedule_class(store, account, &draft, &shown).await,
+    }
+    .map_err(store_error)?;
+    queued(&app, &ready, row.id).await
+}
+
+#[tauri::command]
+pub async fn class_delete(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    account_id: i64,
+    class_id: String,
+) -> Result<OutboxItem, UiError> {
+    let ready = state.ready()?;
+    let row = class_writes::delete_class(ready.workspace.store(), account_id, &class_id)
+        .await
+        .map_err(store_error)?;
+    queued(&app, &ready, row.id).await
+}
+
+#[tauri::command]
+pub async fn outbox_items(state: State<'_, AppState>) -> Result<Vec<OutboxItem>, UiError> {
+    let ready = state.ready()?;
+    outbox_view::outbox_items(ready.workspace.store())
+        .await
+        .map_err(store_error)
+}
+
+#[tauri::command]
+pub async fn outbox_counts(state: State<'_, AppState>) -> Result<OutboxCounts, UiError> {
+    let ready = state.ready()?;
+    outbox_view::outbox_counts(ready.workspace.store())
+        .await
+        .map_err(store_error)
+}
+
+#[tauri::command]
+pub async fn outbox_retry(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<OutboxItem, UiError> {
+    let ready = state.ready()?;
+    ready
+        .workspace
+        .store()
+        .retry_write(id, Utc::now())
+        .await
+        .map_err(store_error)?;
+    queued(&app, &ready, id).await
+}
+
+#[tauri::command]
+pub async fn outbox_discard(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<Vec<i64>, UiError> {
+    let ready = state.ready()?;
+    let store = ready.workspace.store();
+    let row = store.outbox_row(id).await.map_err(store_error)?;
+    let gone = store.discard_write(id).await.map_err(store_error)?;
+    changed(&app, &ready, row.account_id).await;
+    Ok(gone)
+}
+
+/// After a write was queued (or re-queued): tell the window, send it in the background,
+/// and tell the window again when the run ends.
+async fn queued(app: &AppHandle, ready: &Arc<Ready>, id: i64) -> Result<OutboxItem, UiError> {
+    let store = ready.workspace.store();
+    let row = store.outbox_row(id).await.map_err(store_error)?;
+    changed(app, ready, row.account_id).await;
+    let (app, ready_bg) = (app.clone(), ready.clone());
+    tauri::async_runtime::spawn(async move {
+        ready_bg.sync.sync_now().await;
+        emit_counts(&app, &ready_bg).await;
+    });
+    outbox_view::outbox_items(store)
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| UiError::new("database", format!("write {id} is not in the outbox")))
+}
+
+/// The optimistic change shows at once: the calendar re-reads classes, the badge counts.
+async fn changed(app: &AppHandle, ready: &Ready, account_id: i64) {
+    let accounts = ready.workspace.store().accounts().await.unwrap_or_default();
+    if let Some(account) = accounts.into_iter().find(|a| a.id == account_id) {
+        let change = RecordsChanged {
+            account: account.name,
+            provider: account.provider,
+            resource: flightdesk_connectors::flylogs::RESOURCE.to_string(),
+            kinds: vec!["classes".to_string()],
+        };
+        if let Err(error) = app.emit(RECORDS_CHANGED_EVENT, &change) {
+            tracing::warn!(%error, "cannot tell the window that a class changed");
+        }
+    }
+    emit_counts(app, ready).await;
+}
+
+async fn emit_counts(app: &AppHandle, ready: &Ready) {
+    match outbox_view::outbox_counts(ready.workspace.store()).await {
+        Ok(counts) => {
+            if let Err(error) = app.emit(OUTBOX_CHANGED_EVENT, counts) {
+                tracing::warn!(%error, "cannot send the outbox counts to the window");
+            }
+        }
+        Err(error) => tracing::warn!(%error, "cannot count the outbox"),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
