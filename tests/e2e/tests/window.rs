@@ -842,3 +842,125 @@ async fn an_account_connected_from_the_window_stays_readable_offline() -> Result
     app.finish().await?;
     Ok(())
 }
+
+/// The demo cache's first future Flylogs class with a teacher, and a subject.
+fn a_future_class(data_dir: &std::path::Path) -> Result<(serde_json::Value, String)> {
+    let out = std::process::Command::new(flightdesk_e2e::cli_binary()?)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("export")
+        .output()?;
+    ensure!(out.status.success(), "export failed");
+    let cache: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let now = chrono::Utc::now().to_rfc3339();
+    let class = cache["classes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["account"] == "demo-flylogs" && c["starts_at"].as_str() > Some(now.as_str()))
+        .find(|c| c["instructor_id"].is_string())
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("no future Flylogs class with a teacher"))?;
+    let subject = cache["subjects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["account"] == "demo-flylogs")
+        .and_then(|s| s["source_id"].as_str())
+        .ok_or_else(|| anyhow::anyhow!("no Flylogs subject"))?
+        .to_string();
+    Ok((class, subject))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
+async fn a_class_is_checked_across_systems_then_scheduled_in_a_free_slot_through_the_outbox(
+) -> Result<()> {
+    let data_dir = demo_workspace()?;
+    let (taken, subject) = a_future_class(data_dir.path())?;
+    // The window's zone is UTC here (the calendar scenario checks it).
+    let start = taken["starts_at"].as_str().unwrap_or_default()[..16].to_string();
+    let teacher = taken["instructor_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let app = AppSession::start_in(data_dir, &[]).await?;
+
+    app.scenario("schedule-warns", || async {
+        app.go(&format!("#/schedule?start={start}")).await?;
+        app.element("schedule-form").await?;
+        app.select("schedule-subject", &subject).await?;
+        app.select("schedule-teacher", &teacher).await?;
+        app.click("schedule-student").await?;
+        app.wait_for_text("schedule-warning", Duration::from_secs(20), |t| {
+            !t.is_empty()
+        })
+        .await?;
+        let warnings = app.texts_of_all("schedule-warning").await?;
+        ensure!(
+            warnings.iter().any(|w| w.contains("Flylogs")),
+            "a warning names the other class's system: {warnings:?}"
+        );
+        ensure!(
+            app.text_of("schedule-save").await? == "Save anyway",
+            "over a warning the button asks for a reason"
+        );
+        ensure!(
+            app.element("schedule-save")
+                .await?
+                .prop("disabled")
+                .await?
+                .as_deref()
+                == Some("true"),
+            "no reason, no save"
+        );
+        ensure!(
+            app.count("schedule-slot").await? > 0,
+            "free slots are offered"
+        );
+        app.screenshots("schedule-warnings").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("schedule-in-a-free-slot", || async {
+        app.click("schedule-slot").await?;
+        app.element("schedule-clear").await?;
+        ensure!(app.count("schedule-warning").await? == 0);
+        app.click("schedule-save").await?;
+        let saved = app
+            .wait_for_text("schedule-saved", Duration::from_secs(20), |t| !t.is_empty())
+            .await?;
+        ensure!(saved.contains("Schedule a class"), "{saved}");
+        app.screenshots("schedule-saved").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("outbox", || async {
+        app.go("#/outbox").await?;
+        app.element("outbox-title").await?;
+        // Sent in the background to the demo's Flylogs: it leaves the waiting list.
+        app.element("outbox-show-sent").await?;
+        app.click("outbox-show-sent").await?;
+        let state = app
+            .wait_for_text("outbox-state", Duration::from_secs(90), |t| t == "sent")
+            .await?;
+        ensure!(state == "sent");
+        // The badge follows once the run that sent it has ended.
+        let mut badge = app.count("outbox-badge").await?;
+        for _ in 0..240 {
+            if badge == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            badge = app.count("outbox-badge").await?;
+        }
+        ensure!(badge == 0, "nothing waits any more");
+        app.screenshots("outbox").await?;
+        Ok(())
+    })
+    .await?;
+    app.finish().await?;
+    Ok(())
+}

@@ -1,5 +1,5 @@
 //! `class check|schedule` and `outbox list|discard` on a demo workspace: a class on top of
-//! a cached one is refused with warnings naming it and free slots, saved only with a
+//! a cached one's teacher is refused with warnings naming it and free slots, saved only with a
 //! reason that is kept in its remarks, and queued (offline) until discarded.
 
 mod common;
@@ -18,12 +18,12 @@ async fn json(dir: &std::path::Path, args: &[&str]) -> Value {
 }
 
 #[tokio::test]
-async fn a_class_on_a_busy_teacher_and_room_is_refused_until_the_user_gives_a_reason() {
+async fn a_class_with_a_busy_teacher_is_refused_until_the_user_gives_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let demo = run(dir.path(), &["demo"], None).await;
     assert!(demo.status.success(), "{}", text(&demo.stderr));
 
-    // A future Flylogs class with a teacher and a room: the new class goes on top of it.
+    // A future Flylogs class with a teacher: the new class goes on top of it.
     let cache = json(dir.path(), &["export"]).await;
     let now = chrono::Utc::now().to_rfc3339();
     let taken = cache["classes"]
@@ -31,8 +31,8 @@ async fn a_class_on_a_busy_teacher_and_room_is_refused_until_the_user_gives_a_re
         .unwrap()
         .iter()
         .filter(|c| c["account"] == "demo-flylogs" && c["starts_at"].as_str() > Some(&now))
-        .find(|c| c["instructor_id"].is_string() && c["location_id"].is_string())
-        .expect("a future class with a teacher and a room");
+        .find(|c| c["instructor_id"].is_string())
+        .expect("a future class with a teacher");
     let subject = cache["subjects"]
         .as_array()
         .unwrap()
@@ -42,9 +42,19 @@ async fn a_class_on_a_busy_teacher_and_room_is_refused_until_the_user_gives_a_re
         .as_str()
         .unwrap()
         .to_string();
+    // A student of the demo school (who is not the teacher).
+    let student = cache["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["account"] == "demo-flylogs")
+        .find(|p| p["source_id"] != taken["instructor_id"])
+        .expect("a Flylogs person")["source_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let start = taken["starts_at"].as_str().unwrap();
     let teacher = taken["instructor_id"].as_str().unwrap();
-    let room = taken["location_id"].as_str().unwrap();
     let fields = |action: &'static str| -> Vec<String> {
         [
             "class",
@@ -57,10 +67,8 @@ async fn a_class_on_a_busy_teacher_and_room_is_refused_until_the_user_gives_a_re
             start,
             "--teacher",
             teacher,
-            "--location",
-            room,
             "--students",
-            "1016",
+            &student,
         ]
         .map(String::from)
         .to_vec()
@@ -73,7 +81,6 @@ async fn a_class_on_a_busy_teacher_and_room_is_refused_until_the_user_gives_a_re
         .map(|w| w["kind"].as_str().unwrap())
         .collect();
     assert!(kinds.contains(&"teacher_busy"), "{checked:#}");
-    assert!(kinds.contains(&"resource_busy"), "{checked:#}");
     let other = format!(
         "classes/{}/{}",
         taken["account"].as_str().unwrap(),

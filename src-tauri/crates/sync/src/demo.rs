@@ -75,12 +75,14 @@ pub fn beside(real: &Path) -> std::path::PathBuf {
 }
 
 /// The credential role each demo account uses (the first one where not listed).
-const ROLES: [(Provider, &str); 4] = [
+const ROLES: [(Provider, &str); 5] = [
     (Provider::AviationAlley, "live_full"),
     // The school's own group (its whole fleet, and the group the sandbox pushes for).
     (Provider::Airbly, "group"),
     (Provider::PilotFlows, "organization_plan"),
     (Provider::FlightSchoolBooking, "all_areas"),
+    // A manager sees every student and may schedule classes (the manager area).
+    (Provider::Flylogs, "manager"),
 ];
 
 /// Fields of a sandbox credential that are not account options.

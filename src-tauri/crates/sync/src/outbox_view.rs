@@ -96,9 +96,11 @@ pub async fn outbox_counts(store: &Store) -> Result<OutboxCounts> {
 }
 
 fn describe(row: OutboxRow, account: String, provider: Option<Provider>) -> OutboxItem {
-    let created_offline = row.target_id.starts_with(LOCAL_ID_PREFIX);
+    // A create keeps its local id until accepted; then the provider's id replaces it and
+    // is kept as the remote id.
+    let created = row.target_id.starts_with(LOCAL_ID_PREFIX) || row.remote_id.is_some();
     let action = match row.operation.as_str() {
-        FLYLOGS_CLASS_SAVE if created_offline => "Schedule a class".to_string(),
+        FLYLOGS_CLASS_SAVE if created => "Schedule a class".to_string(),
         FLYLOGS_CLASS_SAVE => "Change a class".to_string(),
         FLYLOGS_CLASS_DELETE => "Delete a class".to_string(),
         other => format!("Write `{other}`"),

@@ -131,7 +131,8 @@ async fn send(flylogs: &Flylogs, row: &OutboxRow) -> Result<Option<String>, Conn
             let draft: ClassDraft = serde_json::from_value(row.payload.clone())
                 .map_err(|e| ConnectorError::Config(format!("outbox row {}: {e}", row.id)))?;
             if !is_new {
-                return flylogs.save_class(&draft, Some(target)).await.map(Some);
+                // The class keeps its id: a remote id marks a row that created its record.
+                return flylogs.save_class(&draft, Some(target)).await.map(|_| None);
             }
             // An earlier attempt (this is not the first) may have made the class and lost
             // its answer: adopt that class instead of making a second.

@@ -212,9 +212,15 @@ pub async fn class_form(store: &Store, lookup: &Lookup, account_id: i64) -> Resu
                 && !s.source_id.starts_with(crate::entities::NAME_PREFIX)
         });
         for source in ids {
+            // An entity known only by this id reads as who it is, not as a bare number.
+            let name = if entity.name == source.source_id {
+                format!("Flylogs user {}", source.source_id)
+            } else {
+                entity.name.clone()
+            };
             let choice = Choice {
                 id: source.source_id.clone(),
-                name: entity.name.clone(),
+                name,
             };
             if teaching.contains(&source.source_id) || roles.contains(&source.source_id) {
                 teachers.push(choice);
