@@ -321,6 +321,20 @@ impl Store {
         rows.iter().map(row_of).collect()
     }
 
+    /// The newest write of record `target_id` of `account_id` not yet sent: the one a new
+    /// write of the same record must wait for.
+    pub async fn last_unsent_write(&self, account_id: i64, target_id: &str) -> Result<Option<i64>> {
+        sqlx::query_scalar(
+            "SELECT max(id) FROM outbox
+             WHERE account_id = ?1 AND target_id = ?2 AND state != 'sent'",
+        )
+        .bind(account_id)
+        .bind(target_id)
+        .fetch_one(self.pool())
+        .await
+        .context("finding the write a new one waits for")
+    }
+
     /// Claims the rows due at `now` for `claimer`, under a lease of `lease`: at most one
     /// per (account, resource), the oldest of its queue not yet sent, and only when the
     /// row it depends on (if any) is sent. A row left in `sending` by a process that died

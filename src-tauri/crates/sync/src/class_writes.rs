@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use flightdesk_connectors::flylogs::{ClassDraft, RESOURCE};
 use flightdesk_core::Kind;
-use flightdesk_store::{NewWrite, OutboxRow, OutboxState, Overlay, Result, Store, LOCAL_ID_PREFIX};
+use flightdesk_store::{NewWrite, OutboxRow, Overlay, Result, Store, LOCAL_ID_PREFIX};
 use serde_json::{json, Value};
 
 use crate::replay::{FLYLOGS_CLASS_DELETE, FLYLOGS_CLASS_SAVE};
@@ -80,14 +80,7 @@ async fn queue(
 ) -> Result<OutboxRow> {
     // A later write of the same record waits for the last one not sent yet: the create
     // whose id it needs, or the earlier edit it must not overtake.
-    let depends_on = store
-        .outbox()
-        .await?
-        .into_iter()
-        .filter(|r| r.account_id == account_id && r.target_id == target)
-        .filter(|r| r.state != OutboxState::Sent)
-        .map(|r| r.id)
-        .max();
+    let depends_on = store.last_unsent_write(account_id, target).await?;
     store
         .enqueue(
             &NewWrite {
