@@ -726,6 +726,26 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
             "the entry lists its sources ({first})"
         );
         app.screenshots("logbook-entry").await?;
+        // The pilot's own value, kept beside the sources': the row says it is annotated.
+        let before = app.count("logbook-annotated").await?;
+        app.type_into("annotate-approaches", "2").await?;
+        app.client
+            .find(fantoccini::Locator::Css(
+                "[data-testid=annotate-approaches]",
+            ))
+            .await?
+            .send_keys("\t")
+            .await?;
+        app.click("annotate-save").await?;
+        let mut after = before;
+        for _ in 0..80 {
+            after = app.count("logbook-annotated").await?;
+            if after > before {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        ensure!(after > before, "the annotated entry is marked in the list");
         Ok(())
     })
     .await?;
