@@ -1,6 +1,6 @@
 //! `class check|schedule|edit|delete`: Flylogs class writes through the outbox. A schedule
 //! or edit is first checked against every cached system (the window's checks); with
-//! warnings it is refused unless `--anyway REASON`, and the reason is kept in the class's
+//! warnings it is refused (exit 3) unless `--force-reason TEXT`, and the reason is kept in the class's
 //! remarks. Each write is queued with its optimistic change, then (unless `--offline`)
 //! sent at once; a write that cannot be sent now stays queued for the next sync. Prints
 //! the outbox row as JSON (`check` prints the warnings and free slots).
@@ -87,7 +87,7 @@ pub struct ClassFields {
     #[arg(long)]
     pub flight_training: bool,
     /// Save despite the checks' warnings, for this reason (kept in the remarks).
-    #[arg(long, value_name = "REASON")]
+    #[arg(long = "force-reason", visible_alias = "anyway", value_name = "TEXT")]
     pub anyway: Option<String>,
     /// The IANA zone the warnings and slots are written in.
     #[arg(long, default_value = "UTC")]
@@ -185,9 +185,9 @@ pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
                 serde_json::to_string_pretty(&checked).expect("checks serialize")
             );
             return if blocked && !matches!(args.action, ClassAction::Check(_)) {
-                Err(Failure::failed(format!(
+                Err(Failure::warned(format!(
                     "not saved: {} warning(s) (printed above); fix them, pick a slot, or pass \
-                     --anyway REASON",
+                     --force-reason TEXT",
                     checked.check.warnings.len()
                 )))
             } else {

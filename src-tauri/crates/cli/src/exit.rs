@@ -26,6 +26,14 @@ impl Failure {
         }
     }
 
+    /// The checks found something in the way and nothing was saved: exit 3.
+    pub fn warned(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: 3,
+        }
+    }
+
     pub fn report(self) -> ExitCode {
         eprintln!("flightdesk: {}", self.message);
         ExitCode::from(self.code)

@@ -20,6 +20,7 @@ mod webhooks;
 // Write flows (the outbox).
 mod class;
 mod outbox;
+mod slots;
 
 use clap::Parser;
 
@@ -75,6 +76,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Totals(args) => logbook::totals(&data_dir, args).await,
         Command::Outbox(args) => outbox::run(&data_dir, args).await,
         Command::Class(args) => class::run(&data_dir, args).await,
+        Command::Slots(args) => slots::run(&data_dir, args).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

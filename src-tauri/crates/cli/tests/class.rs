@@ -97,13 +97,50 @@ async fn a_class_with_a_busy_teacher_is_refused_until_the_user_gives_a_reason() 
     assert!(!slots.is_empty(), "free slots are suggested: {checked:#}");
     assert!(slots.iter().all(|s| s["starts_at"].as_str() != Some(start)));
 
+    // `slots` finds the same free times from the unified teacher, for scripts.
+    let entities = json(dir.path(), &["entities", "--kind", "person"]).await;
+    let key = format!("flylogs/demo-flylogs/{teacher}");
+    let unified = entities
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["key"] == key.as_str())
+        })
+        .expect("the teacher is an entity")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let free = json(
+        dir.path(),
+        &[
+            "slots",
+            "--teacher",
+            &unified,
+            "--duration",
+            "1h",
+            "--from",
+            start,
+            "--limit",
+            "3",
+        ],
+    )
+    .await;
+    let free = free.as_array().unwrap();
+    assert_eq!(free.len(), 3, "{free:?}");
+    assert!(free.iter().all(|s| s["starts_at"].as_str() != Some(start)));
+
     // Scheduling it as it is is refused and queues nothing.
     let mut schedule = fields("schedule");
     schedule.push("--offline".into());
     let refused = run(dir.path(), &args(&schedule), None).await;
-    assert!(!refused.status.success());
+    assert_eq!(refused.status.code(), Some(3), "{}", text(&refused.stderr));
     assert!(
-        text(&refused.stderr).contains("--anyway"),
+        text(&refused.stderr).contains("--force-reason"),
         "{}",
         text(&refused.stderr)
     );
@@ -113,7 +150,10 @@ async fn a_class_with_a_busy_teacher_is_refused_until_the_user_gives_a_reason() 
     );
 
     // With a reason it is queued, the reason kept in the class's remarks.
-    schedule.extend(["--anyway".into(), "the examiner's only free hour".into()]);
+    schedule.extend([
+        "--force-reason".into(),
+        "the examiner's only free hour".into(),
+    ]);
     let queued = json(dir.path(), &args(&schedule)).await;
     assert_eq!(queued["state"], "pending");
     assert!(queued["payload"]["remarks"]

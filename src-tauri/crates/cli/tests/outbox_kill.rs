@@ -105,7 +105,7 @@ async fn a_replay_killed_mid_write_sends_every_class_once_on_the_next_run() {
                 &teacher,
                 "--students",
                 &student,
-                "--anyway",
+                "--force-reason",
                 "kill test",
                 "--offline",
             ],
