@@ -981,6 +981,60 @@ async fn a_class_is_checked_across_systems_then_scheduled_in_a_free_slot_through
         Ok(())
     })
     .await?;
+
+    app.scenario("outbox-while-flylogs-fails", || async {
+        // Flylogs answers every request with a server error: the class waits, the badge
+        // says so, and it goes out once Flylogs is back and the user retries.
+        let admin = demo_sandbox_admin(app.data_dir(), "demo-airbly")?;
+        let faults = |spec: &'static str| {
+            let url = format!("{admin}/faults");
+            async move {
+                let r = reqwest::Client::new()
+                    .put(url)
+                    .json(&serde_json::json!({ "spec": spec }))
+                    .send()
+                    .await?;
+                ensure!(r.status().is_success(), "faults not set");
+                anyhow::Ok(())
+            }
+        };
+        faults("flylogs:5xx=1").await?;
+        app.go(&format!("#/schedule?start={start}")).await?;
+        app.element("schedule-form").await?;
+        app.select("schedule-subject", &subject).await?;
+        app.select("schedule-teacher", &teacher).await?;
+        app.click("schedule-student").await?;
+        app.element("schedule-slot").await?;
+        app.click("schedule-slot").await?;
+        app.element("schedule-clear").await?;
+        app.click("schedule-save").await?;
+        app.wait_for_text("schedule-saved", Duration::from_secs(20), |t| !t.is_empty())
+            .await?;
+        app.go("#/outbox").await?;
+        app.wait_for_text("outbox-state", Duration::from_secs(90), |t| {
+            t == "will try again"
+        })
+        .await?;
+        ensure!(
+            app.text_of("outbox-badge").await? == "1",
+            "the badge counts the waiting class"
+        );
+        app.element("outbox-error").await?;
+        app.screenshots("outbox-failed").await?;
+        faults("").await?;
+        app.click("outbox-retry").await?;
+        let mut badge = app.count("outbox-badge").await?;
+        for _ in 0..240 {
+            if badge == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            badge = app.count("outbox-badge").await?;
+        }
+        ensure!(badge == 0, "sent once Flylogs is back");
+        Ok(())
+    })
+    .await?;
     app.finish().await?;
     Ok(())
 }
