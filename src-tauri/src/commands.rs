@@ -98,8 +98,9 @@ pub async fn calendar(
     let ready = state.ready()?;
     let store = ready.workspace.store();
     let query = request.query().map_err(view_error)?;
-    let lookup = ready.lookups.get(store).await.map_err(view_error)?;
-    views::calendar::calendar(store, &lookup, &query)
+    ready
+        .lookups
+        .calendar(store, &query)
         .await
         .map_err(view_error)
 }
@@ -151,7 +152,7 @@ pub async fn decide_entities(
     views::entities::decide(ready.workspace.store(), &a, &b, same)
         .await
         .map_err(view_error)?;
-    ready.lookups.invalidate().await;
+    ready.lookups.invalidate_entities().await;
     Ok(())
 }
 
