@@ -98,9 +98,8 @@ pub async fn calendar(
     let ready = state.ready()?;
     let store = ready.workspace.store();
     let query = request.query().map_err(view_error)?;
-    ready
-        .lookups
-        .calendar(store, &query)
+    let lookup = ready.lookups.get(store).await.map_err(view_error)?;
+    views::calendar::calendar(store, &lookup, &query)
         .await
         .map_err(view_error)
 }

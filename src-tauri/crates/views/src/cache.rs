@@ -2,9 +2,9 @@
 //! entities (resolving reads every record that names one) and the calendar's rows (see
 //! [`CalendarIndex`]). The sync's `records-changed` event or a link decision says when.
 //!
-//! The calendar answers from memory only while its index is up to date; otherwise it
-//! answers from SQL and brings the index up to date in the background, so a change never
-//! shows late and never makes a query wait for a reload.
+//! A lookup carries the calendar's rows only while they are up to date; otherwise the
+//! calendar answers from SQL and the index catches up in the background, so a change
+//! never shows late and never makes a query wait for a reload.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex as SyncMutex};
@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex as SyncMutex};
 use flightdesk_store::Store;
 use tokio::sync::Mutex;
 
-use crate::calendar::{self, Calendar, CalendarIndex, CalendarQuery, Table};
+use crate::calendar::{CalendarIndex, Table};
 use crate::error::Result;
 use crate::lookup::Lookup;
 
@@ -24,8 +24,21 @@ pub struct LookupCache {
 }
 
 impl LookupCache {
-    /// The lookup of the cache as it is now: the kept one, or a fresh one.
+    /// The lookup of the cache as it is now: the kept entities (or freshly resolved
+    /// ones), with the calendar's rows in memory when they are up to date. When they are
+    /// not, the calendar reads SQL and the index catches up in the background.
     pub async fn get(&self, store: &Store) -> Result<Arc<Lookup>> {
+        let lookup = self.entities(store).await?;
+        Ok(match self.calendar.fresh() {
+            Some(index) => Arc::new(lookup.with_calendar(index)),
+            None => {
+                self.calendar.clone().refresh_in_background(store.clone());
+                lookup
+            }
+        })
+    }
+
+    async fn entities(&self, store: &Store) -> Result<Arc<Lookup>> {
         let mut current = self.current.lock().await;
         if let Some(lookup) = current.as_ref() {
             return Ok(lookup.clone());
@@ -60,19 +73,6 @@ impl LookupCache {
         for table in tables {
             self.calendar
                 .mark(Stale::Segment(table, account.to_string()));
-        }
-    }
-
-    /// The calendar of `query`: from memory when the index is up to date, else from SQL
-    /// (and the index starts catching up in the background).
-    pub async fn calendar(&self, store: &Store, query: &CalendarQuery) -> Result<Calendar> {
-        let lookup = self.get(store).await?;
-        match self.calendar.fresh() {
-            Some(index) => calendar::calendar_in(&index, &lookup, query),
-            None => {
-                self.calendar.clone().refresh_in_background(store.clone());
-                calendar::calendar(store, &lookup, query).await
-            }
         }
     }
 

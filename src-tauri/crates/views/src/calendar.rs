@@ -7,6 +7,7 @@
 //! 3339 with that zone's offset (for scripts) and as the wall clock there (for a calendar
 //! component that knows only local time, so a week across a DST change shows right).
 
+mod clock;
 mod index;
 mod slim;
 mod source;
@@ -21,13 +22,13 @@ use flightdesk_store::Store;
 use serde::{Deserialize, Serialize};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
 
+pub use self::clock::{local_rfc3339, wall_clock};
 pub use self::index::CalendarIndex;
 pub(crate) use self::slim::Table;
 use self::slim::{RowRef, SlimRows};
 use crate::conflicts::{self, Span};
 use crate::error::{QueryContext, Result, ViewError};
 use crate::lookup::{EntityRef, Lookup};
-use crate::rows;
 
 /// What a calendar item is.
 #[derive(
@@ -259,9 +260,13 @@ pub fn parse_instant(text: &str, tz: Tz) -> Result<DateTime<Utc>> {
 /// The longest a query may span: a calendar view is a day, a week or a month.
 const MAX_RANGE_DAYS: i64 = 366;
 
-/// The calendar of `query` from the cache, with every conflict among its items: the
-/// range's rows read from SQLite. [`calendar_in`] answers the same from memory.
+/// The calendar of `query` from the cache, with every conflict among its items: from
+/// the calendar rows in memory when `lookup` carries them (the window's, see
+/// [`crate::cache::LookupCache`]), else the range's rows read from SQLite.
 pub async fn calendar(store: &Store, lookup: &Lookup, query: &CalendarQuery) -> Result<Calendar> {
+    if let Some(index) = lookup.calendar_index() {
+        return calendar_in(index, lookup, query);
+    }
     check_range(query)?;
     let mut rows = SlimRows::default();
     for table in Table::ALL {
@@ -301,11 +306,16 @@ fn check_range(query: &CalendarQuery) -> Result<()> {
 fn answer(mut rows: Vec<RowRef<'_>>, lookup: &Lookup, query: &CalendarQuery) -> Calendar {
     // Conflicts are listed in the order items are built: make it the same for both paths.
     rows.sort_unstable_by(|a, b| a.order_key().cmp(&b.order_key()));
-    let mut items: Vec<CalendarItem> = rows
-        .iter()
-        .filter_map(|row| item(row, lookup, query.tz))
-        .collect();
-    link_conflicts(&mut items);
+    let mut items = Vec::with_capacity(rows.len());
+    let mut times = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if let Some(item) = item(row, lookup, query.tz) {
+            items.push(item);
+            // To the second, as the items show them.
+            times.push((seconds(row.starts_at()), seconds(row.ends_at())));
+        }
+    }
+    link_conflicts(&mut items, &times);
     items.retain(|i| query.keeps(i));
     items.sort_by(|a, b| (&a.starts_at, &a.id).cmp(&(&b.starts_at, &b.id)));
     let rows = timeline_rows(lookup, &items);
@@ -353,9 +363,18 @@ fn timeline_rows(lookup: &Lookup, items: &[CalendarItem]) -> Vec<EntityRef> {
     rows
 }
 
-/// Marks each conflict on both items, and each mirror on both.
-fn link_conflicts(items: &mut [CalendarItem]) {
-    let spans: Vec<Span<'_>> = items.iter().map(span_of).collect();
+fn seconds(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.timestamp(), 0).unwrap_or_default()
+}
+
+/// Marks each conflict on both items, and each mirror on both (`times`: each item's
+/// start and end).
+fn link_conflicts(items: &mut [CalendarItem], times: &[(DateTime<Utc>, DateTime<Utc>)]) {
+    let spans: Vec<Span<'_>> = items
+        .iter()
+        .zip(times)
+        .map(|(item, &(starts_at, ends_at))| span_of(item, starts_at, ends_at))
+        .collect();
     let found = conflicts::detect(&spans);
     let conflicts: Vec<(usize, usize, Vec<String>)> = found
         .conflicts
@@ -383,14 +402,14 @@ fn link_conflicts(items: &mut [CalendarItem]) {
     }
 }
 
-fn span_of(item: &CalendarItem) -> Span<'_> {
+fn span_of(item: &CalendarItem, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Span<'_> {
     let mut people: Vec<&str> = item.people.iter().map(|p| p.entity.id.as_str()).collect();
     people.sort_unstable();
     people.dedup();
     Span {
         account: &item.account,
-        starts_at: rows::parse_instant(&item.starts_at).unwrap_or_default(),
-        ends_at: rows::parse_instant(&item.ends_at).unwrap_or_default(),
+        starts_at,
+        ends_at,
         cancelled: item.cancelled,
         resource: item.resources.first().map(|e| e.id.as_str()),
         people,
@@ -563,6 +582,8 @@ fn item(row: &RowRef<'_>, lookup: &Lookup, tz: Tz) -> Option<CalendarItem> {
     }
     let notes = row.text(row.row.notes).filter(|n| !n.trim().is_empty());
     let title = title(row.text(row.row.name), kind, &resources, &people, notes);
+    let (starts_at, local_start) = clock::local_texts(starts, tz);
+    let (ends_at, local_end) = clock::local_texts(ends, tz);
     Some(CalendarItem {
         id: format!("{}/{}/{source_id}", table.name(), account.name),
         kind,
@@ -570,10 +591,10 @@ fn item(row: &RowRef<'_>, lookup: &Lookup, tz: Tz) -> Option<CalendarItem> {
         account: account.name.clone(),
         source_id: source_id.to_string(),
         title,
-        starts_at: local_rfc3339(starts, tz),
-        ends_at: local_rfc3339(ends, tz),
-        local_start: wall_clock(starts, tz),
-        local_end: wall_clock(ends, tz),
+        starts_at,
+        ends_at,
+        local_start,
+        local_end,
         cancelled: row.row.cancelled,
         unavailability,
         status: status.map(str::to_string),
@@ -612,18 +633,6 @@ fn title(
         (_, false) => parts.join(" · "),
         (_, true) => notes.unwrap_or(kind.describe()).to_string(),
     }
-}
-
-/// RFC 3339 in `tz` (`2026-03-29T03:00:00+02:00`).
-pub fn local_rfc3339(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz)
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-}
-
-/// The wall clock in `tz`, without an offset.
-pub fn wall_clock(at: DateTime<Utc>, tz: Tz) -> String {
-    let local: NaiveDateTime = at.with_timezone(&tz).naive_local();
-    local.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
 #[cfg(test)]
