@@ -62,6 +62,9 @@ struct Resolved {
     /// The same entities with their sources and how each matched (the board, trainings
     /// and the entity list show them).
     views: Vec<EntityView>,
+    /// Each entity's name and id key (`n44api`, `ann@example.org`) in lower case, for
+    /// search as typed.
+    lower: Vec<(String, String)>,
     accounts: HashMap<i64, AccountRef>,
 }
 
@@ -121,6 +124,11 @@ impl Lookup {
     pub fn entity_views(&self) -> &[EntityView] {
         &self.resolved.views
     }
+
+    /// Every entity's name and id key in lower case, in the same order.
+    pub(crate) fn lower_names(&self) -> &[(String, String)] {
+        &self.resolved.lower
+    }
 }
 
 impl Resolved {
@@ -141,6 +149,10 @@ impl Resolved {
                 kind: e.kind,
                 name: e.name.clone(),
             });
+            let key = e.id.split_once(':').map_or("", |(_, key)| key);
+            lookup
+                .lower
+                .push((e.name.to_lowercase(), key.to_lowercase()));
             lookup.views.push(EntityView::from(e));
         }
         let rows = sqlx::query("SELECT id, provider, name FROM accounts")

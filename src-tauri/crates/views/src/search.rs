@@ -13,7 +13,7 @@ use flightdesk_core::Provider;
 use flightdesk_store::Store;
 use serde::Serialize;
 
-use crate::error::{QueryContext, Result};
+use crate::error::Result;
 use crate::lookup::{EntityRef, Lookup};
 
 /// One record that matches.
@@ -67,16 +67,16 @@ fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-/// Up to this many matches are ranked by FTS5's bm25; more are listed newest first,
-/// which FTS5 does without looking at the rest (bm25 reads each match's length, and a
-/// two-letter prefix matches tens of thousands of records).
-const RANKED_AT_MOST: i64 = 2_000;
-
 /// The best `limit` matches of `text`, and the count of all matching records. Aircraft,
 /// simulators, rooms and people come first, each unified entity once (its records in
 /// other systems are the same thing): those whose name, registration or e-mail is the
 /// text, then those it starts, then those whose words it starts, found in memory; then
-/// the entities the full text finds otherwise; then the other records.
+/// the entities the full text finds otherwise; then the other records, of which the
+/// newest `limit` are shown, those with a typed word in their title first.
+///
+/// Records are not ranked by FTS5's bm25: ranking reads every match (a two-letter prefix
+/// matches tens of thousands) and FTS5 sorts by running the query twice; in rowid order
+/// FTS5 stops after the limit.
 pub async fn search(
     store: &Store,
     lookup: &Lookup,
@@ -113,15 +113,15 @@ pub async fn search(
             hits,
         });
     };
-    let total: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM search_index WHERE search_index MATCH ?1")
-            .bind(&query)
-            .fetch_one(store.pool())
-            .await
-            .context("counting search matches")?;
+    // Counting and fetching walk the same lists on two of the pool's connections.
     let wanted = limit.saturating_sub(hits.len());
+    let (total, found) = tokio::try_join!(
+        full_text::count(store, &query),
+        full_text::newest(store, &query, wanted)
+    )?;
+    let mut starts = full_text::starts(store, &found).await?;
     let mut records = Vec::new();
-    for m in full_text::best(store, &query, total <= RANKED_AT_MOST, wanted).await? {
+    for (at, m) in found.into_iter().enumerate() {
         let Some(account) = lookup.account(m.account_id) else {
             continue;
         };
@@ -135,10 +135,7 @@ pub async fn search(
         }
         let item = matches!(m.kind.as_str(), "bookings" | "classes")
             .then(|| format!("{}/{}/{}", m.kind, account.name, m.source_id));
-        let starts_at = match item {
-            Some(_) => starts_at(store, &m.kind, m.account_id, &m.source_id).await?,
-            None => None,
-        };
+        let starts_at = starts.remove(&at);
         records.push(SearchHit {
             title: m.title.trim().to_string(),
             snippet: quote(&format!("{} {}", m.title, m.body), &words),
@@ -151,14 +148,24 @@ pub async fn search(
             source_id: m.source_id,
         });
     }
-    // Entities the full text found (by a model, a role) before the other records.
-    records.sort_by_key(|h| h.entity.is_none());
+    // Entities the full text found (by a model, a role) before the other records, and
+    // among each, records whose title has a typed word before those that have it only
+    // in their text, newest first within that.
+    records.sort_by_key(|h| (h.entity.is_none(), !titled(&h.title, &words)));
     hits.extend(records);
     Ok(SearchResults {
         query: text.to_string(),
         total,
         hits,
     })
+}
+
+/// Whether a word of `title` starts with one of `words` (lower case).
+fn titled(title: &str, words: &[String]) -> bool {
+    title
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|part| !part.is_empty() && words.iter().any(|w| part.starts_with(w.as_str())))
 }
 
 /// The words of `text` around the first that starts with one of `words` (lower case),
@@ -191,23 +198,6 @@ fn quote(text: &str, words: &[String]) -> String {
         out.push("…".into());
     }
     out.join(" ")
-}
-
-/// When a calendar record starts: one primary-key lookup.
-async fn starts_at(store: &Store, kind: &str, account: i64, id: &str) -> Result<Option<String>> {
-    let table = match kind {
-        "bookings" => "bookings",
-        _ => "classes",
-    };
-    let at: Option<Option<String>> = sqlx::query_scalar(&format!(
-        "SELECT starts_at FROM {table} WHERE account_id = ?1 AND source_id = ?2"
-    ))
-    .bind(account)
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await
-    .context("reading when a found item starts")?;
-    Ok(at.flatten())
 }
 
 #[cfg(test)]

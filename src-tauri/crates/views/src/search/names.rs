@@ -58,35 +58,33 @@ pub(super) fn matching<'l>(
     if words.is_empty() {
         return vec![];
     }
+    let split = |text: &'l str| text.split(|c: char| !c.is_alphanumeric());
     let mut found: Vec<NameMatch<'l>> = lookup
         .entity_views()
         .iter()
         .zip(lookup.entities())
-        .filter_map(|(entity, entity_ref)| {
-            let key = entity.id.split_once(':').map_or("", |(_, key)| key);
-            let (name, key_lower) = (entity.name.to_lowercase(), key.to_lowercase());
-            let own: Vec<&str> = name
-                .split(|c: char| !c.is_alphanumeric())
-                .chain(key_lower.split(|c: char| !c.is_alphanumeric()))
-                .filter(|w| !w.is_empty())
-                .collect();
-            if !words
-                .iter()
-                .all(|w| own.iter().any(|o| o.starts_with(w.as_str())))
-            {
+        .zip(lookup.lower_names())
+        .filter_map(|((entity, entity_ref), (name, key))| {
+            let starts_a_word = |w: &String| {
+                split(name)
+                    .chain(split(key))
+                    .any(|own| !own.is_empty() && own.starts_with(w.as_str()))
+            };
+            if !words.iter().all(starts_a_word) {
                 return None;
             }
-            let grade = if name == typed || key_lower == typed {
+            let grade = if *name == typed || *key == typed {
                 Grade::Exact
-            } else if name.starts_with(&typed) || key_lower.starts_with(&typed) {
+            } else if name.starts_with(&typed) || (!key.is_empty() && key.starts_with(&typed)) {
                 Grade::Prefix
             } else {
                 Grade::Words
             };
-            let text = if key.is_empty() || key_lower == name {
+            let shown_key = entity.id.split_once(':').map_or("", |(_, k)| k);
+            let text = if shown_key.is_empty() || key == name {
                 entity.name.clone()
             } else {
-                format!("{} {key}", entity.name)
+                format!("{} {shown_key}", entity.name)
             };
             Some(NameMatch {
                 entity,
