@@ -64,37 +64,23 @@ async fn main() {
     );
 
     let lookup = Arc::new(Lookup::load(&store).await.expect("entities"));
-    // The window's path: the cache keeps the entities and the calendar's rows in memory.
-    let cache = LookupCache::default();
-    let built = Instant::now();
-    let index = cache
-        .calendar_index(&store)
-        .await
-        .expect("the calendar index");
-    println!(
-        "calendar index: {} rows read in {:.0} ms (in the background, once per change)",
-        index.len(),
-        built.elapsed().as_secs_f64() * 1e3
-    );
-    let window = cache.get(&store).await.expect("entities");
-    let mut weeks = Vec::new();
-    let mut sizes = Vec::new();
+    // The SQL path (the CLI; the window while its index catches up after a change).
+    let mut sql_weeks = Vec::new();
     for offset in -100..100i64 {
         let q = week_of(now + TimeDelta::days(7 * offset));
         let t = Instant::now();
-        let answer = calendar(&store, &window, &q).await.expect("a week");
-        weeks.push(t.elapsed());
-        sizes.push(answer.items.len());
+        calendar(&store, &lookup, &q).await.expect("a week");
+        sql_weeks.push(t.elapsed());
     }
-    sizes.sort_unstable();
+    let longest = flightdesk_views::calendar::longest_item(&store)
+        .await
+        .expect("the longest item");
     report_latency(
         &format!(
-            "calendar week, from memory (200 weeks, {}..{} items, median {})",
-            sizes[0],
-            sizes[sizes.len() - 1],
-            sizes[sizes.len() / 2]
+            "calendar week, SQL path (200 weeks; the longest item, {} h, widens each scan)",
+            longest.num_hours()
         ),
-        weeks,
+        sql_weeks,
     );
 
     // The same weeks, only the rows: what SQLite and sqlx cost before any item is built.
@@ -123,17 +109,45 @@ async fn main() {
         fetches.push(t.elapsed());
     }
     report_latency(
-        "  the SQL path: only reading the rows (same weeks)",
+        "  of which reading the rows, items of a day at most (same weeks)",
         fetches,
     );
-    let mut sql_weeks = Vec::new();
+
+    // The window's path: the cache keeps the entities and the calendar's rows in memory.
+    let cache = LookupCache::default();
+    let (_, before) = support::memory();
+    let built = Instant::now();
+    let index = cache
+        .calendar_index(&store)
+        .await
+        .expect("the calendar index");
+    println!(
+        "calendar index: {} rows read in {:.0} ms (in the background, once per change), \
+         resident memory {before:.0} -> {:.0} MB",
+        index.len(),
+        built.elapsed().as_secs_f64() * 1e3,
+        support::memory().1
+    );
+    let window = cache.get(&store).await.expect("entities");
+    let mut weeks = Vec::new();
+    let mut sizes = Vec::new();
     for offset in -100..100i64 {
         let q = week_of(now + TimeDelta::days(7 * offset));
         let t = Instant::now();
-        calendar(&store, &lookup, &q).await.expect("a week");
-        sql_weeks.push(t.elapsed());
+        let answer = calendar(&store, &window, &q).await.expect("a week");
+        weeks.push(t.elapsed());
+        sizes.push(answer.items.len());
     }
-    report_latency("  the SQL path: the whole week (same weeks)", sql_weeks);
+    sizes.sort_unstable();
+    report_latency(
+        &format!(
+            "calendar week, from memory (200 weeks, {}..{} items, median {})",
+            sizes[0],
+            sizes[sizes.len() - 1],
+            sizes[sizes.len() / 2]
+        ),
+        weeks,
+    );
 
     let mut months = Vec::new();
     for offset in -24..24i64 {
@@ -143,7 +157,10 @@ async fn main() {
         calendar(&store, &window, &q).await.expect("a month");
         months.push(t.elapsed());
     }
-    report_latency("calendar month grid (48 six-week grids)", months);
+    report_latency(
+        "calendar month grid, from memory (48 six-week grids)",
+        months,
+    );
 
     // Search as the user types: every prefix of a few real texts of the cache.
     let words: Vec<(String,)> =
@@ -151,16 +168,7 @@ async fn main() {
             .fetch_all(store.pool())
             .await
             .expect("some labels");
-    let mut searches = Vec::new();
-    for (label,) in &words {
-        let text: String = label.chars().take(12).collect();
-        for end in 2..=text.chars().count() {
-            let typed: String = text.chars().take(end).collect();
-            let t = Instant::now();
-            search(&store, &lookup, &typed, 50).await.expect("a search");
-            searches.push(t.elapsed());
-        }
-    }
+    let searches = search_as_typed(&store, &window, &words).await;
     report_latency(
         &format!("search as typed ({} keystrokes)", searches.len()),
         searches,
@@ -238,7 +246,47 @@ async fn main() {
         schedules,
     );
     report_latency("  of which the check", checks);
+
+    // What merging the FTS5 index's segments after a sync would give (the sync writes it
+    // page by page, in many small segments that every query probes).
+    let segments: i64 = sqlx::query_scalar("SELECT count(DISTINCT segid) FROM search_index_idx")
+        .fetch_one(store.pool())
+        .await
+        .expect("the FTS5 segments");
+    let t = Instant::now();
+    sqlx::query("INSERT INTO search_index (search_index) VALUES ('optimize')")
+        .execute(store.pool())
+        .await
+        .expect("the FTS5 merge");
+    let merged = t.elapsed();
+    let searches = search_as_typed(&store, &window, &words).await;
+    report_latency(
+        &format!(
+            "search as typed, after merging the FTS5 index's {segments} segments into one ({:.1} s)",
+            merged.as_secs_f64()
+        ),
+        searches,
+    );
     bench.stop().await;
+}
+
+/// Every prefix (two letters and up) of the first 12 letters of each label, searched.
+async fn search_as_typed(
+    store: &flightdesk_store::Store,
+    lookup: &Lookup,
+    labels: &[(String,)],
+) -> Vec<Duration> {
+    let mut searches = Vec::new();
+    for (label,) in labels {
+        let text: String = label.chars().take(12).collect();
+        for end in 2..=text.chars().count() {
+            let typed: String = text.chars().take(end).collect();
+            let t = Instant::now();
+            search(store, lookup, &typed, 50).await.expect("a search");
+            searches.push(t.elapsed());
+        }
+    }
+    searches
 }
 
 /// The Monday-to-Monday week of `at`, in UTC.

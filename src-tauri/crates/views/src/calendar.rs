@@ -309,6 +309,10 @@ fn answer(mut rows: Vec<RowRef<'_>>, lookup: &Lookup, query: &CalendarQuery) -> 
     let mut items = Vec::with_capacity(rows.len());
     let mut times = Vec::with_capacity(rows.len());
     for row in &rows {
+        // A cancelled item never conflicts or mirrors: unless shown, it need not be built.
+        if row.row.cancelled && !query.include_cancelled {
+            continue;
+        }
         if let Some(item) = item(row, lookup, query.tz) {
             items.push(item);
             // To the second, as the items show them.
@@ -528,6 +532,15 @@ pub async fn item_details(store: &Store, id: &str) -> Result<ItemDetails> {
 /// that keeps them index scans.
 pub async fn query_plans(store: &Store) -> Result<Vec<(String, String)>> {
     source::query_plans(store).await
+}
+
+/// The longest live booking or class: what widens each range scan of the SQL path.
+pub async fn longest_item(store: &Store) -> Result<Duration> {
+    let mut longest = Duration::zero();
+    for table in Table::ALL {
+        longest = longest.max(source::longest(store, table).await?);
+    }
+    Ok(longest)
 }
 
 /// The longest live booking: a booking that touches `[from, to)` starts no earlier than
