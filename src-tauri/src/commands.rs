@@ -151,7 +151,7 @@ pub async fn decide_entities(
     views::entities::decide(ready.workspace.store(), &a, &b, same)
         .await
         .map_err(view_error)?;
-    ready.lookups.invalidate().await;
+    ready.lookups.invalidate_entities().await;
     Ok(())
 }
 

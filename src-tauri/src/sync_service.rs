@@ -48,10 +48,12 @@ impl RunnerEvents for WindowEvents {
             return;
         };
         if let Some(changed) = RecordsChanged::of(summary) {
-            // Invalidate before telling the window, so its re-read sees the new records.
+            // Mark stale before telling the window, so its re-read sees the new records.
             let (lookups, app) = (self.lookups.clone(), self.app.clone());
             tauri::async_runtime::spawn(async move {
-                lookups.invalidate().await;
+                lookups
+                    .records_changed(&changed.account, &changed.kinds)
+                    .await;
                 if let Err(error) = app.emit(RECORDS_CHANGED_EVENT, &changed) {
                     tracing::warn!(%error, "cannot tell the window that records changed");
                 }

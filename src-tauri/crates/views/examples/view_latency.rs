@@ -19,6 +19,7 @@ use chrono::{DateTime, Days, NaiveTime, TimeDelta, Utc};
 use flightdesk_core::identity::EntityKind;
 use flightdesk_sync::SyncOptions;
 use flightdesk_views::board::board;
+use flightdesk_views::cache::LookupCache;
 use flightdesk_views::calendar::{calendar, CalendarQuery};
 use flightdesk_views::lookup::{EntityRef, Lookup};
 use flightdesk_views::schedule::{self, Proposal, SlotQuery};
@@ -63,24 +64,23 @@ async fn main() {
     );
 
     let lookup = Arc::new(Lookup::load(&store).await.expect("entities"));
-    let mut weeks = Vec::new();
-    let mut sizes = Vec::new();
+    // The SQL path (the CLI; the window while its index catches up after a change).
+    let mut sql_weeks = Vec::new();
     for offset in -100..100i64 {
         let q = week_of(now + TimeDelta::days(7 * offset));
         let t = Instant::now();
-        let answer = calendar(&store, &lookup, &q).await.expect("a week");
-        weeks.push(t.elapsed());
-        sizes.push(answer.items.len());
+        calendar(&store, &lookup, &q).await.expect("a week");
+        sql_weeks.push(t.elapsed());
     }
-    sizes.sort_unstable();
+    let longest = flightdesk_views::calendar::longest_item(&store)
+        .await
+        .expect("the longest item");
     report_latency(
         &format!(
-            "calendar week (200 weeks, {}..{} items, median {})",
-            sizes[0],
-            sizes[sizes.len() - 1],
-            sizes[sizes.len() / 2]
+            "calendar week, SQL path (200 weeks; the longest item, {} h, widens each scan)",
+            longest.num_hours()
         ),
-        weeks,
+        sql_weeks,
     );
 
     // The same weeks, only the rows: what SQLite and sqlx cost before any item is built.
@@ -108,17 +108,59 @@ async fn main() {
         }
         fetches.push(t.elapsed());
     }
-    report_latency("  of which reading the rows (same weeks)", fetches);
+    report_latency(
+        "  of which reading the rows, items of a day at most (same weeks)",
+        fetches,
+    );
+
+    // The window's path: the cache keeps the entities and the calendar's rows in memory.
+    let cache = LookupCache::default();
+    let (_, before) = support::memory();
+    let built = Instant::now();
+    let index = cache
+        .calendar_index(&store)
+        .await
+        .expect("the calendar index");
+    println!(
+        "calendar index: {} rows read in {:.0} ms (in the background, once per change), \
+         resident memory {before:.0} -> {:.0} MB",
+        index.len(),
+        built.elapsed().as_secs_f64() * 1e3,
+        support::memory().1
+    );
+    let window = cache.get(&store).await.expect("entities");
+    let mut weeks = Vec::new();
+    let mut sizes = Vec::new();
+    for offset in -100..100i64 {
+        let q = week_of(now + TimeDelta::days(7 * offset));
+        let t = Instant::now();
+        let answer = calendar(&store, &window, &q).await.expect("a week");
+        weeks.push(t.elapsed());
+        sizes.push(answer.items.len());
+    }
+    sizes.sort_unstable();
+    report_latency(
+        &format!(
+            "calendar week, from memory (200 weeks, {}..{} items, median {})",
+            sizes[0],
+            sizes[sizes.len() - 1],
+            sizes[sizes.len() / 2]
+        ),
+        weeks,
+    );
 
     let mut months = Vec::new();
     for offset in -24..24i64 {
         let from = now + TimeDelta::days(30 * offset);
         let q = CalendarQuery::new(from, from + TimeDelta::days(42), chrono_tz::UTC);
         let t = Instant::now();
-        calendar(&store, &lookup, &q).await.expect("a month");
+        calendar(&store, &window, &q).await.expect("a month");
         months.push(t.elapsed());
     }
-    report_latency("calendar month grid (48 six-week grids)", months);
+    report_latency(
+        "calendar month grid, from memory (48 six-week grids)",
+        months,
+    );
 
     // Search as the user types: every prefix of a few real texts of the cache.
     let words: Vec<(String,)> =
@@ -126,16 +168,7 @@ async fn main() {
             .fetch_all(store.pool())
             .await
             .expect("some labels");
-    let mut searches = Vec::new();
-    for (label,) in &words {
-        let text: String = label.chars().take(12).collect();
-        for end in 2..=text.chars().count() {
-            let typed: String = text.chars().take(end).collect();
-            let t = Instant::now();
-            search(&store, &lookup, &typed, 50).await.expect("a search");
-            searches.push(t.elapsed());
-        }
-    }
+    let searches = search_as_typed(&store, &window, &words).await;
     report_latency(
         &format!("search as typed ({} keystrokes)", searches.len()),
         searches,
@@ -177,6 +210,7 @@ async fn main() {
         .find(|e| e.kind != EntityKind::Person)
         .cloned();
     let mut schedules = Vec::new();
+    let mut checks = Vec::new();
     for day in 0..20 {
         let starts_at = now + TimeDelta::days(day) + TimeDelta::hours(1);
         let proposal = Proposal {
@@ -189,9 +223,10 @@ async fn main() {
             ignore: vec![],
         };
         let t = Instant::now();
-        schedule::check(&store, &lookup, &proposal, now, chrono_tz::UTC)
+        schedule::check(&store, &window, &proposal, now, chrono_tz::UTC)
             .await
             .expect("a check");
+        checks.push(t.elapsed());
         let query = SlotQuery {
             proposal,
             from: starts_at,
@@ -201,7 +236,7 @@ async fn main() {
             step: TimeDelta::minutes(30),
             limit: 5,
         };
-        schedule::slots(&store, &lookup, &query, now, chrono_tz::UTC)
+        schedule::slots(&store, &window, &query, now, chrono_tz::UTC)
             .await
             .expect("slots");
         schedules.push(t.elapsed());
@@ -210,7 +245,48 @@ async fn main() {
         "class check + 5 free slots (teacher, room, 12 students, two weeks)",
         schedules,
     );
+    report_latency("  of which the check", checks);
+
+    // What merging the FTS5 index's segments after a sync would give (the sync writes it
+    // page by page, in many small segments that every query probes).
+    let segments: i64 = sqlx::query_scalar("SELECT count(DISTINCT segid) FROM search_index_idx")
+        .fetch_one(store.pool())
+        .await
+        .expect("the FTS5 segments");
+    let t = Instant::now();
+    sqlx::query("INSERT INTO search_index (search_index) VALUES ('optimize')")
+        .execute(store.pool())
+        .await
+        .expect("the FTS5 merge");
+    let merged = t.elapsed();
+    let searches = search_as_typed(&store, &window, &words).await;
+    report_latency(
+        &format!(
+            "search as typed, after merging the FTS5 index's {segments} segments into one ({:.1} s)",
+            merged.as_secs_f64()
+        ),
+        searches,
+    );
     bench.stop().await;
+}
+
+/// Every prefix (two letters and up) of the first 12 letters of each label, searched.
+async fn search_as_typed(
+    store: &flightdesk_store::Store,
+    lookup: &Lookup,
+    labels: &[(String,)],
+) -> Vec<Duration> {
+    let mut searches = Vec::new();
+    for (label,) in labels {
+        let text: String = label.chars().take(12).collect();
+        for end in 2..=text.chars().count() {
+            let typed: String = text.chars().take(end).collect();
+            let t = Instant::now();
+            search(store, lookup, &typed, 50).await.expect("a search");
+            searches.push(t.elapsed());
+        }
+    }
+    searches
 }
 
 /// The Monday-to-Monday week of `at`, in UTC.

@@ -7,6 +7,11 @@
 //! 3339 with that zone's offset (for scripts) and as the wall clock there (for a calendar
 //! component that knows only local time, so a week across a DST change shows right).
 
+mod clock;
+mod index;
+mod slim;
+mod source;
+
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -15,13 +20,15 @@ use flightdesk_core::identity::EntityKind;
 use flightdesk_core::{instant, Provider};
 use flightdesk_store::Store;
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::SqliteRow;
 use sqlx::{Column, Row, TypeInfo, ValueRef};
 
+pub use self::clock::{local_rfc3339, wall_clock};
+pub use self::index::CalendarIndex;
+pub(crate) use self::slim::Table;
+use self::slim::{RowRef, SlimRows};
 use crate::conflicts::{self, Span};
 use crate::error::{QueryContext, Result, ViewError};
-use crate::lookup::{AccountRef, EntityRef, Lookup};
-use crate::rows;
+use crate::lookup::{EntityRef, Lookup};
 
 /// What a calendar item is.
 #[derive(
@@ -253,33 +260,76 @@ pub fn parse_instant(text: &str, tz: Tz) -> Result<DateTime<Utc>> {
 /// The longest a query may span: a calendar view is a day, a week or a month.
 const MAX_RANGE_DAYS: i64 = 366;
 
-/// The calendar of `query` from the cache, with every conflict among its items.
+/// The calendar of `query` from the cache, with every conflict among its items: from
+/// the calendar rows in memory when `lookup` carries them (the window's, see
+/// [`crate::cache::LookupCache`]), else the range's rows read from SQLite.
 pub async fn calendar(store: &Store, lookup: &Lookup, query: &CalendarQuery) -> Result<Calendar> {
+    if let Some(index) = lookup.calendar_index() {
+        return calendar_in(index, lookup, query);
+    }
+    check_range(query)?;
+    let mut rows = SlimRows::default();
+    for table in Table::ALL {
+        for row in source::rows(store, table, query.from, query.to).await? {
+            rows.push(table, &row);
+        }
+    }
+    Ok(answer(rows.refs().collect(), lookup, query))
+}
+
+/// The calendar of `query` from the in-memory index (see [`CalendarIndex`]): the same
+/// answer as [`calendar`] gives, while the index is up to date.
+pub fn calendar_in(
+    index: &CalendarIndex,
+    lookup: &Lookup,
+    query: &CalendarQuery,
+) -> Result<Calendar> {
+    check_range(query)?;
+    Ok(answer(
+        index.overlapping(query.from, query.to),
+        lookup,
+        query,
+    ))
+}
+
+fn check_range(query: &CalendarQuery) -> Result<()> {
     if query.to <= query.from || query.to - query.from > Duration::days(MAX_RANGE_DAYS) {
         return Err(ViewError::BadRange {
             from: instant::encode(&query.from),
             to: instant::encode(&query.to),
         });
     }
-    let mut items = Vec::new();
-    for table in [Table::Bookings, Table::Classes] {
-        for row in table.rows(store, query.from, query.to).await? {
-            if let Some(item) = table.item(&row, lookup, query.tz) {
-                items.push(item);
-            }
+    Ok(())
+}
+
+/// The calendar of the rows that overlap the query's range, however they were read.
+fn answer(mut rows: Vec<RowRef<'_>>, lookup: &Lookup, query: &CalendarQuery) -> Calendar {
+    // Conflicts are listed in the order items are built: make it the same for both paths.
+    rows.sort_unstable_by(|a, b| a.order_key().cmp(&b.order_key()));
+    let mut items = Vec::with_capacity(rows.len());
+    let mut times = Vec::with_capacity(rows.len());
+    for row in &rows {
+        // A cancelled item never conflicts or mirrors: unless shown, it need not be built.
+        if row.row.cancelled && !query.include_cancelled {
+            continue;
+        }
+        if let Some(item) = item(row, lookup, query.tz) {
+            items.push(item);
+            // To the second, as the items show them.
+            times.push((seconds(row.starts_at()), seconds(row.ends_at())));
         }
     }
-    link_conflicts(&mut items);
+    link_conflicts(&mut items, &times);
     items.retain(|i| query.keeps(i));
     items.sort_by(|a, b| (&a.starts_at, &a.id).cmp(&(&b.starts_at, &b.id)));
     let rows = timeline_rows(lookup, &items);
-    Ok(Calendar {
+    Calendar {
         from: local_rfc3339(query.from, query.tz),
         to: local_rfc3339(query.to, query.tz),
         time_zone: query.tz.name().to_string(),
         items,
         rows,
-    })
+    }
 }
 
 impl CalendarQuery {
@@ -317,9 +367,18 @@ fn timeline_rows(lookup: &Lookup, items: &[CalendarItem]) -> Vec<EntityRef> {
     rows
 }
 
-/// Marks each conflict on both items, and each mirror on both.
-fn link_conflicts(items: &mut [CalendarItem]) {
-    let spans: Vec<Span<'_>> = items.iter().map(span_of).collect();
+fn seconds(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.timestamp(), 0).unwrap_or_default()
+}
+
+/// Marks each conflict on both items, and each mirror on both (`times`: each item's
+/// start and end).
+fn link_conflicts(items: &mut [CalendarItem], times: &[(DateTime<Utc>, DateTime<Utc>)]) {
+    let spans: Vec<Span<'_>> = items
+        .iter()
+        .zip(times)
+        .map(|(item, &(starts_at, ends_at))| span_of(item, starts_at, ends_at))
+        .collect();
     let found = conflicts::detect(&spans);
     let conflicts: Vec<(usize, usize, Vec<String>)> = found
         .conflicts
@@ -347,14 +406,14 @@ fn link_conflicts(items: &mut [CalendarItem]) {
     }
 }
 
-fn span_of(item: &CalendarItem) -> Span<'_> {
+fn span_of(item: &CalendarItem, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Span<'_> {
     let mut people: Vec<&str> = item.people.iter().map(|p| p.entity.id.as_str()).collect();
     people.sort_unstable();
     people.dedup();
     Span {
         account: &item.account,
-        starts_at: rows::parse_instant(&item.starts_at).unwrap_or_default(),
-        ends_at: rows::parse_instant(&item.ends_at).unwrap_or_default(),
+        starts_at,
+        ends_at,
         cancelled: item.cancelled,
         resource: item.resources.first().map(|e| e.id.as_str()),
         people,
@@ -421,11 +480,7 @@ pub struct ItemDetails {
 pub async fn item_details(store: &Store, id: &str) -> Result<ItemDetails> {
     let unknown = || ViewError::UnknownItem(id.to_string());
     let (table, rest) = id.split_once('/').ok_or_else(unknown)?;
-    let table = match table {
-        "bookings" => Table::Bookings,
-        "classes" => Table::Classes,
-        _ => return Err(unknown()),
-    };
+    let table = Table::from_name(table).ok_or_else(unknown)?;
     let (account, source_id) = rest.split_once('/').ok_or_else(unknown)?;
     let account = store.account(account).await.map_err(|_| unknown())?;
     let row = sqlx::query(&format!(
@@ -476,189 +531,105 @@ pub async fn item_details(store: &Store, id: &str) -> Result<ItemDetails> {
 /// How SQLite runs each query the calendar makes (`EXPLAIN QUERY PLAN`), for the test
 /// that keeps them index scans.
 pub async fn query_plans(store: &Store) -> Result<Vec<(String, String)>> {
-    let mut plans = Vec::new();
-    for table in [Table::Bookings, Table::Classes] {
-        for sql in [table.longest_sql(), table.range_sql()] {
-            let explain = format!("EXPLAIN QUERY PLAN {sql}");
-            let mut query = sqlx::query(&explain);
-            for _ in 0..sql.matches('?').count() {
-                query = query.bind("");
-            }
-            let rows = query
-                .fetch_all(store.pool())
-                .await
-                .context("explaining a calendar query")?;
-            let detail: Vec<String> = rows.iter().map(|r| r.get("detail")).collect();
-            plans.push((sql, detail.join("; ")));
-        }
+    source::query_plans(store).await
+}
+
+/// The longest live booking or class: what widens each range scan of the SQL path.
+pub async fn longest_item(store: &Store) -> Result<Duration> {
+    let mut longest = Duration::zero();
+    for table in Table::ALL {
+        longest = longest.max(source::longest(store, table).await?);
     }
-    Ok(plans)
+    Ok(longest)
 }
 
 /// The longest live booking: a booking that touches `[from, to)` starts no earlier than
 /// `from` less this, which bounds a range scan of the start index.
 pub(crate) async fn longest_booking(store: &Store) -> Result<Duration> {
-    Table::Bookings.longest(store).await
+    source::longest(store, Table::Bookings).await
 }
 
-/// The cache tables a calendar reads.
-#[derive(Debug, Clone, Copy)]
-enum Table {
-    Bookings,
-    Classes,
-}
-
-impl Table {
-    const fn name(self) -> &'static str {
-        match self {
-            Table::Bookings => "bookings",
-            Table::Classes => "classes",
+/// The item of a row, if its account is known.
+fn item(row: &RowRef<'_>, lookup: &Lookup, tz: Tz) -> Option<CalendarItem> {
+    let table = row.row.table;
+    let account = lookup.account(row.row.account_id)?;
+    let (starts, ends) = (row.starts_at(), row.ends_at());
+    let source_id = row.source_id();
+    let status = row.text(row.row.status);
+    let unavailability = row.row.unavailability;
+    let kind = match (table, account.provider) {
+        _ if unavailability => ItemKind::Unavailability,
+        (Table::Classes, _) if status == Some("exam") => ItemKind::ExamSession,
+        (Table::Classes, _) => ItemKind::Class,
+        (Table::Bookings, Provider::AviationAlley) => ItemKind::SimulatorBooking,
+        (Table::Bookings, Provider::PilotFlows) => ItemKind::CalendarEvent,
+        (Table::Bookings, _) => ItemKind::Booking,
+    };
+    let resources: Vec<EntityRef> = lookup
+        .entity(
+            account,
+            false,
+            row.text(row.row.resource_id),
+            row.text(row.row.resource_name),
+        )
+        .into_iter()
+        .cloned()
+        .collect();
+    let mut people = Vec::new();
+    for (id, name, role) in [
+        (
+            row.row.instructor_id,
+            row.row.instructor_name,
+            Role::Instructor,
+        ),
+        (row.row.person_id, row.row.person_name, Role::Student),
+    ] {
+        if let Some(entity) = lookup.entity(account, true, row.text(id), row.text(name)) {
+            if !people.iter().any(|p: &Participant| p.entity == *entity) {
+                people.push(Participant {
+                    entity: entity.clone(),
+                    role,
+                });
+            }
         }
     }
-
-    /// The longest live item's length, in days: an O(log n) max over the span index.
-    fn longest_sql(self) -> String {
-        format!(
-            "SELECT max(julianday(ends_at) - julianday(starts_at)) FROM {} WHERE removed = 0",
-            self.name()
-        )
-    }
-
-    /// The longest live item's length (capped at the longest range a view asks for).
-    async fn longest(self, store: &Store) -> Result<Duration> {
-        let longest: Option<f64> = sqlx::query_scalar(&self.longest_sql())
-            .fetch_one(store.pool())
-            .await
-            .context("finding the longest calendar item")?;
-        let days = longest.unwrap_or(0.0).clamp(0.0, MAX_RANGE_DAYS as f64);
-        Ok(Duration::seconds((days * 86_400.0).ceil() as i64))
-    }
-
-    /// The rows overlapping `[?3, ?2)` that start at or after `?1`: a range scan of the
-    /// start index (see migration 0009).
-    fn range_sql(self) -> String {
-        let table = self.name();
-        let columns = match self {
-            Table::Bookings => {
-                "resource_kind, resource_id, resource_name, instructor_id, instructor_name,
-                 person_id, person_name, status, unavailability, cancelled, notes, NULL AS name"
-            }
-            Table::Classes => {
-                "'room' AS resource_kind, location_id AS resource_id, NULL AS resource_name, instructor_id,
-                 instructor_name, NULL AS person_id, NULL AS person_name, status,
-                 0 AS unavailability, 0 AS cancelled, NULL AS notes, name"
-            }
-        };
-        format!(
-            "SELECT account_id, source_id, starts_at, ends_at, changed_at, {columns}
-             FROM {table}
-             WHERE removed = 0 AND starts_at >= ?1 AND starts_at < ?2 AND ends_at > ?3"
-        )
-    }
-
-    /// The rows overlapping `[from, to)`: those that start before `to` and no earlier than
-    /// `from` less the longest item's length, and end after `from`.
-    async fn rows(
-        self,
-        store: &Store,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<SqliteRow>> {
-        let longest = self.longest(store).await?;
-        sqlx::query(&self.range_sql())
-            .bind(instant::encode(&(from - longest)))
-            .bind(instant::encode(&to))
-            .bind(instant::encode(&from))
-            .fetch_all(store.pool())
-            .await
-            .context("reading the calendar range")
-    }
-
-    fn item(self, row: &SqliteRow, lookup: &Lookup, tz: Tz) -> Option<CalendarItem> {
-        let account = lookup.account(row.get("account_id"))?;
-        let starts = rows::parse_instant(row.get::<Option<&str>, _>("starts_at")?)?;
-        let ends = rows::parse_instant(row.get::<Option<&str>, _>("ends_at")?)?;
-        let source_id: String = row.get("source_id");
-        let status: Option<String> = row.get("status");
-        let unavailability = row.get::<i64, _>("unavailability") != 0;
-        let kind = match (self, account.provider) {
-            _ if unavailability => ItemKind::Unavailability,
-            (Table::Classes, _) if status.as_deref() == Some("exam") => ItemKind::ExamSession,
-            (Table::Classes, _) => ItemKind::Class,
-            (Table::Bookings, Provider::AviationAlley) => ItemKind::SimulatorBooking,
-            (Table::Bookings, Provider::PilotFlows) => ItemKind::CalendarEvent,
-            (Table::Bookings, _) => ItemKind::Booking,
-        };
-        let resources: Vec<EntityRef> = resource_of(row, lookup, account)
-            .into_iter()
-            .cloned()
-            .collect();
-        let mut people = Vec::new();
-        for (id, name, role) in [
-            ("instructor_id", "instructor_name", Role::Instructor),
-            ("person_id", "person_name", Role::Student),
-        ] {
-            let (id, name): (Option<&str>, Option<&str>) = (row.get(id), row.get(name));
-            if let Some(entity) = lookup.entity(account, true, id, name) {
-                if !people.iter().any(|p: &Participant| p.entity == *entity) {
-                    people.push(Participant {
-                        entity: entity.clone(),
-                        role,
-                    });
-                }
-            }
-        }
-        let notes: Option<String> = row
-            .get::<Option<String>, _>("notes")
-            .filter(|n| !n.trim().is_empty());
-        let title = title(row, kind, &resources, &people, notes.as_deref());
-        Some(CalendarItem {
-            id: format!("{}/{}/{source_id}", self.name(), account.name),
-            kind,
-            source: account.provider,
-            account: account.name.clone(),
-            source_id,
-            title,
-            starts_at: local_rfc3339(starts, tz),
-            ends_at: local_rfc3339(ends, tz),
-            local_start: wall_clock(starts, tz),
-            local_end: wall_clock(ends, tz),
-            cancelled: row.get::<i64, _>("cancelled") != 0,
-            unavailability,
-            status,
-            notes,
-            resources,
-            people,
-            conflicts: vec![],
-            same_as: vec![],
-            changed_at: row.get("changed_at"),
-        })
-    }
-}
-
-fn resource_of<'l>(
-    row: &SqliteRow,
-    lookup: &'l Lookup,
-    account: &AccountRef,
-) -> Option<&'l EntityRef> {
-    lookup.entity(
-        account,
-        false,
-        row.get("resource_id"),
-        row.get("resource_name"),
-    )
+    let notes = row.text(row.row.notes).filter(|n| !n.trim().is_empty());
+    let title = title(row.text(row.row.name), kind, &resources, &people, notes);
+    let (starts_at, local_start) = clock::local_texts(starts, tz);
+    let (ends_at, local_end) = clock::local_texts(ends, tz);
+    Some(CalendarItem {
+        id: format!("{}/{}/{source_id}", table.name(), account.name),
+        kind,
+        source: account.provider,
+        account: account.name.clone(),
+        source_id: source_id.to_string(),
+        title,
+        starts_at,
+        ends_at,
+        local_start,
+        local_end,
+        cancelled: row.row.cancelled,
+        unavailability,
+        status: status.map(str::to_string),
+        notes: notes.map(str::to_string),
+        resources,
+        people,
+        conflicts: vec![],
+        same_as: vec![],
+        changed_at: row.changed_at().to_string(),
+    })
 }
 
 /// A title from what the item names: a class's lesson, else its resource and people.
 fn title(
-    row: &SqliteRow,
+    name: Option<&str>,
     kind: ItemKind,
     resources: &[EntityRef],
     people: &[Participant],
     notes: Option<&str>,
 ) -> String {
-    if let Some(name) = row.get::<Option<String>, _>("name") {
-        return name;
+    if let Some(name) = name {
+        return name.to_string();
     }
     let mut parts: Vec<&str> = resources.iter().map(|e| e.name.as_str()).collect();
     let students = people.iter().filter(|p| p.role == Role::Student);
@@ -675,18 +646,6 @@ fn title(
         (_, false) => parts.join(" · "),
         (_, true) => notes.unwrap_or(kind.describe()).to_string(),
     }
-}
-
-/// RFC 3339 in `tz` (`2026-03-29T03:00:00+02:00`).
-pub fn local_rfc3339(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz)
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-}
-
-/// The wall clock in `tz`, without an offset.
-pub fn wall_clock(at: DateTime<Utc>, tz: Tz) -> String {
-    let local: NaiveDateTime = at.with_timezone(&tz).naive_local();
-    local.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! aircraft and people in a hash map.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use flightdesk_core::identity::{self, EntityKind};
 use flightdesk_core::Provider;
@@ -11,6 +12,7 @@ use flightdesk_store::Store;
 use serde::Serialize;
 use sqlx::Row;
 
+use crate::calendar::CalendarIndex;
 use crate::entities::{self, EntityView, NAME_PREFIX};
 use crate::error::{QueryContext, Result, ViewError};
 
@@ -39,9 +41,18 @@ struct SourceMap {
     ids: HashMap<String, usize>,
 }
 
-/// The resolved entities of the cache at one moment, and its accounts.
-#[derive(Debug, Default)]
+/// The resolved entities of the cache at one moment and its accounts, and when the
+/// window's cache has it up to date, the calendar's rows in memory. Cheap to clone.
+#[derive(Debug, Clone, Default)]
 pub struct Lookup {
+    resolved: Arc<Resolved>,
+    /// Set only by [`crate::cache::LookupCache`], which knows when it is up to date; the
+    /// calendar reads its rows from SQL without it.
+    calendar: Option<Arc<CalendarIndex>>,
+}
+
+#[derive(Debug, Default)]
+struct Resolved {
     /// Per account and whether it names a person (one provider id can be a member and an
     /// aircraft, see `identity::resolve`), source id -> entity. A school has a handful of
     /// accounts, so the outer level is a list: a calendar week looks up thousands of
@@ -51,15 +62,80 @@ pub struct Lookup {
     /// The same entities with their sources and how each matched (the board, trainings
     /// and the entity list show them).
     views: Vec<EntityView>,
+    /// Each entity's name and id key (`n44api`, `ann@example.org`) in lower case, for
+    /// search as typed.
+    lower: Vec<(String, String)>,
     accounts: HashMap<i64, AccountRef>,
 }
 
 impl Lookup {
     /// Resolves every entity of the cache under the user's decisions.
     pub async fn load(store: &Store) -> Result<Self> {
+        Ok(Self {
+            resolved: Arc::new(Resolved::load(store).await?),
+            calendar: None,
+        })
+    }
+
+    /// The same lookup with the calendar's rows from `index` (which must be up to date).
+    pub fn with_calendar(&self, index: Arc<CalendarIndex>) -> Self {
+        Self {
+            resolved: self.resolved.clone(),
+            calendar: Some(index),
+        }
+    }
+
+    /// The in-memory calendar rows, if this lookup carries them.
+    pub fn calendar_index(&self) -> Option<&CalendarIndex> {
+        self.calendar.as_deref()
+    }
+
+    /// The account with this store id.
+    pub fn account(&self, id: i64) -> Option<&AccountRef> {
+        self.resolved.accounts.get(&id)
+    }
+
+    /// The person (or, with `person` false, the aircraft, simulator or room) a record of
+    /// `account` names by the provider's `id`, or failing that by its `name` (text-only
+    /// mentions are keyed by it, as `entities` keys them).
+    pub fn entity(
+        &self,
+        account: &AccountRef,
+        person: bool,
+        id: Option<&str>,
+        name: Option<&str>,
+    ) -> Option<&EntityRef> {
+        self.resolved.entity(account, person, id, name)
+    }
+
+    /// The entity a user means by `text`: its id, or else its name or e-mail spelled in
+    /// any case (`n44api`, `Ann Lee`). Two entities of that name is an error that lists
+    /// their ids, so a script never gets the wrong one.
+    pub fn find(&self, text: &str) -> Result<&EntityRef> {
+        self.resolved.find(text)
+    }
+
+    /// Every entity, in the read model's order (kind, then name).
+    pub fn entities(&self) -> &[EntityRef] {
+        &self.resolved.entities
+    }
+
+    /// Every entity with its sources, in the same order.
+    pub fn entity_views(&self) -> &[EntityView] {
+        &self.resolved.views
+    }
+
+    /// Every entity's name and id key in lower case, in the same order.
+    pub(crate) fn lower_names(&self) -> &[(String, String)] {
+        &self.resolved.lower
+    }
+}
+
+impl Resolved {
+    async fn load(store: &Store) -> Result<Self> {
         let candidates = entities::candidates(store).await?;
         let decisions = store.entity_decisions().await?;
-        let mut lookup = Lookup::default();
+        let mut lookup = Resolved::default();
         for e in identity::resolve(&candidates, &decisions) {
             let index = lookup.entities.len();
             let person = e.kind == EntityKind::Person;
@@ -73,6 +149,10 @@ impl Lookup {
                 kind: e.kind,
                 name: e.name.clone(),
             });
+            let key = e.id.split_once(':').map_or("", |(_, key)| key);
+            lookup
+                .lower
+                .push((e.name.to_lowercase(), key.to_lowercase()));
             lookup.views.push(EntityView::from(e));
         }
         let rows = sqlx::query("SELECT id, provider, name FROM accounts")
@@ -116,15 +196,7 @@ impl Lookup {
         &mut self.by_source[at].ids
     }
 
-    /// The account with this store id.
-    pub fn account(&self, id: i64) -> Option<&AccountRef> {
-        self.accounts.get(&id)
-    }
-
-    /// The person (or, with `person` false, the aircraft, simulator or room) a record of
-    /// `account` names by the provider's `id`, or failing that by its `name` (text-only
-    /// mentions are keyed by it, as `entities` keys them).
-    pub fn entity(
+    fn entity(
         &self,
         account: &AccountRef,
         person: bool,
@@ -142,10 +214,7 @@ impl Lookup {
         self.entities.get(*index)
     }
 
-    /// The entity a user means by `text`: its id, or else its name or e-mail spelled in
-    /// any case (`n44api`, `Ann Lee`). Two entities of that name is an error that lists
-    /// their ids, so a script never gets the wrong one.
-    pub fn find(&self, text: &str) -> Result<&EntityRef> {
+    fn find(&self, text: &str) -> Result<&EntityRef> {
         if let Some(e) = self.entities.iter().find(|e| e.id == text) {
             return Ok(e);
         }
@@ -168,15 +237,5 @@ impl Lookup {
                 ids: many.iter().map(|e| e.id.clone()).collect(),
             }),
         }
-    }
-
-    /// Every entity, in the read model's order (kind, then name).
-    pub fn entities(&self) -> &[EntityRef] {
-        &self.entities
-    }
-
-    /// Every entity with its sources, in the same order.
-    pub fn entity_views(&self) -> &[EntityView] {
-        &self.views
     }
 }

@@ -1,13 +1,19 @@
 //! Search over everything cached, across every system: a tail number, a person, a booking
-//! note, a work order, a training. SQLite FTS5 (migration 0009) answers; the sync keeps
-//! it in step with every page it writes, so there is nothing to rebuild here.
+//! note, a work order, a training. Entities answer from memory by name; SQLite FTS5
+//! (migration 0009) answers for every record, kept in step by the sync with every page it
+//! writes. Each keystroke's work is bounded: a one-letter word is left out of the full
+//! text, and a short prefix that matches tens of thousands of records is not ranked.
+
+mod full_text;
+mod names;
+
+use std::collections::HashSet;
 
 use flightdesk_core::Provider;
 use flightdesk_store::Store;
 use serde::Serialize;
-use sqlx::Row;
 
-use crate::error::{QueryContext, Result};
+use crate::error::Result;
 use crate::lookup::{EntityRef, Lookup};
 
 /// One record that matches.
@@ -38,95 +44,115 @@ pub struct SearchResults {
     pub hits: Vec<SearchHit>,
 }
 
+/// The typed words, lower case, split where the index's tokenizer splits them (at
+/// anything but a letter or digit).
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
 /// The FTS5 query for what the user typed: every word must match, each as a prefix (so
 /// "N44" finds N44API as it is typed), quoted so FTS syntax in the text is taken
-/// literally. Words split where the index's tokenizer splits them (at anything but a
-/// letter or digit).
+/// literally. One-letter words are left to the next keystroke: the index keeps prefixes
+/// of two and three letters (migration 0009), so a one-letter prefix would merge the
+/// lists of every term that starts with it. `None` when no word is long enough.
 fn fts_query(text: &str) -> Option<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+        .filter(|w| w.chars().count() >= 2)
         .map(|w| format!("\"{w}\"*"))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-/// The best `limit` matches of `text`, and the count of all matching records. Aircraft
-/// and people come first, each unified entity once (its records in other systems are the
-/// same thing); then the other records by FTS5 rank.
+/// The best `limit` matches of `text`, and the count of all matching records. Aircraft,
+/// simulators, rooms and people come first, each unified entity once (its records in
+/// other systems are the same thing): those whose name, registration or e-mail is the
+/// text, then those it starts, then those whose words it starts, found in memory; then
+/// the entities the full text finds otherwise; then the other records, of which the
+/// newest `limit` are shown, those with a typed word in their title first.
+///
+/// Records are not ranked by FTS5's bm25: ranking reads every match (a two-letter prefix
+/// matches tens of thousands) and FTS5 sorts by running the query twice; in rowid order
+/// FTS5 stops after the limit.
 pub async fn search(
     store: &Store,
     lookup: &Lookup,
     text: &str,
     limit: u32,
 ) -> Result<SearchResults> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words = words(text);
+    let limit = limit as usize;
+    let mut hits: Vec<SearchHit> = Vec::new();
+    let mut entities_seen = HashSet::new();
+    let named = names::matching(lookup, text, &words);
+    let named_count = named.len() as i64;
+    for m in named {
+        let Some(source) = m.source() else { continue };
+        entities_seen.insert(m.entity.id.clone());
+        if hits.len() < limit {
+            hits.push(SearchHit {
+                kind: m.kind().to_string(),
+                source: source.provider,
+                account: source.account.clone(),
+                source_id: source.source_id.clone(),
+                title: m.entity.name.clone(),
+                snippet: quote(&m.text, &words),
+                entity: Some(m.entity_ref.clone()),
+                item: None,
+                starts_at: None,
+            });
+        }
+    }
     let Some(query) = fts_query(text) else {
         return Ok(SearchResults {
             query: text.to_string(),
-            total: 0,
-            hits: vec![],
+            total: named_count,
+            hits,
         });
     };
-    let total: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM search_index WHERE search_index MATCH ?1")
-            .bind(&query)
-            .fetch_one(store.pool())
-            .await
-            .context("counting search matches")?;
-    // No snippet here: SQLite computes the selected columns of every match before it sorts,
-    // and a two-letter prefix matches tens of thousands of records. The shown hits are
-    // quoted one by one below.
-    let rows = sqlx::query(
-        "SELECT s.rowid, k.kind, k.account_id, k.source_id, s.title
-         FROM search_index s JOIN search_keys k ON k.rowid = s.rowid
-         WHERE search_index MATCH ?1
-         ORDER BY k.kind NOT IN ('aircraft', 'people'), s.rank LIMIT ?2",
-    )
-    .bind(&query)
-    .bind(limit)
-    .fetch_all(store.pool())
-    .await
-    .context("searching the cache")?;
-    let mut hits: Vec<SearchHit> = Vec::with_capacity(rows.len());
-    let mut entities_seen = std::collections::HashSet::new();
-    for row in rows {
-        let Some(account) = lookup.account(row.get("account_id")) else {
+    // Counting and fetching walk the same lists on two of the pool's connections.
+    let wanted = limit.saturating_sub(hits.len());
+    let (total, found) = tokio::try_join!(
+        full_text::count(store, &query),
+        full_text::newest(store, &query, wanted)
+    )?;
+    let mut starts = full_text::starts(store, &found).await?;
+    let mut records = Vec::new();
+    for (at, m) in found.into_iter().enumerate() {
+        let Some(account) = lookup.account(m.account_id) else {
             continue;
         };
-        let kind: String = row.get("kind");
-        let source_id: String = row.get("source_id");
-        let entity = match kind.as_str() {
-            "aircraft" => lookup.entity(account, false, Some(&source_id), None),
-            "people" | "crew_duty" => lookup.entity(account, true, Some(&source_id), None),
+        let entity = match m.kind.as_str() {
+            "aircraft" => lookup.entity(account, false, Some(&m.source_id), None),
+            "people" | "crew_duty" => lookup.entity(account, true, Some(&m.source_id), None),
             _ => None,
         };
         if entity.is_some_and(|e| !entities_seen.insert(e.id.clone())) {
             continue;
         }
-        let item = matches!(kind.as_str(), "bookings" | "classes")
-            .then(|| format!("{kind}/{}/{source_id}", account.name));
-        let starts_at = match item {
-            Some(_) => starts_at(store, &kind, row.get("account_id"), &source_id).await?,
-            None => None,
-        };
-        let title: String = row.get("title");
-        hits.push(SearchHit {
-            title: title.trim().to_string(),
-            snippet: snippet(store, &words, row.get("rowid")).await?,
+        let item = matches!(m.kind.as_str(), "bookings" | "classes")
+            .then(|| format!("{}/{}/{}", m.kind, account.name, m.source_id));
+        let starts_at = starts.remove(&at);
+        records.push(SearchHit {
+            title: m.title.trim().to_string(),
+            snippet: quote(&format!("{} {}", m.title, m.body), &words),
             entity: entity.cloned(),
             item,
             starts_at,
-            kind,
+            kind: m.kind,
             source: account.provider,
             account: account.name.clone(),
-            source_id,
+            source_id: m.source_id,
         });
     }
+    // Entities the full text found (by a model, a role) before the other records, and
+    // among each, records whose title has a typed word before those that have it only
+    // in their text, newest first within that.
+    records.sort_by_key(|h| (h.entity.is_none(), !titled(&h.title, &words)));
+    hits.extend(records);
     Ok(SearchResults {
         query: text.to_string(),
         total,
@@ -134,20 +160,12 @@ pub async fn search(
     })
 }
 
-/// Where the typed words matched one indexed record: its text with each word that starts
-/// with a typed word between `[` and `]`, cut to a few words around the first match. Made
-/// here from the record's text (one rowid read): FTS5's `snippet()` would re-run the
-/// query's whole prefix doclist for every hit.
-async fn snippet(store: &Store, words: &[String], rowid: i64) -> Result<String> {
-    let text: Option<(String, String)> =
-        sqlx::query_as("SELECT title, body FROM search_index WHERE rowid = ?1")
-            .bind(rowid)
-            .fetch_optional(store.pool())
-            .await
-            .context("quoting a search match")?;
-    Ok(text.map_or_else(String::new, |(title, body)| {
-        quote(&format!("{title} {body}"), words)
-    }))
+/// Whether a word of `title` starts with one of `words` (lower case).
+fn titled(title: &str, words: &[String]) -> bool {
+    title
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|part| !part.is_empty() && words.iter().any(|w| part.starts_with(w.as_str())))
 }
 
 /// The words of `text` around the first that starts with one of `words` (lower case),
@@ -182,23 +200,6 @@ fn quote(text: &str, words: &[String]) -> String {
     out.join(" ")
 }
 
-/// When a calendar record starts: one primary-key lookup.
-async fn starts_at(store: &Store, kind: &str, account: i64, id: &str) -> Result<Option<String>> {
-    let table = match kind {
-        "bookings" => "bookings",
-        _ => "classes",
-    };
-    let at: Option<Option<String>> = sqlx::query_scalar(&format!(
-        "SELECT starts_at FROM {table} WHERE account_id = ?1 AND source_id = ?2"
-    ))
-    .bind(account)
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await
-    .context("reading when a found item starts")?;
-    Ok(at.flatten())
-}
-
 #[cfg(test)]
 mod tests {
     use super::fts_query;
@@ -207,15 +208,18 @@ mod tests {
     fn typed_text_becomes_quoted_prefix_terms() {
         assert_eq!(fts_query("N44").as_deref(), Some("\"N44\"*"));
         assert_eq!(
-            fts_query("ann lee@x.org").as_deref(),
-            Some("\"ann\"* \"lee\"* \"x\"* \"org\"*")
+            fts_query("ann lee@xy.org").as_deref(),
+            Some("\"ann\"* \"lee\"* \"xy\"* \"org\"*")
         );
         // FTS operators in the text are words, not syntax.
         assert_eq!(
-            fts_query("NOT \"a\" OR b*").as_deref(),
-            Some("\"NOT\"* \"a\"* \"OR\"* \"b\"*")
+            fts_query("NOT \"ab\" OR bc*").as_deref(),
+            Some("\"NOT\"* \"ab\"* \"OR\"* \"bc\"*")
         );
         assert_eq!(fts_query("  -- "), None);
+        // One letter waits for the next keystroke.
+        assert_eq!(fts_query("n"), None);
+        assert_eq!(fts_query("ann l").as_deref(), Some("\"ann\"*"));
     }
 
     #[test]

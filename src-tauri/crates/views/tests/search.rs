@@ -95,3 +95,48 @@ async fn every_calendar_query_is_an_index_scan() {
         }
     }
 }
+
+#[tokio::test]
+async fn entities_answer_as_typed_exact_then_prefix_and_each_keystroke_is_bounded() {
+    let w = synced().await;
+    let store = w.workspace.store();
+    let lookup = Lookup::load(store).await.unwrap();
+    let person = lookup
+        .entities()
+        .iter()
+        .find(|e| e.id.starts_with("person:") && e.name.contains(' '))
+        .unwrap()
+        .clone();
+
+    // One letter: no full-text query, the entities whose words it starts, from memory.
+    let first = person.name.chars().next().unwrap().to_string();
+    let one = search::search(store, &lookup, &first, 20).await.unwrap();
+    assert!(!one.hits.is_empty());
+    assert!(one.hits.iter().all(|h| h.entity.is_some()), "{one:#?}");
+    assert!(one.hits.len() <= 20);
+
+    // The full name: that person first, then anyone whose name it starts, then records.
+    let exact = search::search(store, &lookup, &person.name.to_lowercase(), 50)
+        .await
+        .unwrap();
+    assert_eq!(exact.hits[0].entity.as_ref(), Some(&person), "{exact:#?}");
+    let first_record = exact.hits.iter().position(|h| h.entity.is_none());
+    let last_entity = exact.hits.iter().rposition(|h| h.entity.is_some());
+    if let (Some(r), Some(e)) = (first_record, last_entity) {
+        assert!(e < r, "entities before records: {exact:#?}");
+    }
+    assert!(exact.total >= exact.hits.len() as i64 - 1);
+
+    // A registration's first letters find the aircraft before any of its bookings.
+    let prefix = search::search(store, &lookup, "N4", 10).await.unwrap();
+    assert!(prefix.hits.len() <= 10);
+    assert_eq!(
+        prefix.hits[0].entity.as_ref().map(|e| e.id.as_str()),
+        Some("aircraft:N44API"),
+        "{prefix:#?}"
+    );
+    // Two letters that match most of the cache still give a full, bounded page.
+    let common = search::search(store, &lookup, "bo", 25).await.unwrap();
+    assert_eq!(common.hits.len(), 25, "{common:#?}");
+    assert!(common.total > 25);
+}
