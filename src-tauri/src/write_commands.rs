@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use flightdesk_connectors::flylogs::ClassDraft;
 use flightdesk_ipc::{RecordsChanged, UiError, OUTBOX_CHANGED_EVENT, RECORDS_CHANGED_EVENT};
+use flightdesk_store::OutboxState;
 use flightdesk_sync::class_writes::{self, Shown};
 use flightdesk_sync::outbox_view::{self, OutboxCounts, OutboxItem};
 use flightdesk_views::schedule::{self, ClassCheck, ClassForm, ClassRequest, ClassSave, Proposal};
@@ -177,7 +178,20 @@ async fn queued(app: &AppHandle, ready: &Arc<Ready>, id: i64) -> Result<OutboxIt
     changed(app, ready, row.account_id).await;
     let (app, ready_bg) = (app.clone(), ready.clone());
     tauri::async_runtime::spawn(async move {
-        ready_bg.sync.sync_now().await;
+        // `sync_now` joins a sync under way, which may have sent the outbox before this
+        // write was queued: then one more run sends it.
+        for _ in 0..2 {
+            ready_bg.sync.sync_now().await;
+            let still_due = ready_bg
+                .workspace
+                .store()
+                .outbox_row(id)
+                .await
+                .is_ok_and(|r| r.state == OutboxState::Pending && r.next_attempt_at <= Utc::now());
+            if !still_due {
+                break;
+            }
+        }
         emit_counts(&app, &ready_bg).await;
     });
     outbox_view::outbox_items(store)

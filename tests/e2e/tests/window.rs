@@ -1010,6 +1010,25 @@ async fn a_class_is_checked_across_systems_then_scheduled_in_a_free_slot_through
         app.click("schedule-save").await?;
         app.wait_for_text("schedule-saved", Duration::from_secs(20), |t| !t.is_empty())
             .await?;
+        // The calendar draws it at once, said in words.
+        let day = app
+            .element("schedule-date")
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        app.go(&format!("#/calendar?date={day}&view=timeGridDay"))
+            .await?;
+        let titles = app
+            .wait_for_text("calendar-event", Duration::from_secs(20), |_| true)
+            .await
+            .map(|_| ());
+        let shown = app.texts_of_all("calendar-event").await?;
+        ensure!(
+            shown.iter().any(|t| t.starts_with("Waiting to send")),
+            "the waiting class is in the calendar: {shown:?} ({titles:?})"
+        );
+        app.screenshots("calendar-waiting").await?;
         app.go("#/outbox").await?;
         app.wait_for_text("outbox-state", Duration::from_secs(90), |t| {
             t == "will try again"

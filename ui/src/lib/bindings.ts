@@ -293,6 +293,14 @@ reason: string, };
 
 export type Mirror = { item: string, source: Provider, account: string, source_id: string, };
 
+export type PendingChange = "create" | "change" | "delete";
+
+export type PendingMark = { outbox_id: number, change: PendingChange, 
+/**
+ * `pending`, `sending` or `failed` (refused writes are rolled back, so never here).
+ */
+state: OutboxState, };
+
 export type CalendarItem = { 
 /**
  * `table/account/source_id`: what `calendar_item` takes to show every field.
@@ -313,7 +321,11 @@ status: string | null, notes: string | null, resources: Array<EntityRef>, people
 /**
  * When the record last changed in the cache (UTC): a stable DTSTAMP for ICS.
  */
-changed_at: string, };
+changed_at: string, 
+/**
+ * The outbox write this item waits on ("waiting to send"), if any.
+ */
+pending: PendingMark | null, };
 
 export type Calendar = { from: string, to: string, time_zone: string, items: Array<CalendarItem>, 
 /**

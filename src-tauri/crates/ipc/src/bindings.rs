@@ -14,7 +14,7 @@ use flightdesk_views::board::movements::{BookedOut, Movement, Movements};
 use flightdesk_views::board::Board;
 use flightdesk_views::calendar::{
     Calendar, CalendarItem, CalendarRequest, Conflict, ItemDetails, ItemKind, Mirror, Participant,
-    Role,
+    PendingChange, PendingMark, Role,
 };
 use flightdesk_views::entities::{EntityView, SourceView};
 use flightdesk_views::lookup::EntityRef;
@@ -100,6 +100,8 @@ pub fn typescript() -> String {
         Participant::decl(),
         Conflict::decl(),
         Mirror::decl(),
+        PendingChange::decl(),
+        PendingMark::decl(),
         CalendarItem::decl(),
         Calendar::decl(),
         CalendarRequest::decl(),

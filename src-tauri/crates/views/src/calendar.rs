@@ -9,6 +9,7 @@
 
 mod clock;
 mod index;
+mod pending;
 mod slim;
 mod source;
 
@@ -24,6 +25,8 @@ use sqlx::{Column, Row, TypeInfo, ValueRef};
 
 pub use self::clock::{local_rfc3339, wall_clock};
 pub use self::index::CalendarIndex;
+use self::pending::Pending;
+pub use self::pending::{PendingChange, PendingMark};
 pub(crate) use self::slim::Table;
 use self::slim::{RowRef, SlimRows};
 use crate::conflicts::{self, Span};
@@ -130,6 +133,8 @@ pub struct CalendarItem {
     pub same_as: Vec<Mirror>,
     /// When the record last changed in the cache (UTC): a stable DTSTAMP for ICS.
     pub changed_at: String,
+    /// The outbox write this item waits on ("waiting to send"), if any.
+    pub pending: Option<PendingMark>,
 }
 
 /// Which items a calendar shows.
@@ -263,18 +268,27 @@ const MAX_RANGE_DAYS: i64 = 366;
 /// The calendar of `query` from the cache, with every conflict among its items: from
 /// the calendar rows in memory when `lookup` carries them (the window's, see
 /// [`crate::cache::LookupCache`]), else the range's rows read from SQLite.
+///
+/// Classes whose writes still wait in the outbox are drawn as they will be, each with its
+/// [`PendingMark`].
 pub async fn calendar(store: &Store, lookup: &Lookup, query: &CalendarQuery) -> Result<Calendar> {
-    if let Some(index) = lookup.calendar_index() {
-        return calendar_in(index, lookup, query);
-    }
     check_range(query)?;
-    let mut rows = SlimRows::default();
-    for table in Table::ALL {
-        for row in source::rows(store, table, query.from, query.to).await? {
-            rows.push(table, &row);
+    let pending = Pending::load(store).await?;
+    let mut read = SlimRows::default();
+    let base = match lookup.calendar_index() {
+        Some(index) => index.overlapping(query.from, query.to),
+        None => {
+            for table in Table::ALL {
+                for row in source::rows(store, table, query.from, query.to).await? {
+                    read.push(table, &row);
+                }
+            }
+            read.refs().collect()
         }
-    }
-    Ok(answer(rows.refs().collect(), lookup, query))
+    };
+    let (from, to) = (query.from.timestamp_millis(), query.to.timestamp_millis());
+    let rows = pending.apply(base, from, to);
+    Ok(answer(rows, lookup, query, Some(&pending)))
 }
 
 /// The calendar of `query` from the in-memory index (see [`CalendarIndex`]): the same
@@ -289,6 +303,7 @@ pub fn calendar_in(
         index.overlapping(query.from, query.to),
         lookup,
         query,
+        None,
     ))
 }
 
@@ -303,7 +318,12 @@ fn check_range(query: &CalendarQuery) -> Result<()> {
 }
 
 /// The calendar of the rows that overlap the query's range, however they were read.
-fn answer(mut rows: Vec<RowRef<'_>>, lookup: &Lookup, query: &CalendarQuery) -> Calendar {
+fn answer(
+    mut rows: Vec<RowRef<'_>>,
+    lookup: &Lookup,
+    query: &CalendarQuery,
+    pending: Option<&Pending>,
+) -> Calendar {
     // Conflicts are listed in the order items are built: make it the same for both paths.
     rows.sort_unstable_by(|a, b| a.order_key().cmp(&b.order_key()));
     let mut items = Vec::with_capacity(rows.len());
@@ -313,7 +333,12 @@ fn answer(mut rows: Vec<RowRef<'_>>, lookup: &Lookup, query: &CalendarQuery) -> 
         if row.row.cancelled && !query.include_cancelled {
             continue;
         }
-        if let Some(item) = item(row, lookup, query.tz) {
+        if let Some(mut item) = item(row, lookup, query.tz) {
+            if row.row.table == Table::Classes {
+                item.pending = pending
+                    .and_then(|p| p.mark(row.row.account_id, row.source_id()))
+                    .cloned();
+            }
             items.push(item);
             // To the second, as the items show them.
             times.push((seconds(row.starts_at()), seconds(row.ends_at())));
@@ -617,6 +642,7 @@ fn item(row: &RowRef<'_>, lookup: &Lookup, tz: Tz) -> Option<CalendarItem> {
         conflicts: vec![],
         same_as: vec![],
         changed_at: row.changed_at().to_string(),
+        pending: None,
     })
 }
 

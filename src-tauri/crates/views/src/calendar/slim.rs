@@ -125,6 +125,54 @@ impl SlimRows {
         self.rows.push(slim);
     }
 
+    /// Adds a class as an outbox write's optimistic fields describe it (see
+    /// `flightdesk_sync::class_writes`): its start, end, name, teacher and room.
+    pub fn push_fields(
+        &mut self,
+        table: Table,
+        account_id: i64,
+        source_id: &str,
+        fields: &serde_json::Value,
+        changed_at: &str,
+    ) {
+        let field = |name: &str| fields.get(name).and_then(serde_json::Value::as_str);
+        let time = |name: &str| {
+            field(name)
+                .and_then(rows::parse_instant)
+                .map(|t| t.timestamp_millis())
+        };
+        let (Some(starts_at), Some(ends_at)) = (time("starts_at"), time("ends_at")) else {
+            return;
+        };
+        let mut text = |name: &str| field(name).map(|v| self.intern(v));
+        let (name, instructor_id, resource_id, status) = (
+            text("name"),
+            text("instructor_id"),
+            text("location_id"),
+            text("status"),
+        );
+        let slim = SlimRow {
+            table,
+            account_id,
+            starts_at,
+            ends_at,
+            source_id: self.intern(source_id),
+            changed_at: self.intern(changed_at),
+            resource_id,
+            resource_name: None,
+            instructor_id,
+            instructor_name: None,
+            person_id: None,
+            person_name: None,
+            status,
+            notes: None,
+            name,
+            unavailability: false,
+            cancelled: false,
+        };
+        self.rows.push(slim);
+    }
+
     fn intern(&mut self, value: &str) -> Text {
         if let Some(&at) = self.interned.get(value) {
             return Text(at);
