@@ -12,10 +12,11 @@ use flightdesk_views::lookup::Lookup;
 use sqlx::Row;
 
 use crate::columns;
+use crate::demo;
 use crate::error::{QueryContext, Result};
 use crate::matching::{self, Decisions};
 use crate::model::{Annotation, Entry, RebuildStats, SourceKey};
-use crate::sources;
+use crate::sources::{self, Record};
 use crate::{freshness, materialize};
 
 /// Rebuilds the logbook when the cache or the user's decisions changed since the last
@@ -49,20 +50,25 @@ pub async fn rebuild(store: &Store, lookup: &Lookup) -> Result<RebuildStats> {
     let records = sources::read(store, lookup).await?;
     let decisions = decisions(store).await?;
     let annotations = annotations(store).await?;
-    let matched = matching::entries(&records, &decisions);
-    let entries: Vec<Entry> = matched
-        .iter()
-        .map(|m| {
-            let annotation = m.records.iter().find_map(|&i| {
-                annotations.get(&(m.person.id.clone(), records[i].source().clone()))
-            });
-            columns::entry(&records, m, annotation)
-        })
-        .collect();
+    // Demo records are matched apart, and count only for people with no real entry.
+    let read = records.len();
+    let (demo, real): (Vec<Record>, Vec<Record>) = records.into_iter().partition(|r| r.demo);
+    let build = |records: &[Record]| -> Vec<Entry> {
+        matching::entries(records, &decisions)
+            .iter()
+            .map(|m| {
+                let annotation = m.records.iter().find_map(|&i| {
+                    annotations.get(&(m.person.id.clone(), records[i].source().clone()))
+                });
+                columns::entry(records, m, annotation)
+            })
+            .collect()
+    };
+    let entries = demo::without_demo_of_real_people(build(&real), build(&demo));
     write(store, &entries, &stamp).await?;
     let people: HashSet<&str> = entries.iter().map(|e| e.person.id.as_str()).collect();
     Ok(RebuildStats {
-        records: records.len() as u64,
+        records: read as u64,
         entries: entries.len() as u64,
         people: people.len() as u64,
         rebuilt: true,

@@ -14,12 +14,13 @@
 //!   decisions in tables no sync or rebuild writes;
 //! - [`totals`] and [`currency`] read each entry's compact [`facts`] line.
 //!
-//! docs/logbook.md states every rule with its source. Demo data lives in a workspace of its
-//! own (`WorkspaceKind::Demo`), so a real workspace's logbook never holds any.
+//! docs/logbook.md states every rule with its source. Demo data (accounts serving the
+//! sandbox) never counts toward a real person's logbook ([`demo`]).
 
 pub mod build;
 pub mod columns;
 pub mod currency;
+pub mod demo;
 pub mod edits;
 mod error;
 pub mod export;
@@ -28,6 +29,7 @@ mod freshness;
 pub mod matching;
 mod materialize;
 pub mod model;
+mod people;
 pub mod query;
 pub mod sources;
 pub mod totals;
