@@ -17,8 +17,10 @@
 //! docs/logbook.md states every rule with its source. Demo data (accounts serving the
 //! sandbox) never counts toward a real person's logbook ([`demo`]).
 
+pub mod airports;
 pub mod build;
 pub mod columns;
+pub mod cross_country;
 pub mod currency;
 pub mod demo;
 pub mod edits;
@@ -30,6 +32,7 @@ pub mod matching;
 mod materialize;
 pub mod model;
 mod people;
+pub mod places;
 pub mod query;
 pub mod sources;
 pub mod totals;
