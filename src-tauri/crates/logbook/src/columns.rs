@@ -13,6 +13,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::matching::Matched;
 use crate::model::{Annotation, Entry, Field, Origin, PersonRef, Role, SourceKey, Sourced};
+use crate::places::{self, Places};
 use crate::sources::Record;
 
 const MEASURED: [Provider; 5] = [
@@ -87,6 +88,26 @@ fn annotate<T: Clone>(field: &mut Field<T>, value: Option<&T>, same: impl Fn(&T,
         from: Some(Origin::Annotation),
         disagreeing,
     };
+}
+
+/// A value FlightDesk derived from `key`'s data, `how`.
+fn derived_field<T>(value: T, how: &str, key: &SourceKey) -> Field<T> {
+    Field {
+        value: Some(value),
+        from: Some(Origin::Derived {
+            how: how.to_string(),
+            key: key.clone(),
+        }),
+        disagreeing: vec![],
+    }
+}
+
+/// The source a field's value came from, directly or derived.
+fn origin_key<T>(f: &Field<T>) -> Option<SourceKey> {
+    match f.from.as_ref()? {
+        Origin::Source { key } | Origin::Derived { key, .. } => Some(key.clone()),
+        Origin::Annotation => None,
+    }
 }
 
 /// Builds the entry of `m`, with `annotation` applied.
@@ -185,61 +206,116 @@ pub fn entry(records: &[Record], m: &Matched, annotation: Option<&Annotation>) -
         disagreeing: vec![],
     };
 
-    // Derived from the device track, when a record has one.
+    // The sandbox's airports are invented, and some share a real airport's code: demo
+    // records are not looked up in the airport table.
+    let places = if mine.iter().all(|r| r.demo) {
+        Places::default()
+    } else {
+        Places::of(
+            departure.get().map(String::as_str),
+            arrival.get().map(String::as_str),
+            block_off.get().copied(),
+            block_on.get().copied(),
+        )
+    };
+
+    // Derived from the device track, when a record has one; else from the airports.
     let (mut night_hours, mut day_fs, mut night_fs, mut night_takeoffs) = (
         Field::default(),
         Field::default(),
         Field::default(),
         Field::default(),
     );
-    if let Some(r) = measured.iter().find(|r| r.track.is_some()) {
+    let tracked = measured.iter().find(|r| r.track.is_some());
+    if let Some(r) = tracked {
         let d = r.track.as_ref().expect("found with a track").derive();
-        let derived = |how: &str| {
-            Some(Origin::Derived {
-                how: how.to_string(),
-                key: r.source().clone(),
-            })
-        };
-        night_hours = Field {
-            value: Some((d.night_hours * 100.0).round() / 100.0),
-            from: derived("civil night (14 CFR 1.1) along the device track"),
-            disagreeing: vec![],
-        };
+        let key = r.source();
+        night_hours = derived_field(
+            (d.night_hours * 100.0).round() / 100.0,
+            "civil night (14 CFR 1.1) along the device track",
+            key,
+        );
         let how = "last landing of the device track, 61.57(b) night period";
-        day_fs = Field {
-            value: Some(d.day_full_stop),
-            from: derived(how),
-            disagreeing: vec![],
-        };
-        night_fs = Field {
-            value: Some(d.night_full_stop),
-            from: derived(how),
-            disagreeing: vec![],
-        };
-        night_takeoffs = Field {
-            value: Some(d.night_takeoffs),
-            from: derived("takeoffs of the device track, 61.57(b) night period"),
-            disagreeing: vec![],
-        };
+        day_fs = derived_field(d.day_full_stop, how, key);
+        night_fs = derived_field(d.night_full_stop, how, key);
+        night_takeoffs = derived_field(
+            d.night_takeoffs,
+            "takeoffs of the device track, 61.57(b) night period",
+            key,
+        );
+    } else if let Some(key) = origin_key(&block_off) {
+        let takeoff = measured.iter().find_map(|r| r.takeoff_at);
+        let landing = measured.iter().find_map(|r| r.landing_at);
+        let flown = places::airport_night(
+            &places,
+            block_off.get().copied(),
+            block_on.get().copied(),
+            takeoff,
+            landing,
+        );
+        if let Some(n) = flown.filter(|_| !simulator) {
+            night_hours = derived_field(
+                (n.night_hours * 100.0).round() / 100.0,
+                "civil night (14 CFR 1.1) from the departure to the arrival airport between the block times",
+                &key,
+            );
+            let how = "final landing at the arrival airport at block on, 61.57(b) night period";
+            let full_stop = landings.get().is_none_or(|n| *n > 0);
+            if full_stop {
+                day_fs = derived_field(u32::from(!n.night_full_stop), how, &key);
+                night_fs = derived_field(u32::from(n.night_full_stop), how, &key);
+            }
+            night_takeoffs = derived_field(
+                u32::from(n.night_takeoff),
+                "takeoff from the departure airport, 61.57(b) night period",
+                &key,
+            );
+        }
     }
 
-    // Cross-country by the general definition of 14 CFR 61.1: a landing at a point other
-    // than the point of departure.
+    // Cross-country, 14 CFR 61.1: from positions (the track or known airports) when there
+    // are any, else by the codes (the general definition only).
     let mut cross_country_hours = Field::default();
-    if let (Some(dep), Some(arr), Some(total)) = (departure.get(), arrival.get(), total_hours.get())
-    {
+    let mut cross_country_50nm_hours = Field::default();
+    let mut farthest_landing_nm = None;
+    let total = total_hours.get().copied();
+    let xc = places::cross_country(tracked.and_then(|r| r.track.as_ref()), &places);
+    let xc_key = tracked
+        .map(|r| r.source().clone())
+        .or_else(|| origin_key(&departure));
+    if let (Some(xc), Some(total), Some(key), false) = (xc, total, &xc_key, simulator) {
+        let how = if tracked.is_some() {
+            "landings of the device track"
+        } else {
+            "positions of the departure and arrival airports"
+        };
+        farthest_landing_nm = Some((xc.farthest_nm * 10.0).round() / 10.0);
+        cross_country_hours = derived_field(
+            if xc.general() { total } else { 0.0 },
+            &format!("{how}: a landing at a point other than the departure (14 CFR 61.1)"),
+            key,
+        );
+        cross_country_50nm_hours = derived_field(
+            if xc.aeronautical_experience() {
+                total
+            } else {
+                0.0
+            },
+            &format!("{how}: a landing more than 50 NM from the departure (14 CFR 61.1(ii))"),
+            key,
+        );
+    } else if let (Some(dep), Some(arr), Some(total), Some(key)) = (
+        departure.get(),
+        arrival.get(),
+        total,
+        origin_key(&departure),
+    ) {
         if !simulator {
-            cross_country_hours = Field {
-                value: Some(if same_text(dep, arr) { 0.0 } else { *total }),
-                from: departure.from.clone().map(|o| match o {
-                    Origin::Source { key } => Origin::Derived {
-                        how: "arrival differs from departure (14 CFR 61.1)".into(),
-                        key,
-                    },
-                    other => other,
-                }),
-                disagreeing: vec![],
-            };
+            cross_country_hours = derived_field(
+                if same_text(dep, arr) { 0.0 } else { total },
+                "arrival differs from departure (14 CFR 61.1)",
+                &key,
+            );
         }
     }
 
@@ -278,6 +354,9 @@ pub fn entry(records: &[Record], m: &Matched, annotation: Option<&Annotation>) -
         instruction_given_hours: 0.0,
         solo_hours: 0.0,
         cross_country_hours,
+        cross_country_50nm_hours,
+        farthest_landing_nm,
+        places,
         night_hours,
         actual_instrument_hours: Field::default(),
         simulated_instrument_hours: Field::default(),
@@ -469,6 +548,100 @@ mod tests {
             crew: vec![person_ref("person:ivy", "Ivy")],
         };
         (vec![device, typed], m)
+    }
+
+    /// A booked-out-and-in flight with block times and airport codes, no track.
+    fn booked(off: &str, on: &str, departure: &str, arrival: &str) -> Vec<Record> {
+        vec![Record {
+            key: Some(key(Provider::FlightSchoolBooking, "b")),
+            registration: Some("N1".into()),
+            starts_at: Some(off.parse().unwrap()),
+            ends_at: Some(on.parse().unwrap()),
+            landings: Some(1),
+            departure: Some(departure.into()),
+            arrival: Some(arrival.into()),
+            seats: vec![Seat {
+                person: ann(),
+                role: Some(Role::Pic),
+            }],
+            ..Record::default()
+        }]
+    }
+
+    fn alone() -> Matched {
+        Matched {
+            person: ann(),
+            records: vec![0],
+            crew: vec![],
+        }
+    }
+
+    #[test]
+    fn known_airports_give_an_entry_without_a_track_places_night_and_cross_country() {
+        // KPHL to KJFK (about 81 NM), an hour flown well after a January sunset.
+        let records = booked(
+            "2026-01-15T23:30:00Z",
+            "2026-01-16T00:30:00Z",
+            "KPHL",
+            "JFK",
+        );
+        let e = entry(&records, &alone(), None);
+        assert_eq!(e.places.arrival.as_ref().unwrap().icao, "KJFK");
+        assert_eq!(
+            e.places.block_off_local.unwrap().to_rfc3339(),
+            "2026-01-15T18:30:00-05:00"
+        );
+        assert_eq!(e.night_hours.value, Some(1.0));
+        assert!(matches!(e.night_hours.from, Some(Origin::Derived { .. })));
+        assert_eq!(
+            (
+                e.day_full_stop_landings.value,
+                e.night_full_stop_landings.value
+            ),
+            (Some(0), Some(1))
+        );
+        assert_eq!(e.night_takeoffs.value, Some(1));
+        assert_eq!(e.cross_country_hours.value, Some(1.0));
+        assert_eq!(e.cross_country_50nm_hours.value, Some(1.0));
+        assert!((e.farthest_landing_nm.unwrap() - 81.0).abs() < 2.0);
+
+        // KPHL to KPNE (about 12 NM) at noon: cross-country by 61.1 (i) only, no night.
+        let records = booked(
+            "2026-01-15T17:00:00Z",
+            "2026-01-15T17:30:00Z",
+            "KPHL",
+            "KPNE",
+        );
+        let e = entry(&records, &alone(), None);
+        assert_eq!(e.cross_country_hours.value, Some(0.5));
+        assert_eq!(e.cross_country_50nm_hours.value, Some(0.0));
+        assert_eq!(e.night_hours.value, Some(0.0));
+        assert_eq!(e.day_full_stop_landings.value, Some(1));
+
+        // Codes the table does not hold derive no night, and cross-country by the codes.
+        let records = booked(
+            "2026-01-15T23:30:00Z",
+            "2026-01-16T00:30:00Z",
+            "KZZZ",
+            "KYYY",
+        );
+        let e = entry(&records, &alone(), None);
+        assert_eq!(e.night_hours.value, None);
+        assert_eq!(e.cross_country_hours.value, Some(1.0));
+        assert_eq!(e.cross_country_50nm_hours.value, None);
+        assert!(e.places.departure.is_none());
+
+        // The sandbox's KSKY is not Sandusky, Ohio: demo records get no places.
+        let mut records = booked(
+            "2026-01-15T23:30:00Z",
+            "2026-01-16T00:30:00Z",
+            "KSKY",
+            "KPHL",
+        );
+        records[0].demo = true;
+        let e = entry(&records, &alone(), None);
+        assert!(e.places.departure.is_none() && e.places.arrival.is_none());
+        assert_eq!(e.night_hours.value, None);
     }
 
     #[test]

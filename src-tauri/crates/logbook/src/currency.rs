@@ -15,14 +15,9 @@ pub async fn currency(
     person: &str,
     at: DateTime<FixedOffset>,
 ) -> Result<Vec<Verdict>> {
-    let flights: Vec<_> = facts::of_person(store, person)
-        .await?
-        .iter()
-        .filter(|f| f.date <= at.date_naive())
-        .map(facts::Facts::flight)
-        .collect();
+    let facts = facts::of_person(store, person).await?;
     Ok(evaluate(
-        &flights,
+        facts.flights_until(at.date_naive()),
         &Pilot::default(),
         at,
         &Config::default(),

@@ -7,9 +7,10 @@ use flightdesk_core::instant;
 use flightdesk_store::Store;
 use flightdesk_views::lookup::Lookup;
 
-use crate::build::{self, insert};
+use crate::build;
 use crate::columns;
 use crate::error::{LogbookError, QueryContext, Result};
+use crate::materialize;
 use crate::model::{Annotation, Entry, RebuildStats, SourceKey};
 use crate::query::stored;
 
@@ -131,7 +132,7 @@ pub async fn annotate(store: &Store, entry_id: &str, annotation: Annotation) -> 
         .context("saving an annotation")?;
         columns::apply(&mut e, &annotation);
     }
-    insert(&mut tx, &e).await?;
+    materialize::replace_one(&mut tx, &e).await?;
     tx.commit().await.context("saving an annotation")?;
     Ok(e)
 }

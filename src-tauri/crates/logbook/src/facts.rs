@@ -9,11 +9,16 @@
 //! holding;night_takeoffs;civil_night_takeoffs;civil_night_landings`.
 //! Registrations and categories never hold `;` or a newline (they are replaced by a space).
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use flightdesk_currency::{self as currency, Category, Device, DeviceKind};
 use flightdesk_store::Store;
 
 use crate::error::{LogbookError, QueryContext, Result};
+use crate::freshness;
 use crate::model::{Entry, Role};
 
 /// What totals and currency read of one entry.
@@ -151,8 +156,13 @@ impl Facts {
 
     /// Reads a stored line.
     pub fn parse(line: &str) -> Option<Facts> {
-        let v: Vec<&str> = line.split(';').collect();
-        if v.len() != 27 {
+        // Into a fixed array: no allocation per line but the strings kept.
+        let mut v = [""; 27];
+        let mut parts = line.split(';');
+        for slot in &mut v {
+            *slot = parts.next()?;
+        }
+        if parts.next().is_some() {
             return None;
         }
         let h = |s: &str| {
@@ -269,8 +279,72 @@ fn category_class(text: &str) -> (Category, String) {
     (category, class.to_string())
 }
 
-/// Every facts line of `person`, oldest first, in one read.
-pub async fn of_person(store: &Store, person: &str) -> Result<Vec<Facts>> {
+/// One person's facts, oldest first, and (made on first use) the currency engine's
+/// flights of them.
+#[derive(Debug, Default)]
+pub struct PersonFacts {
+    pub facts: Vec<Facts>,
+    flights: OnceLock<Vec<currency::Flight>>,
+}
+
+impl PersonFacts {
+    pub fn new(facts: Vec<Facts>) -> Self {
+        PersonFacts {
+            facts,
+            flights: OnceLock::new(),
+        }
+    }
+
+    /// The facts dated on or before `at`.
+    pub fn until(&self, at: NaiveDate) -> &[Facts] {
+        &self.facts[..self.facts.partition_point(|f| f.date <= at)]
+    }
+
+    /// The flights of the facts dated on or before `at`.
+    pub fn flights_until(&self, at: NaiveDate) -> &[currency::Flight] {
+        let flights = self
+            .flights
+            .get_or_init(|| self.facts.iter().map(Facts::flight).collect());
+        &flights[..self.until(at).len()]
+    }
+}
+
+/// The people whose facts a process keeps, at most (about 15 MB each at 100,000 entries).
+const CACHED_PEOPLE: usize = 8;
+
+/// Facts read from a database, by (database file, person), with the revision of the
+/// entries they were read at ([`crate::freshness`]). Reading and parsing 100,000 lines
+/// costs far more than the 50 ms totals and currency may take together, and the window
+/// asks for both on every visit; the revision check is one read of a one-row key.
+type Cache = HashMap<(PathBuf, String), (String, Arc<PersonFacts>)>;
+
+fn cache() -> &'static Mutex<Cache> {
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Every facts line of `person`, oldest first: from this process's cache when the entries
+/// have not changed since it was read, otherwise in one read.
+pub async fn of_person(store: &Store, person: &str) -> Result<Arc<PersonFacts>> {
+    let revision = freshness::revision(store).await?;
+    let key = (store.path().to_path_buf(), person.to_string());
+    if let Some((at, facts)) = cache().lock().expect("the facts cache").get(&key) {
+        if *at == revision {
+            return Ok(facts.clone());
+        }
+    }
+    let facts = Arc::new(PersonFacts::new(read(store, person).await?));
+    let mut cache = cache().lock().expect("the facts cache");
+    if cache.len() >= CACHED_PEOPLE && !cache.contains_key(&key) {
+        // Rarely more than a pilot and a few students: forgetting all is simplest.
+        cache.clear();
+    }
+    cache.insert(key, (revision, facts.clone()));
+    Ok(facts)
+}
+
+/// Reads and parses every facts line of `person`, oldest first.
+async fn read(store: &Store, person: &str) -> Result<Vec<Facts>> {
     let all: Option<String> = sqlx::query_scalar(
         "SELECT group_concat(facts, char(10)) FROM
            (SELECT facts FROM logbook_facts WHERE person_id = ? ORDER BY date, id)",

@@ -8,24 +8,35 @@
 //!   [`matching::DURATION_TOLERANCE_HOURS`]) and applies the user's splits and merges;
 //! - [`columns`] picks each column's value by a stated precedence, keeps the values that
 //!   disagree, adds what the device track derives ([`track`]: civil-night time, 61.57(b)
-//!   night landings, with the currency crate's sun helpers) and lays the annotation on top;
-//! - [`build`] materializes the entries (migration 0011) so a page is an index range scan,
-//!   and [`query`] reads them; [`edits`] keeps the user's split, merge and annotation
-//!   decisions in tables no sync or rebuild writes;
-//! - [`totals`] and [`currency`] read each entry's compact [`facts`] line.
+//!   night landings, with the currency crate's sun helpers) or, without a track, what the
+//!   departure and arrival airports derive ([`airports`], [`places`]), cross-country time
+//!   by 14 CFR 61.1 ([`cross_country`]), and lays the annotation on top;
+//! - [`build`] materializes the entries (migrations 0011 and 0013) so a page is a range of
+//!   one key, rebuilding only when a trigger-bumped input generation moved, and [`query`]
+//!   reads them; [`edits`] keeps the user's split, merge and annotation decisions in tables
+//!   no sync or rebuild writes;
+//! - [`totals`] and [`currency`] read each entry's compact [`facts`] line, kept parsed in
+//!   memory per person while the entries stand.
 //!
-//! docs/logbook.md states every rule with its source. Demo data lives in a workspace of its
-//! own (`WorkspaceKind::Demo`), so a real workspace's logbook never holds any.
+//! docs/logbook.md states every rule with its source. Demo data (accounts serving the
+//! sandbox) never counts toward a real person's logbook ([`demo`]).
 
+pub mod airports;
 pub mod build;
 pub mod columns;
+pub mod cross_country;
 pub mod currency;
+pub mod demo;
 pub mod edits;
 mod error;
 pub mod export;
 pub mod facts;
+mod freshness;
 pub mod matching;
+mod materialize;
 pub mod model;
+mod people;
+pub mod places;
 pub mod query;
 pub mod sources;
 pub mod totals;

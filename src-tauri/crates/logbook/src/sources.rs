@@ -8,7 +8,7 @@
 //! - AviationAlley: one record per seat, with `role` INSTRUCTOR, PIC or STUDENT.
 //! - Flight School Booking: the booked-out pilot and, when booked with one, the student.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use flightdesk_core::Provider;
@@ -19,6 +19,7 @@ use sqlx::Row;
 
 use crate::error::{QueryContext, Result};
 use crate::model::{PersonRef, Role, SourceKey};
+use crate::people::People;
 use crate::track::{self, Track};
 
 /// One person's seat on a record.
@@ -59,6 +60,8 @@ pub struct Record {
     pub flight_ref: Option<String>,
     /// When the record was typed, for a record without block times (PilotFlows).
     pub created_at: Option<DateTime<Utc>>,
+    /// From an account serving the sandbox's demo data ([`crate::demo`]).
+    pub demo: bool,
 }
 
 impl Record {
@@ -85,6 +88,8 @@ const NOT_A_FLIGHT: &[&str] = &["maintenance", "inflight", "out"];
 /// Reads every live flight-log record of the cache.
 pub async fn read(store: &Store, lookup: &Lookup) -> Result<Vec<Record>> {
     let aircraft = aircraft_facts(store).await?;
+    let people = People::load(store, lookup).await?;
+    let demo_accounts = demo_accounts(store).await?;
     let rows = sqlx::query(
         "SELECT account_id, source_id, date, starts_at, ends_at, pilot_id, pilot_name,
                 instructor_id, instructor_name, aircraft_id, aircraft_registration, departure,
@@ -146,62 +151,25 @@ pub async fn read(store: &Store, lookup: &Lookup) -> Result<Vec<Record>> {
         };
         let pilot = (get("pilot_id"), get("pilot_name"));
         match account.provider {
-            Provider::Airbly => airbly(&mut record, lookup, account, &raw),
-            Provider::PilotFlows => pilotflows(&mut record, lookup, account, &raw, pilot),
-            Provider::AviationAlley => aviationalley(&mut record, lookup, account, &raw, pilot),
-            Provider::FlightSchoolBooking => fsb(&mut record, lookup, account, &raw, pilot),
+            Provider::Airbly => airbly(&mut record, &people, account, &raw),
+            Provider::PilotFlows => pilotflows(&mut record, &people, account, &raw, pilot),
+            Provider::AviationAlley => aviationalley(&mut record, &people, account, &raw, pilot),
+            Provider::FlightSchoolBooking => fsb(&mut record, &people, account, &raw, pilot),
             Provider::Flylogs => {
-                let seat = person(lookup, account, pilot.0.as_deref(), pilot.1.as_deref());
+                let seat = people.person(account, pilot.0.as_deref(), pilot.1.as_deref());
                 record
                     .seats
                     .extend(seat.map(|person| Seat { person, role: None }));
             }
         }
         record.key = Some(key);
+        record.demo = demo_accounts.contains(&account_id);
         if record.seats.is_empty() {
             continue;
         }
         out.push(record);
     }
     Ok(out)
-}
-
-/// The unified person a record names, or one of its own when no other record names them.
-fn person(
-    lookup: &Lookup,
-    account: &AccountRef,
-    id: Option<&str>,
-    name: Option<&str>,
-) -> Option<PersonRef> {
-    // An entity the views could name only by this record's own id (its name is the id)
-    // was not unified with anyone: the name, when the record gives one, says more.
-    let unresolved = |e: &&flightdesk_views::lookup::EntityRef| {
-        name.is_some() && id.is_some_and(|id| e.name == id)
-    };
-    if let Some(e) = lookup
-        .entity(account, true, id, name)
-        .filter(|e| !unresolved(e))
-    {
-        return Some(PersonRef {
-            id: e.id.clone(),
-            name: e.name.clone(),
-        });
-    }
-    // A person this account names only here (an Airbly co-pilot, a PilotFlows student):
-    // the same name in any other system, if exactly one person has it.
-    if let Some(found) = name.and_then(|n| lookup.find(n).ok()) {
-        if found.id.starts_with("person:") {
-            return Some(PersonRef {
-                id: found.id.clone(),
-                name: found.name.clone(),
-            });
-        }
-    }
-    let local = id.or(name)?;
-    Some(PersonRef {
-        id: format!("person:{}/{}/{local}", account.provider, account.name),
-        name: name.unwrap_or(local).to_string(),
-    })
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -212,21 +180,20 @@ fn text(v: &Value, key: &str) -> Option<String> {
     }
 }
 
-fn airbly(r: &mut Record, lookup: &Lookup, account: &AccountRef, raw: &Value) {
-    let people = raw
+fn airbly(r: &mut Record, people: &People, account: &AccountRef, raw: &Value) {
+    let personel = raw
         .get("personel")
         .or_else(|| raw.get("personnel"))
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    for p in &people {
+    for p in &personel {
         let role = match text(p, "type").as_deref() {
             Some("pic") => Role::Pic,
             Some("sic") => Role::Sic,
             _ => continue,
         };
-        let seat = person(
-            lookup,
+        let seat = people.person(
             account,
             text(p, "uuid").as_deref(),
             text(p, "fullname").as_deref(),
@@ -251,21 +218,20 @@ fn airbly(r: &mut Record, lookup: &Lookup, account: &AccountRef, raw: &Value) {
 
 fn pilotflows(
     r: &mut Record,
-    lookup: &Lookup,
+    people: &People,
     account: &AccountRef,
     raw: &Value,
     pilot: (Option<String>, Option<String>),
 ) {
     let attributes = raw.get("attributes").unwrap_or(raw);
     r.created_at = instant(text(attributes, "created_at"));
-    let student = person(
-        lookup,
+    let student = people.person(
         account,
         text(attributes, "student_id").as_deref(),
         text(attributes, "student_name").as_deref(),
     );
     let dual = text(attributes, "flight_type").as_deref() == Some("dual") || student.is_some();
-    let pilot = person(lookup, account, pilot.0.as_deref(), pilot.1.as_deref());
+    let pilot = people.person(account, pilot.0.as_deref(), pilot.1.as_deref());
     if dual {
         r.instructor_name = pilot.as_ref().map(|p| p.name.clone());
     }
@@ -281,7 +247,7 @@ fn pilotflows(
 
 fn aviationalley(
     r: &mut Record,
-    lookup: &Lookup,
+    people: &People,
     account: &AccountRef,
     raw: &Value,
     pilot: (Option<String>, Option<String>),
@@ -303,24 +269,23 @@ fn aviationalley(
         r.air_hours = (l > t).then(|| (l - t).num_seconds() as f64 / 3600.0);
     }
     r.flight_ref = text(raw, "flightId");
-    let seat = person(lookup, account, pilot.0.as_deref(), pilot.1.as_deref());
+    let seat = people.person(account, pilot.0.as_deref(), pilot.1.as_deref());
     r.seats.extend(seat.map(|person| Seat { person, role }));
 }
 
 fn fsb(
     r: &mut Record,
-    lookup: &Lookup,
+    people: &People,
     account: &AccountRef,
     raw: &Value,
     pilot: (Option<String>, Option<String>),
 ) {
-    let student = person(
-        lookup,
+    let student = people.person(
         account,
         text(raw, "student_id").as_deref(),
         text(raw, "student_name").as_deref(),
     );
-    let pilot = person(lookup, account, pilot.0.as_deref(), pilot.1.as_deref());
+    let pilot = people.person(account, pilot.0.as_deref(), pilot.1.as_deref());
     if student.is_some() {
         r.instructor_name = pilot.as_ref().map(|p| p.name.clone());
     }
@@ -352,6 +317,19 @@ fn fsb(
             .and_then(|s| DateTime::from_timestamp(s, 0));
         r.date = r.date.or(r.starts_at.map(|t| t.date_naive()));
     }
+}
+
+/// The ids of the accounts that serve demo data.
+async fn demo_accounts(store: &Store) -> Result<HashSet<i64>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, base_url FROM accounts")
+        .fetch_all(store.pool())
+        .await
+        .context("reading the accounts")?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, url)| crate::demo::is_demo_base_url(url))
+        .map(|(id, _)| id)
+        .collect())
 }
 
 /// Make and model and whether it is a simulator, per (account id, aircraft source id).

@@ -114,44 +114,63 @@ fn role_name(r: Option<Role>) -> &'static str {
     r.map_or("unknown", Role::as_str)
 }
 
+/// One period's running sums, grouped by borrowed keys (no allocation per entry).
+#[derive(Default)]
+struct Running<'a> {
+    all: Sums,
+    by: [BTreeMap<&'a str, Sums>; 3],
+}
+
+impl<'a> Running<'a> {
+    fn add(&mut self, f: &'a Facts) {
+        self.all.add(f);
+        let keys = [
+            f.registration.as_str(),
+            f.category_class.as_str(),
+            role_name(f.role),
+        ];
+        for (map, key) in self.by.iter_mut().zip(keys) {
+            map.entry(key).or_default().add(f);
+        }
+    }
+}
+
 /// Totals of `facts` (any order) at `at`; entries after `at` are not counted.
 pub fn of_facts(person: &str, facts: &[Facts], at: NaiveDate) -> Totals {
+    let froms: Vec<Option<NaiveDate>> = PERIODS
+        .iter()
+        .map(|(_, days)| days.map(|d| at - Duration::days(d - 1)))
+        .collect();
+    let mut running: Vec<Running> = PERIODS.iter().map(|_| Running::default()).collect();
+    // One pass: each entry is added to every period it falls in.
+    for f in facts.iter().filter(|f| f.date <= at) {
+        for (period, from) in running.iter_mut().zip(&froms) {
+            if from.is_none_or(|d| f.date >= d) {
+                period.add(f);
+            }
+        }
+    }
+    let groups = |m: BTreeMap<&str, Sums>| {
+        m.into_iter()
+            .map(|(key, sums)| Group {
+                key: key.to_string(),
+                sums: sums.rounded(),
+            })
+            .collect()
+    };
     let periods = PERIODS
         .iter()
-        .map(|(name, days)| {
-            let from = days.map(|d| at - Duration::days(d - 1));
-            let mut all = Sums::default();
-            let mut by: [BTreeMap<String, Sums>; 3] = Default::default();
-            for f in facts
-                .iter()
-                .filter(|f| f.date <= at && from.is_none_or(|d| f.date >= d))
-            {
-                all.add(f);
-                let keys = [
-                    f.registration.clone(),
-                    f.category_class.clone(),
-                    role_name(f.role).to_string(),
-                ];
-                for (map, key) in by.iter_mut().zip(keys) {
-                    map.entry(key).or_default().add(f);
-                }
-            }
-            let groups = |m: BTreeMap<String, Sums>| {
-                m.into_iter()
-                    .map(|(key, sums)| Group {
-                        key,
-                        sums: sums.rounded(),
-                    })
-                    .collect()
-            };
-            let [a, c, r] = by;
+        .zip(froms)
+        .zip(running)
+        .map(|(((name, _), from), r)| {
+            let [a, c, role] = r.by;
             PeriodTotals {
                 period: name.to_string(),
                 from,
-                all: all.rounded(),
+                all: r.all.rounded(),
                 by_aircraft: groups(a),
                 by_category_class: groups(c),
-                by_role: groups(r),
+                by_role: groups(role),
             }
         })
         .collect();
@@ -165,7 +184,7 @@ pub fn of_facts(person: &str, facts: &[Facts], at: NaiveDate) -> Totals {
 /// `person`'s totals at `at`, from the materialized logbook.
 pub async fn totals(store: &Store, person: &str, at: NaiveDate) -> Result<Totals> {
     let facts = facts::of_person(store, person).await?;
-    Ok(of_facts(person, &facts, at))
+    Ok(of_facts(person, facts.until(at), at))
 }
 
 #[cfg(test)]

@@ -16,10 +16,15 @@ use flightdesk_views::lookup::Lookup;
 use serde_json::{json, Value};
 
 async fn synced() -> World {
+    synced_with("organization_plan").await
+}
+
+/// The world synced with PilotFlows through the credential `pilotflows_role`.
+async fn synced_with(pilotflows_role: &str) -> World {
     let w = world("").await;
     w.connect(Provider::AviationAlley, "centre", "live_full", json!({}))
         .await;
-    w.connect(Provider::PilotFlows, "club", "organization_plan", json!({}))
+    w.connect(Provider::PilotFlows, "club", pilotflows_role, json!({}))
         .await;
     w.connect(Provider::Airbly, "fleet", "group", json!({}))
         .await;
@@ -379,4 +384,31 @@ async fn a_split_and_an_annotation_survive_a_full_resync_and_a_rebuild() {
     let lookup = Lookup::load(store).await.unwrap();
     let stats = logbook::ensure_fresh(store, &lookup).await.unwrap();
     assert!(!stats.rebuilt, "{stats:?}");
+}
+
+/// A name that is only an id (digits, or a uuid), as a person whose record names them by
+/// id alone would show without a name of their own.
+fn looks_like_an_id(name: &str) -> bool {
+    let n = name.trim();
+    n.is_empty()
+        || n.chars().all(|c| c.is_ascii_digit())
+        || (n.len() == 36 && n.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+}
+
+#[tokio::test]
+async fn every_person_on_an_entry_has_a_name_not_a_bare_id() {
+    // The flying club's (Standard plan) key lists only the club's members.
+    for role in ["organization_plan", "standard_plan"] {
+        let w = synced_with(role).await;
+        let entries = rebuilt(&w).await;
+        let mut bare: BTreeSet<String> = BTreeSet::new();
+        for e in &entries {
+            for p in std::iter::once(&e.person).chain(&e.crew) {
+                if looks_like_an_id(&p.name) {
+                    bare.insert(format!("{} {:?} ({:?})", p.id, p.name, e.sources));
+                }
+            }
+        }
+        assert!(bare.is_empty(), "{role}: {bare:#?}");
+    }
 }
