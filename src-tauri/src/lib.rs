@@ -97,6 +97,7 @@ pub fn run() {
             write_commands::outbox_counts,
             write_commands::outbox_retry,
             write_commands::outbox_discard,
+            write_commands::sign,
             commands::entities,
             commands::decide_entities,
         ])

@@ -9,9 +9,11 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use flightdesk_connectors::flylogs::ClassDraft;
 use flightdesk_ipc::{RecordsChanged, UiError, OUTBOX_CHANGED_EVENT, RECORDS_CHANGED_EVENT};
+use flightdesk_ipc::{SignKind, SignRequest};
 use flightdesk_store::OutboxState;
 use flightdesk_sync::class_writes::{self, Shown};
 use flightdesk_sync::outbox_view::{self, OutboxCounts, OutboxItem};
+use flightdesk_sync::signing::{self, SignTarget, Signed};
 use flightdesk_views::schedule::{self, ClassCheck, ClassForm, ClassRequest, ClassSave, Proposal};
 use tauri::{AppHandle, Emitter, State};
 
@@ -228,6 +230,56 @@ async fn emit_counts(app: &AppHandle, ready: &Ready) {
         }
         Err(error) => tracing::warn!(%error, "cannot count the outbox"),
     }
+}
+
+#[tauri::command]
+pub async fn sign(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: SignRequest,
+) -> Result<Signed, UiError> {
+    let ready = state.ready()?;
+    let SignRequest {
+        kind,
+        id,
+        account,
+        password,
+    } = request;
+    // From here the password lives only in this `Secret`, zeroed when the request ends.
+    let password = flightdesk_secrets::Secret::new(password);
+    let target = match kind {
+        SignKind::Mission => SignTarget::Mission(id),
+        SignKind::SignClass => SignTarget::Class { id, sign: true },
+        SignKind::UnsignClass => SignTarget::Class { id, sign: false },
+    };
+    // A demo workspace's accounts point at this process's sandbox once it runs.
+    ready
+        .job
+        .ensure_demo_sandbox()
+        .await
+        .map_err(|e| UiError::new(e.code, e.message))?;
+    let options = flightdesk_sync::SyncOptions::default();
+    let signed = signing::sign(
+        &ready.workspace,
+        account.as_deref(),
+        &target,
+        password,
+        &options,
+    )
+    .await
+    .map_err(|e| UiError::new(e.code(), e.to_string()))?;
+    // The mission's new state was read back: the views re-read.
+    ready.lookups.invalidate().await;
+    let change = RecordsChanged {
+        account: account.unwrap_or_default(),
+        provider: flightdesk_core::Provider::Flylogs,
+        resource: flightdesk_connectors::flylogs::RESOURCE.to_string(),
+        kinds: vec!["missions".to_string(), "classes".to_string()],
+    };
+    if let Err(error) = app.emit(RECORDS_CHANGED_EVENT, &change) {
+        tracing::warn!(%error, "cannot tell the window that a signature changed records");
+    }
+    Ok(signed)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -679,6 +679,43 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
             "the student is named: {title}"
         );
         app.screenshots("trainings-student").await?;
+        // A student with a debrief to sign: the demo signs in as the school's manager, so
+        // Flylogs refuses, in its words, and the password leaves the form at once.
+        app.go("#/trainings").await?;
+        app.element("training-student").await?;
+        let rows = app
+            .client
+            .find_all(fantoccini::Locator::Css("[data-testid=training-student]"))
+            .await?;
+        let mut opened = false;
+        for row in rows {
+            if row.text().await?.contains("unsigned") {
+                row.find(fantoccini::Locator::Css("a"))
+                    .await?
+                    .click()
+                    .await?;
+                opened = true;
+                break;
+            }
+        }
+        ensure!(opened, "a student has a mission to sign");
+        app.click("sign-open").await?;
+        app.type_into("sign-password", "wrong-password-7").await?;
+        app.click("sign-submit").await?;
+        let said = app
+            .wait_for_text("sign-error", Duration::from_secs(60), |t| !t.is_empty())
+            .await?;
+        ensure!(
+            said.contains("Only the student who flew the mission can sign it"),
+            "{said}"
+        );
+        ensure!(
+            !said.contains("wrong-password-7"),
+            "the password never shows"
+        );
+        let left = app.element("sign-password").await?.prop("value").await?;
+        ensure!(left.as_deref() == Some(""), "the password left the form");
+        app.screenshots("sign-refused").await?;
         Ok(())
     })
     .await?;

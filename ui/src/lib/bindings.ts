@@ -1081,6 +1081,32 @@ waiting: number,
  */
 needs_you: number, };
 
+export type SignKind = "mission" | "sign_class" | "unsign_class";
+
+export type SignRequest = { kind: SignKind, 
+/**
+ * The mission or class id.
+ */
+id: string, 
+/**
+ * The Flylogs account (default: the only one).
+ */
+account: string | null, password: string, };
+
+export type Signed = { 
+/**
+ * False when Flylogs says it was signed already.
+ */
+changed: boolean, 
+/**
+ * The sentence the window and the CLI show.
+ */
+message: string, 
+/**
+ * The account's trainings were read again afterwards.
+ */
+refreshed: boolean, };
+
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
   /** Whether the workspace is still opening, ready, or failed to open (and why); answers at once. */
@@ -1161,6 +1187,8 @@ export const commands = {
   outboxRetry: (id: number): Promise<OutboxItem> => invoke("outbox_retry", { id }),
   /** Gives up on a waiting write and those that wait for it; their optimistic changes go too. */
   outboxDiscard: (id: number): Promise<number[]> => invoke("outbox_discard", { id }),
+  /** Signs a mission debrief or a class's attendance in Flylogs (online; the password is used for this request only). */
+  sign: (request: SignRequest): Promise<Signed> => invoke("sign", { request }),
 };
 
 /** Typed listeners for the events the backend emits; each resolves to an unlisten function. */

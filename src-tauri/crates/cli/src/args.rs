@@ -66,6 +66,8 @@ pub enum Command {
     Outbox(crate::outbox::OutboxArgs),
     /// Schedule, edit or delete a Flylogs class through the outbox.
     Class(crate::class::ClassArgs),
+    /// Sign a mission debrief in Flylogs (online; the password from stdin).
+    Mission(crate::sign::MissionArgs),
     /// The next free times for a class of these people, in every system.
     Slots(crate::slots::SlotsArgs),
 }

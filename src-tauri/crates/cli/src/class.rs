@@ -38,6 +38,10 @@ pub enum ClassAction {
         #[command(flatten)]
         fields: ClassFields,
     },
+    /// Sign a class's attendance, as its teacher (online; the password from stdin).
+    Sign(crate::sign::SignArgs),
+    /// Remove the attendance signature of a class.
+    Unsign(crate::sign::SignArgs),
     /// Delete a class.
     Delete {
         id: String,
@@ -153,6 +157,14 @@ async fn check(
 }
 
 pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
+    if let ClassAction::Sign(a) | ClassAction::Unsign(a) = &args.action {
+        let sign = matches!(args.action, ClassAction::Sign(_));
+        let target = flightdesk_sync::signing::SignTarget::Class {
+            id: a.id.clone(),
+            sign,
+        };
+        return crate::sign::run(data_dir, a, target).await;
+    }
     let opened = open(data_dir, true).await?;
     let store = opened.workspace.store();
     let (account, offline) = match &args.action {
@@ -161,12 +173,13 @@ pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
         ClassAction::Delete {
             account, offline, ..
         } => (account, *offline),
+        ClassAction::Sign(_) | ClassAction::Unsign(_) => unreachable!("signed above"),
     };
     let account = store.account(account).await.map_err(store_failure)?.id;
     let (fields, editing) = match &args.action {
         ClassAction::Check(f) | ClassAction::Schedule(f) => (Some(f), None),
         ClassAction::Edit { id, fields } => (Some(fields), Some(id.as_str())),
-        ClassAction::Delete { .. } => (None, None),
+        ClassAction::Delete { .. } | ClassAction::Sign(_) | ClassAction::Unsign(_) => (None, None),
     };
     if let Some(fields) = fields {
         let checked = check(store, fields, &fields.request(account, editing)).await;
@@ -196,7 +209,9 @@ pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
         }
     }
     let queued = match &args.action {
-        ClassAction::Check(_) => unreachable!("returned above"),
+        ClassAction::Check(_) | ClassAction::Sign(_) | ClassAction::Unsign(_) => {
+            unreachable!("returned above")
+        }
         ClassAction::Schedule(f) => {
             class_writes::schedule_class(store, account, &f.draft(), &f.shown()).await
         }

@@ -20,6 +20,7 @@ mod webhooks;
 // Write flows (the outbox).
 mod class;
 mod outbox;
+mod sign;
 mod slots;
 
 use clap::Parser;
@@ -77,6 +78,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Outbox(args) => outbox::run(&data_dir, args).await,
         Command::Class(args) => class::run(&data_dir, args).await,
         Command::Slots(args) => slots::run(&data_dir, args).await,
+        Command::Mission(args) => match &args.action {
+            sign::MissionAction::Sign(a) => {
+                let target = flightdesk_sync::signing::SignTarget::Mission(a.id.clone());
+                sign::run(&data_dir, a, target).await
+            }
+        },
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

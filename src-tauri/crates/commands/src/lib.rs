@@ -249,6 +249,12 @@ pub const COMMANDS: &[Command] = &[
         returns: "number[]",
         doc: "Gives up on a waiting write and those that wait for it; their optimistic changes go too.",
     },
+    Command {
+        name: "sign",
+        args: &[("request", "SignRequest")],
+        returns: "Signed",
+        doc: "Signs a mission debrief or a class's attendance in Flylogs (online; the password is used for this request only).",
+    },
 ];
 
 /// One event the backend emits to the window.

@@ -29,6 +29,7 @@ use flightdesk_sync::runner::AccountState;
 
 use flightdesk_store::OutboxState;
 use flightdesk_sync::outbox_view::{HistoryLine, OutboxCounts, OutboxItem};
+use flightdesk_sync::signing::Signed;
 use flightdesk_views::schedule::{
     Check, Choice, ClassCheck, ClassForm, ClassRequest, ClassSave, LessonChoice, Slot,
     SubjectChoice, Warning, WarningKind,
@@ -44,8 +45,8 @@ use flightdesk_logbook::{
 
 use crate::{
     AccountView, AppInfo, ConnectRequest, Connected, ProviderInfo, RecordsChanged, ResourceState,
-    RunError, RunningSync, SyncRun, SyncStatus, SyncTrigger, UiError, WebhookActivityLine,
-    WebhookStatus, WorkspaceState, COMMANDS, EVENTS,
+    RunError, RunningSync, SignKind, SignRequest, SyncRun, SyncStatus, SyncTrigger, UiError,
+    WebhookActivityLine, WebhookStatus, WorkspaceState, COMMANDS, EVENTS,
 };
 use flightdesk_sync::webhooks::{AccountUrl, SkippedAccount};
 
@@ -175,6 +176,9 @@ pub fn typescript() -> String {
         HistoryLine::decl(),
         OutboxItem::decl(),
         OutboxCounts::decl(),
+        SignKind::decl(),
+        SignRequest::decl(),
+        Signed::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);

@@ -14,6 +14,6 @@ pub use flightdesk_sync::runner::{
     ResourceState, RunError, RunningSync, SyncRun, SyncStatus, SyncTrigger,
 };
 pub use types::{
-    AccountView, AppInfo, ConnectRequest, Connected, ProviderInfo, RecordsChanged, UiError,
-    WebhookActivityLine, WebhookStatus, WorkspaceState,
+    AccountView, AppInfo, ConnectRequest, Connected, ProviderInfo, RecordsChanged, SignKind,
+    SignRequest, UiError, WebhookActivityLine, WebhookStatus, WorkspaceState,
 };

@@ -131,6 +131,40 @@ impl RecordsChanged {
     }
 }
 
+/// What to sign in Flylogs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SignKind {
+    /// A mission's debrief, by the student who flew it.
+    Mission,
+    /// A class's attendance, by its teacher.
+    SignClass,
+    UnsignClass,
+}
+
+/// A signature the window asks for. The password is used for this one request and
+/// dropped; `Debug` never shows it.
+#[derive(Clone, Deserialize, TS)]
+pub struct SignRequest {
+    pub kind: SignKind,
+    /// The mission or class id.
+    pub id: String,
+    /// The Flylogs account (default: the only one).
+    pub account: Option<String>,
+    pub password: String,
+}
+
+impl std::fmt::Debug for SignRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignRequest")
+            .field("kind", &self.kind)
+            .field("id", &self.id)
+            .field("account", &self.account)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
 /// What the window sends to connect (or test, or re-key) an account. The secret goes
 /// from here into the keyring; `Debug` never shows it.
 #[derive(Clone, Deserialize, TS)]

@@ -14,6 +14,7 @@ pub mod forecast;
 pub mod outbox_view;
 mod replay;
 pub mod runner;
+pub mod signing;
 pub mod webhooks;
 
 pub use engine::{

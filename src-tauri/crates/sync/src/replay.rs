@@ -163,7 +163,7 @@ fn providers_words(e: &ConnectorError) -> String {
 }
 
 /// The writer of `account`, built once per replay.
-async fn writer(
+pub(crate) async fn writer(
     workspace: &Workspace,
     account: &Account,
     options: &SyncOptions,

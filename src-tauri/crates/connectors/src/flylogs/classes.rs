@@ -132,7 +132,11 @@ impl Flylogs {
     /// A write with the bearer token (a POST of `form`, or a GET when there is none, as
     /// Flylogs deletes); a session token refused with 401 is renewed once, which is safe
     /// because a 401 means the write was not applied.
-    async fn write(&self, path: &str, form: Option<&[(&'static str, String)]>) -> Result<Value> {
+    pub(super) async fn write(
+        &self,
+        path: &str,
+        form: Option<&[(&'static str, String)]>,
+    ) -> Result<Value> {
         let url = self.url(path);
         let context = format!(
             "writing flylogs {}",
@@ -165,7 +169,7 @@ impl Flylogs {
 }
 
 /// Flylogs may answer 200 with `result: false` and its reason.
-fn refused_in_body(body: &Value) -> Result<()> {
+pub(super) fn refused_in_body(body: &Value) -> Result<()> {
     if wire::boolean(body, &["result"]) == Some(false) {
         return Err(ConnectorError::Rejected {
             status: 200,

@@ -57,8 +57,10 @@ use tokio::sync::Mutex;
 
 mod classes;
 mod local_time;
+mod signing;
 
 pub use classes::ClassDraft;
+pub use signing::Signature;
 
 use crate::http::Answer;
 use crate::wire;
