@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
+use chrono_tz::Tz;
 use flightdesk_connectors::flylogs::ClassDraft;
 use flightdesk_ipc::{RecordsChanged, UiError, OUTBOX_CHANGED_EVENT, RECORDS_CHANGED_EVENT};
 use flightdesk_ipc::{SignKind, SignRequest};
@@ -14,6 +15,7 @@ use flightdesk_store::OutboxState;
 use flightdesk_sync::class_writes::{self, Shown};
 use flightdesk_sync::outbox_view::{self, OutboxCounts, OutboxItem};
 use flightdesk_sync::signing::{self, SignTarget, Signed};
+use flightdesk_views::lookup::Lookup;
 use flightdesk_views::schedule::{self, ClassCheck, ClassForm, ClassRequest, ClassSave, Proposal};
 use tauri::{AppHandle, Emitter, State};
 
@@ -38,22 +40,26 @@ pub async fn class_check(
     request: ClassRequest,
 ) -> Result<ClassCheck, UiError> {
     let ready = state.ready()?;
-    check(&app, &ready, &request).await
+    let (proposal, lookup, tz) = resolve(&app, &ready, &request).await?;
+    schedule::check_with_slots(ready.workspace.store(), &lookup, &proposal, Utc::now(), tz)
+        .await
+        .map_err(view_error)
 }
 
-/// The form's checks, and free slots when they warn.
-async fn check(
+/// The form's class as the checks see it, with the entities and the zone they read.
+async fn resolve(
     app: &AppHandle,
     ready: &Ready,
     request: &ClassRequest,
-) -> Result<ClassCheck, UiError> {
+) -> Result<(Proposal, Arc<Lookup>, Tz), UiError> {
     let tz = preferences::load(app, &ready.preferences_path())?.zone();
-    let store = ready.workspace.store();
-    let lookup = ready.lookups.get(store).await.map_err(view_error)?;
-    let proposal = Proposal::for_class(request, &lookup, tz).map_err(view_error)?;
-    schedule::check_with_slots(store, &lookup, &proposal, Utc::now(), tz)
+    let lookup = ready
+        .lookups
+        .get(ready.workspace.store())
         .await
-        .map_err(view_error)
+        .map_err(view_error)?;
+    let proposal = Proposal::for_class(request, &lookup, tz).map_err(view_error)?;
+    Ok((proposal, lookup, tz))
 }
 
 #[tauri::command]
@@ -63,27 +69,29 @@ pub async fn class_save(
     save: ClassSave,
 ) -> Result<OutboxItem, UiError> {
     let ready = state.ready()?;
-    // The cache may have changed since the form checked: check again, so nothing in the
-    // way is saved without the user's reason.
-    let checked = check(&app, &ready, &save.request).await?;
+    // The cache may have changed since the form checked: check again (the warnings
+    // only; slots are the form's business), so nothing in the way is saved without the
+    // user's reason.
+    let (proposal, lookup, tz) = resolve(&app, &ready, &save.request).await?;
+    let checked = schedule::check(ready.workspace.store(), &lookup, &proposal, Utc::now(), tz)
+        .await
+        .map_err(view_error)?;
     let reason = save
         .anyway
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
-    if !checked.check.warnings.is_empty() && reason.is_none() {
+    if !checked.warnings.is_empty() && reason.is_none() {
         return Err(UiError::new(
             "needs_reason",
             format!(
                 "{} to check first: {}. Pick a free slot, or save anyway with a reason.",
-                plural(checked.check.warnings.len(), "thing", "things"),
-                checked.check.warnings[0].message
+                plural(checked.warnings.len(), "thing", "things"),
+                checked.warnings[0].message
             ),
         ));
     }
-    let tz = preferences::load(&app, &ready.preferences_path())?.zone();
-    let start = flightdesk_views::calendar::parse_instant(&save.request.starts_at, tz)
-        .map_err(view_error)?;
+    let start = proposal.starts_at;
     let draft = ClassDraft {
         subject_id: save.subject_id.clone(),
         lesson_id: save.lesson_id.clone(),
