@@ -115,6 +115,26 @@ impl AppSession {
         bail!("[data-testid={test_id}] never became ready; last text: {last:?}")
     }
 
+    /// Waits until the number of elements with this `data-testid` satisfies `ready` and
+    /// returns it; fails with the last count seen.
+    pub async fn wait_for_count(
+        &self,
+        test_id: &str,
+        limit: Duration,
+        ready: impl Fn(usize) -> bool,
+    ) -> Result<usize> {
+        let deadline = Instant::now() + limit;
+        let mut last = self.count(test_id).await?;
+        while !ready(last) {
+            if Instant::now() >= deadline {
+                bail!("[data-testid={test_id}] count never became ready; last count: {last}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            last = self.count(test_id).await?;
+        }
+        Ok(last)
+    }
+
     /// The texts of every element with this `data-testid`, in document order.
     pub async fn texts_of_all(&self, test_id: &str) -> Result<Vec<String>> {
         let mut out = Vec::new();

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context as _, Result};
 use flightdesk_e2e::AppSession;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -774,15 +774,9 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
             .send_keys("\t")
             .await?;
         app.click("annotate-save").await?;
-        let mut after = before;
-        for _ in 0..80 {
-            after = app.count("logbook-annotated").await?;
-            if after > before {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-        ensure!(after > before, "the annotated entry is marked in the list");
+        app.wait_for_count("logbook-annotated", Duration::from_secs(20), |n| n > before)
+            .await
+            .context("the annotated entry is marked in the list")?;
         Ok(())
     })
     .await?;
@@ -1005,15 +999,9 @@ async fn a_class_is_checked_across_systems_then_scheduled_in_a_free_slot_through
             .await?;
         ensure!(state == "sent");
         // The badge follows once the run that sent it has ended.
-        let mut badge = app.count("outbox-badge").await?;
-        for _ in 0..240 {
-            if badge == 0 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-            badge = app.count("outbox-badge").await?;
-        }
-        ensure!(badge == 0, "nothing waits any more");
+        app.wait_for_count("outbox-badge", Duration::from_secs(60), |n| n == 0)
+            .await
+            .context("nothing waits any more")?;
         app.screenshots("outbox").await?;
         Ok(())
     })
@@ -1079,15 +1067,9 @@ async fn a_class_is_checked_across_systems_then_scheduled_in_a_free_slot_through
         app.screenshots("outbox-failed").await?;
         faults("").await?;
         app.click("outbox-retry").await?;
-        let mut badge = app.count("outbox-badge").await?;
-        for _ in 0..240 {
-            if badge == 0 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-            badge = app.count("outbox-badge").await?;
-        }
-        ensure!(badge == 0, "sent once Flylogs is back");
+        app.wait_for_count("outbox-badge", Duration::from_secs(60), |n| n == 0)
+            .await
+            .context("sent once Flylogs is back")?;
         Ok(())
     })
     .await?;

@@ -1,10 +1,8 @@
 //! `connect`, `accounts`, `disconnect`.
 
-use std::io::BufRead;
 use std::path::Path;
 
 use flightdesk_connectors::ClientOptions;
-use flightdesk_secrets::Secret;
 use flightdesk_store::StoreError;
 use flightdesk_sync::accounts::{connect_account, ConnectError, Connection};
 use flightdesk_sync::runner::AccountState;
@@ -30,15 +28,7 @@ pub async fn connect(data_dir: &Path, args: ConnectArgs) -> Result<(), Failure> 
             .ok_or_else(|| Failure::config(format!("--set expects KEY=VALUE, not `{item}`")))?;
         options.insert(k.trim().to_string(), Value::String(v.trim().to_string()));
     }
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Failure::config(format!("cannot read the credential from stdin: {e}")))?;
-    let credential = Secret::new(line.trim_end_matches(['\r', '\n']).trim().to_string());
-    if credential.expose().is_empty() {
-        return Err(Failure::config("no credential on standard input"));
-    }
+    let credential = crate::secret_input::read_line("the credential", true)?;
     let name = args
         .name
         .clone()

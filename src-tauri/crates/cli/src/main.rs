@@ -11,6 +11,7 @@ mod export;
 mod logbook;
 mod open;
 mod search;
+mod secret_input;
 mod skipped;
 mod status;
 mod sync_cmd;

@@ -2,10 +2,8 @@
 //! password is read from standard input (`--password-stdin`, never an argument), used for
 //! the one request and dropped. Prints `{"changed", "message", "refreshed"}`.
 
-use std::io::BufRead;
 use std::path::Path;
 
-use flightdesk_secrets::Secret;
 use flightdesk_sync::signing::{self, SignError, SignTarget};
 use flightdesk_sync::SyncOptions;
 
@@ -43,16 +41,7 @@ pub async fn run(data_dir: &Path, args: &SignArgs, target: SignTarget) -> Result
             "give the password on standard input with --password-stdin (it is never an argument)",
         ));
     }
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Failure::config(format!("cannot read the password from stdin: {e}")))?;
-    let password = Secret::new(line.trim_end_matches(['\r', '\n']).to_string());
-    drop(line);
-    if password.expose().is_empty() {
-        return Err(Failure::config("no password on standard input"));
-    }
+    let password = crate::secret_input::read_line("the password", false)?;
     let opened = open(data_dir, true).await?;
     let options = SyncOptions::default();
     let signed = signing::sign(
