@@ -321,6 +321,19 @@ impl Store {
         rows.iter().map(row_of).collect()
     }
 
+    /// How many rows are in each state (one indexed count, not the rows themselves).
+    pub async fn outbox_state_counts(&self) -> Result<Vec<(OutboxState, i64)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, count(*) FROM outbox GROUP BY state")
+                .fetch_all(self.pool())
+                .await
+                .context("counting the outbox")?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(state, n)| Some((state.parse().ok()?, n)))
+            .collect())
+    }
+
     /// The newest write of record `target_id` of `account_id` not yet sent: the one a new
     /// write of the same record must wait for.
     pub async fn last_unsent_write(&self, account_id: i64, target_id: &str) -> Result<Option<i64>> {

@@ -83,12 +83,13 @@ pub async fn outbox_items(store: &Store) -> Result<Vec<OutboxItem>> {
 /// The badge's counts.
 pub async fn outbox_counts(store: &Store) -> Result<OutboxCounts> {
     let mut counts = OutboxCounts::default();
-    for row in store.outbox().await? {
-        match row.state {
+    for (state, n) in store.outbox_state_counts().await? {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        match state {
             OutboxState::Pending | OutboxState::Sending | OutboxState::Failed => {
-                counts.waiting += 1
+                counts.waiting += n
             }
-            OutboxState::Rejected | OutboxState::NeedsPassword => counts.needs_you += 1,
+            OutboxState::Rejected | OutboxState::NeedsPassword => counts.needs_you += n,
             OutboxState::Sent => {}
         }
     }

@@ -11,6 +11,7 @@ use common::{world, World};
 use flightdesk_connectors::flylogs::ClassDraft;
 use flightdesk_core::{Kind, Provider};
 use flightdesk_store::{NewWrite, OutboxState, Overlay};
+use flightdesk_sync::outbox_view;
 use flightdesk_sync::{ClientOptions, SyncOptions, FLYLOGS_CLASS_SAVE};
 use serde_json::{json, Value};
 
@@ -241,8 +242,13 @@ async fn a_rejected_write_keeps_the_providers_words_and_rolls_back() {
         ..draft
     };
     let id = enqueue(&w, account, &stranger, "local:r", None).await;
+    let badge = outbox_view::outbox_counts(store).await.unwrap();
+    assert_eq!((badge.waiting, badge.needs_you), (1, 0));
     let r = replay(&w).await;
     assert_eq!(r.rejected, vec![id]);
+    // The badge now says it needs the user.
+    let badge = outbox_view::outbox_counts(store).await.unwrap();
+    assert_eq!((badge.waiting, badge.needs_you), (0, 1));
     let row = store.outbox_row(id).await.unwrap();
     assert_eq!(row.state, OutboxState::Rejected);
     assert_eq!(
