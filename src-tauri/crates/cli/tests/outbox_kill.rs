@@ -7,10 +7,10 @@ mod common;
 use std::process::Stdio;
 use std::time::Duration;
 
-use flightdesk_sandbox::{start, Provider, RunningSandbox, SandboxConfig};
+use flightdesk_sandbox::RunningSandbox;
 use serde_json::Value;
 
-use common::{command, run, text, token};
+use common::{command, run, synced_flylogs, text};
 
 async fn json(dir: &std::path::Path, args: &[&str]) -> Value {
     let out = run(dir, args, None).await;
@@ -40,32 +40,7 @@ async fn set_faults(sb: &RunningSandbox, spec: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replay_killed_mid_write_sends_every_class_once_on_the_next_run() {
-    let sb = start(SandboxConfig {
-        now: Some("2026-03-02T09:30:00Z".parse().unwrap()),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let secret = token(&sb, Provider::Flylogs, "manager");
-    let base = sb.base_url(Provider::Flylogs);
-    let out = run(
-        dir.path(),
-        &[
-            "connect",
-            "flylogs",
-            "--base-url",
-            &base,
-            "--token-stdin",
-            "--name",
-            "office",
-        ],
-        Some(&format!("{secret}\n")),
-    )
-    .await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(dir.path(), &["sync"], None).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (sb, dir) = synced_flylogs("manager", "office").await;
 
     // A subject, a student enrolled in its training, and a teacher of a cached class.
     let cache = json(dir.path(), &["export"]).await;

@@ -5,10 +5,10 @@
 
 mod common;
 
-use flightdesk_sandbox::{start, Provider, SandboxConfig};
+use flightdesk_sandbox::Provider;
 use serde_json::Value;
 
-use common::{run, text, token};
+use common::{run, synced_flylogs, text};
 
 fn missions(export: &Value) -> Vec<Value> {
     export["missions"].as_array().cloned().unwrap_or_default()
@@ -16,34 +16,9 @@ fn missions(export: &Value) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_debrief_is_signed_once_with_the_right_password_which_is_kept_nowhere() {
-    let sb = start(SandboxConfig {
-        now: Some("2026-03-02T09:30:00Z".parse().unwrap()),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let (sb, dir) = synced_flylogs("student", "me").await;
     let credential = sb.credential(Provider::Flylogs, "student").unwrap();
     let password = credential["password"].as_str().unwrap().to_string();
-    let secret = token(&sb, Provider::Flylogs, "student");
-    let base = sb.base_url(Provider::Flylogs);
-    let out = run(
-        dir.path(),
-        &[
-            "connect",
-            "flylogs",
-            "--base-url",
-            &base,
-            "--token-stdin",
-            "--name",
-            "me",
-        ],
-        Some(&format!("{secret}\n")),
-    )
-    .await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(dir.path(), &["sync"], None).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
     let export = |dir: std::path::PathBuf| async move {
         let out = run(&dir, &["export"], None).await;
         assert!(out.status.success());

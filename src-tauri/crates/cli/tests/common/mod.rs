@@ -51,3 +51,31 @@ pub fn token(sb: &RunningSandbox, p: Provider, role: &str) -> String {
         .unwrap()
         .to_string()
 }
+
+/// A sandbox (its clock pinned) and a data directory with its Flylogs account `name`,
+/// signed in as `role`, connected and synced once through the binary.
+pub async fn synced_flylogs(role: &str, name: &str) -> (RunningSandbox, tempfile::TempDir) {
+    let sb = flightdesk_sandbox::start(flightdesk_sandbox::SandboxConfig {
+        now: Some("2026-03-02T09:30:00Z".parse().unwrap()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let secret = token(&sb, Provider::Flylogs, role);
+    let base = sb.base_url(Provider::Flylogs);
+    let args = [
+        "connect",
+        "flylogs",
+        "--base-url",
+        &base,
+        "--token-stdin",
+        "--name",
+        name,
+    ];
+    let out = run(dir.path(), &args, Some(&format!("{secret}\n"))).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(dir.path(), &["sync"], None).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    (sb, dir)
+}
