@@ -53,7 +53,7 @@ pub async fn run(data_dir: &Path, args: &SignArgs, target: SignTarget) -> Result
     )
     .await
     .map_err(|e| match e {
-        SignError::NoAccount(_) | SignError::WhichAccount(_) => Failure::config(e.to_string()),
+        SignError::Account(_) => Failure::config(e.to_string()),
         _ => Failure::failed(e.to_string()),
     });
     opened.close().await;

@@ -27,6 +27,8 @@ pub enum StoreError {
     NoSuchWrite(i64),
     #[error("outbox write {id} is {state}; only a waiting write can be retried or discarded")]
     WriteNotWaiting { id: i64, state: String },
+    #[error("no exam attempt {0} is kept here (start it first)")]
+    NoSuchAttempt(String),
     #[error("database error while {context}: {source}")]
     Query {
         context: &'static str,

@@ -9,6 +9,7 @@ mod checkpoint;
 mod crypto_exit;
 mod decisions;
 mod error;
+mod exam_attempts;
 mod open;
 mod outbox;
 mod records;
@@ -16,6 +17,7 @@ mod skipped;
 
 pub use accounts::{Account, AccountHealth, NewAccount};
 pub use error::{Result, StoreError};
+pub use exam_attempts::ExamAttempt;
 pub use open::{Store, DB_FILE_NAME};
 pub use outbox::{
     backoff, NewWrite, OutboxRow, OutboxState, Overlay, PendingChange, LOCAL_ID_PREFIX,

@@ -161,11 +161,12 @@ pub fn backoff(attempts: i64) -> Duration {
     Duration::seconds((30i64 << exp).min(3600))
 }
 
-const COLUMNS: &str = "id, account_id, resource, operation, payload, idempotency_key, state, \
+pub(crate) const COLUMNS: &str =
+    "id, account_id, resource, operation, payload, idempotency_key, state, \
     attempts, next_attempt_at, claimed_by, claimed_at, record_kind, target_id, remote_id, \
     depends_on, last_error, last_error_code, history, created_at, sent_at";
 
-fn row_of(r: &sqlx::sqlite::SqliteRow) -> Result<OutboxRow> {
+pub(crate) fn row_of(r: &sqlx::sqlite::SqliteRow) -> Result<OutboxRow> {
     let q = |source| StoreError::Query {
         context: "reading an outbox row",
         source,

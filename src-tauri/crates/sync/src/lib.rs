@@ -10,6 +10,8 @@ pub mod accounts;
 pub mod class_writes;
 pub mod demo;
 mod engine;
+pub mod exams;
+pub mod flylogs_account;
 pub mod forecast;
 pub mod outbox_view;
 mod replay;

@@ -8,7 +8,9 @@ use flightdesk_store::{OutboxRow, OutboxState, Result, Store, LOCAL_ID_PREFIX};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::replay::{FLYLOGS_CLASS_DELETE, FLYLOGS_CLASS_SAVE};
+use crate::replay::{
+    FLYLOGS_CLASS_DELETE, FLYLOGS_CLASS_SAVE, FLYLOGS_EXAM_ANSWER, FLYLOGS_EXAM_FINISH,
+};
 
 /// One write, described.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -104,6 +106,8 @@ fn describe(row: OutboxRow, account: String, provider: Option<Provider>) -> Outb
         FLYLOGS_CLASS_SAVE if created => "Schedule a class".to_string(),
         FLYLOGS_CLASS_SAVE => "Change a class".to_string(),
         FLYLOGS_CLASS_DELETE => "Delete a class".to_string(),
+        FLYLOGS_EXAM_ANSWER => "Answer an exam question".to_string(),
+        FLYLOGS_EXAM_FINISH => "Finish an exam".to_string(),
         other => format!("Write `{other}`"),
     };
     let when = row

@@ -19,6 +19,10 @@ use crate::engine::{take_lock, ProgressEvent, SyncError, SyncOptions};
 pub const FLYLOGS_CLASS_SAVE: &str = "flylogs.class.save";
 /// Deletes a Flylogs class.
 pub const FLYLOGS_CLASS_DELETE: &str = "flylogs.class.delete";
+/// One answer of a Flylogs exam attempt (see `exams`).
+pub const FLYLOGS_EXAM_ANSWER: &str = "flylogs.exam.answer";
+/// Finishes a Flylogs exam attempt, after every answer before it.
+pub const FLYLOGS_EXAM_FINISH: &str = "flylogs.exam.finish";
 
 /// What one replay did, by outbox row id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -145,6 +149,23 @@ async fn send(flylogs: &Flylogs, row: &OutboxRow) -> Result<Option<String>, Conn
             flylogs.save_class(&draft, None).await.map(Some)
         }
         FLYLOGS_CLASS_DELETE if !is_new => flylogs.delete_class(target).await.map(|()| None),
+        // Flylogs keeps the last option per question: sending one again changes nothing.
+        FLYLOGS_EXAM_ANSWER => {
+            let field = |k: &str| row.payload[k].as_str().unwrap_or_default().to_string();
+            flylogs
+                .exam_answer(&field("detail_id"), &field("option_id"))
+                .await
+                .map(|()| None)
+        }
+        FLYLOGS_EXAM_FINISH => {
+            let attempt = row.payload["attempt_id"].as_str().unwrap_or_default();
+            // Finish is not repeatable: an earlier one whose answer was lost shows as a
+            // result (Flylogs answers `view` only for a finished attempt).
+            if row.attempts > 1 && flylogs.exam_result(attempt).await.is_ok() {
+                return Ok(None);
+            }
+            flylogs.exam_finish(attempt).await.map(|()| None)
+        }
         other => Err(ConnectorError::Config(format!(
             "outbox row {} has an operation this build cannot send (`{other}`)",
             row.id

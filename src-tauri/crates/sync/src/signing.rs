@@ -9,10 +9,10 @@ use std::collections::HashMap;
 
 use flightdesk_connectors::flylogs::Signature;
 use flightdesk_connectors::ConnectorError;
-use flightdesk_core::Provider;
 use flightdesk_secrets::Secret;
 use flightdesk_workspace::Workspace;
 
+use crate::flylogs_account::{flylogs_account, AccountChoice};
 use crate::replay::writer;
 use crate::SyncOptions;
 
@@ -39,10 +39,8 @@ pub struct Signed {
 /// Why a signature did not happen, in words (never with the password).
 #[derive(Debug, thiserror::Error)]
 pub enum SignError {
-    #[error("no Flylogs account is named `{0}`")]
-    NoAccount(String),
-    #[error("{0}")]
-    WhichAccount(&'static str),
+    #[error(transparent)]
+    Account(#[from] AccountChoice),
     #[error(
         "signing needs the network and Flylogs cannot be reached now ({0}); FlightDesk never \
          keeps your password, so sign again once you are back online"
@@ -64,28 +62,7 @@ pub async fn sign(
     password: Secret,
     options: &SyncOptions,
 ) -> Result<Signed, SignError> {
-    let flylogs: Vec<_> = workspace
-        .store()
-        .accounts()
-        .await
-        .map_err(|e| SignError::Failed(e.to_string()))?
-        .into_iter()
-        .filter(|a| a.provider == Provider::Flylogs)
-        .collect();
-    let found = match (account, flylogs.as_slice()) {
-        (Some(name), all) => all
-            .iter()
-            .find(|a| a.name == name)
-            .cloned()
-            .ok_or_else(|| SignError::NoAccount(name.to_string()))?,
-        (None, [one]) => one.clone(),
-        (None, []) => return Err(SignError::WhichAccount("no Flylogs account is connected")),
-        (None, _) => {
-            return Err(SignError::WhichAccount(
-                "several Flylogs accounts are connected: choose the one to sign with",
-            ))
-        }
-    };
+    let found = flylogs_account(workspace, account).await?;
     let flylogs = writer(workspace, &found, options, &mut HashMap::new())
         .await
         .map_err(|e| SignError::Failed(e.to_string()))?;
@@ -129,7 +106,7 @@ impl SignError {
     /// The code the window branches on.
     pub fn code(&self) -> &'static str {
         match self {
-            SignError::NoAccount(_) | SignError::WhichAccount(_) => "bad_request",
+            SignError::Account(_) => "bad_request",
             SignError::Offline(_) => "offline",
             SignError::Refused(_) => "refused",
             SignError::Failed(_) => "failed",

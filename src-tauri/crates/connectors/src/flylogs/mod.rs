@@ -56,10 +56,14 @@ use serde_json::{json, Map, Value};
 use tokio::sync::Mutex;
 
 mod classes;
+mod exams;
 mod local_time;
 mod signing;
 
 pub use classes::ClassDraft;
+pub use exams::{
+    AttemptQuestions, ExamPreview, ExamQuestion, ExamResult, PastAttempt, QuestionOption,
+};
 pub use signing::Signature;
 
 use crate::http::Answer;

@@ -2,6 +2,8 @@
 //! with an in-memory keyring.
 #![allow(dead_code)]
 
+pub mod link;
+
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
@@ -20,6 +22,8 @@ pub struct World {
     pub workspace: Workspace,
     pub dir: tempfile::TempDir,
     pub http: reqwest::Client,
+    /// The keyring the workspace was opened with, to open it again ([`World::reopen`]).
+    pub secrets: Arc<MemoryStore>,
 }
 
 pub fn sandbox_provider(p: Provider) -> flightdesk_sandbox::Provider {
@@ -35,17 +39,16 @@ pub async fn world(faults: &str) -> World {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let workspace = Workspace::open(
-        dir.path(),
-        SecretsBackend::Memory(Arc::new(MemoryStore::new())),
-    )
-    .await
-    .unwrap();
+    let secrets = Arc::new(MemoryStore::new());
+    let workspace = Workspace::open(dir.path(), SecretsBackend::Memory(secrets.clone()))
+        .await
+        .unwrap();
     World {
         sandbox,
         workspace,
         dir,
         http: reqwest::Client::new(),
+        secrets,
     }
 }
 
@@ -64,15 +67,37 @@ impl World {
             .clone()
     }
 
+    /// Closes the workspace and opens it again from its directory and keyring, as an app
+    /// restart does.
+    pub async fn reopen(&mut self) {
+        let secrets = SecretsBackend::Memory(self.secrets.clone());
+        let reopened = Workspace::open(self.dir.path(), secrets).await.unwrap();
+        let old = std::mem::replace(&mut self.workspace, reopened);
+        old.store().clone().close().await;
+    }
+
     /// Connects an account of `p` with the sandbox credential of `role`.
     pub async fn connect(&self, p: Provider, name: &str, role: &str, options: Value) -> Account {
+        let base_url = self.sandbox.base_url(sandbox_provider(p));
+        self.connect_at(p, name, role, options, &base_url).await
+    }
+
+    /// [`World::connect`] through `base_url` (a [`link::Link`] to the sandbox).
+    pub async fn connect_at(
+        &self,
+        p: Provider,
+        name: &str,
+        role: &str,
+        options: Value,
+        base_url: &str,
+    ) -> Account {
         let account = self
             .workspace
             .store()
             .upsert_account(&NewAccount {
                 provider: p,
                 name: name.into(),
-                base_url: self.sandbox.base_url(sandbox_provider(p)),
+                base_url: base_url.to_string(),
                 options: options.as_object().cloned().unwrap_or_default(),
             })
             .await
