@@ -135,6 +135,7 @@ async fn the_migration_rewrites_older_forms_and_the_boundary_is_then_exact() {
             "DROP TABLE logbook_splits",
             "DROP TABLE logbook_merges",
             "DROP TABLE logbook_annotations",
+            "DROP TABLE exam_attempts",
             // 0012 replaces 0002's outbox: put a table of that name back for it to drop.
             "DROP TABLE pending_changes",
             "DROP TABLE outbox",
