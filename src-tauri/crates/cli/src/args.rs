@@ -70,6 +70,8 @@ pub enum Command {
     Mission(crate::sign::MissionArgs),
     /// The next free times for a class of these people, in every system.
     Slots(crate::slots::SlotsArgs),
+    /// Take a Flylogs exam: answers are kept here and sent in order, even offline.
+    Exam(crate::exam::ExamArgs),
 }
 
 #[derive(Debug, clap::Args)]

@@ -20,6 +20,7 @@ mod webhooks;
 
 // Write flows (the outbox).
 mod class;
+mod exam;
 mod outbox;
 mod sign;
 mod slots;
@@ -79,6 +80,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Outbox(args) => outbox::run(&data_dir, args).await,
         Command::Class(args) => class::run(&data_dir, args).await,
         Command::Slots(args) => slots::run(&data_dir, args).await,
+        Command::Exam(args) => exam::run(&data_dir, args).await,
         Command::Mission(args) => match &args.action {
             sign::MissionAction::Sign(a) => {
                 let target = flightdesk_sync::signing::SignTarget::Mission(a.id.clone());

@@ -5,14 +5,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{run, text};
+use common::{json, run, text};
 use serde_json::Value;
-
-async fn json(dir: &std::path::Path, args: &[&str]) -> Value {
-    let out = run(dir, args, None).await;
-    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 fn ids(list: &Value) -> BTreeSet<String> {
     list.as_array()

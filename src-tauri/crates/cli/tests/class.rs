@@ -4,17 +4,11 @@
 
 mod common;
 
-use common::{run, text};
+use common::{json, run, text};
 use serde_json::Value;
 
 fn args(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
-}
-
-async fn json(dir: &std::path::Path, args: &[&str]) -> Value {
-    let out = run(dir, args, None).await;
-    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[tokio::test]

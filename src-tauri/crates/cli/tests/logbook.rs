@@ -3,14 +3,7 @@
 
 mod common;
 
-use common::{run, text};
-use serde_json::Value;
-
-async fn json(dir: &std::path::Path, args: &[&str]) -> Value {
-    let out = run(dir, args, None).await;
-    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use common::{json, run, text};
 
 #[tokio::test]
 async fn a_pilots_logbook_currency_and_totals_from_the_demo_cache() {

@@ -8,34 +8,11 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use flightdesk_sandbox::RunningSandbox;
-use serde_json::Value;
 
-use common::{command, run, synced_flylogs, text};
-
-async fn json(dir: &std::path::Path, args: &[&str]) -> Value {
-    let out = run(dir, args, None).await;
-    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use common::{command, json, run, set_faults, synced_flylogs, text, truth};
 
 async fn live_classes(sb: &RunningSandbox) -> u64 {
-    let truth: Value = reqwest::get(format!("{}/truth/flylogs", sb.admin_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    truth["classes"].as_u64().unwrap()
-}
-
-async fn set_faults(sb: &RunningSandbox, spec: &str) {
-    let r = reqwest::Client::new()
-        .put(format!("{}/faults", sb.admin_url()))
-        .json(&serde_json::json!({ "spec": spec }))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    truth(sb, "flylogs").await["classes"].as_u64().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -79,3 +79,31 @@ pub async fn synced_flylogs(role: &str, name: &str) -> (RunningSandbox, tempfile
     assert!(out.status.success(), "{}", text(&out.stderr));
     (sb, dir)
 }
+
+/// Runs the binary, expecting success, and parses its standard output as JSON.
+pub async fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = run(dir, args, None).await;
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Sets the sandbox's faults (`flylogs:5xx=1`; empty for none).
+pub async fn set_faults(sb: &RunningSandbox, spec: &str) {
+    let r = reqwest::Client::new()
+        .put(format!("{}/faults", sb.admin_url()))
+        .json(&serde_json::json!({ "spec": spec }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+}
+
+/// The sandbox's truth about provider `p` (`flylogs`).
+pub async fn truth(sb: &RunningSandbox, p: &str) -> serde_json::Value {
+    reqwest::get(format!("{}/truth/{p}", sb.admin_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
