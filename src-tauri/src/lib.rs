@@ -5,6 +5,7 @@ mod accounts;
 mod commands;
 mod demo;
 mod error;
+mod exam_commands;
 mod launch;
 mod logbook_commands;
 mod preferences;
@@ -98,6 +99,15 @@ pub fn run() {
             write_commands::outbox_retry,
             write_commands::outbox_discard,
             write_commands::sign,
+            exam_commands::exam_preview,
+            exam_commands::exam_start,
+            exam_commands::exam_answer,
+            exam_commands::exam_visit,
+            exam_commands::exam_finish,
+            exam_commands::exam_deliver,
+            exam_commands::exam_state,
+            exam_commands::exam_open,
+            exam_commands::exam_result,
             commands::entities,
             commands::decide_entities,
         ])

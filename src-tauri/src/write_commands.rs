@@ -229,7 +229,7 @@ async fn changed(app: &AppHandle, ready: &Ready, account_id: i64) {
     emit_counts(app, ready).await;
 }
 
-async fn emit_counts(app: &AppHandle, ready: &Ready) {
+pub(crate) async fn emit_counts(app: &AppHandle, ready: &Ready) {
     match outbox_view::outbox_counts(ready.workspace.store()).await {
         Ok(counts) => {
             if let Err(error) = app.emit(OUTBOX_CHANGED_EVENT, counts) {

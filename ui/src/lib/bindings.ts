@@ -1107,6 +1107,78 @@ message: string,
  */
 refreshed: boolean, };
 
+export type PastAttempt = { id: string, started_at: string | null, finished: boolean, score: number | null, passed: boolean | null, };
+
+export type ExamPreview = { enrollment_id: string, exam_id: string, name: string | null, questions: number | null, minutes: number | null, 
+/**
+ * The pass mark, in percent.
+ */
+pass_score: number | null, remaining_attempts: number | null, passed: boolean, 
+/**
+ * An attempt started and not finished: starting resumes it.
+ */
+open_attempt: string | null, can_start: boolean, 
+/**
+ * Past attempts, newest first.
+ */
+attempts: Array<PastAttempt>, };
+
+export type QuestionOption = { id: string, text: string | null, 
+/**
+ * Whether it is a right answer: only in a result, and only when the training shows
+ * the correct answers.
+ */
+correct: boolean | null, };
+
+export type ExamQuestion = { 
+/**
+ * The `ExamAttemptDetail` id an answer names.
+ */
+detail_id: string, question_id: string, text: string | null, options: Array<QuestionOption>, 
+/**
+ * The option Flylogs has for it, if any.
+ */
+chosen: string | null, };
+
+export type ExamResult = { attempt_id: string, score: number | null, pass_score: number | null, passed: boolean | null, correct: number | null, total: number | null, 
+/**
+ * Whether the training shows the correct answers (then each option says so).
+ */
+show_answers: boolean, questions: Array<ExamQuestion>, };
+
+export type AnswerDelivery = "unanswered" | "waiting" | "acknowledged" | "refused";
+
+export type FinishState = "not_asked" | "waiting" | "refused" | "graded";
+
+export type QuestionState = { detail_id: string, text: string | null, options: Array<QuestionOption>, 
+/**
+ * The option chosen last (here, or at Flylogs before the attempt was kept).
+ */
+answer: string | null, delivery: AnswerDelivery, };
+
+export type ExamSession = { 
+/**
+ * The Flylogs account the attempt is taken with.
+ */
+account: string, attempt_id: string, enrollment_id: string, exam_id: string, name: string | null, started_at: string, 
+/**
+ * When Flylogs stops taking answers, if it said.
+ */
+ends_at: string | null, questions: Array<QuestionState>, 
+/**
+ * The question to show (where the student was).
+ */
+position: number, answered: number, unanswered: number, 
+/**
+ * Answers given here that Flylogs has not acknowledged yet.
+ */
+waiting: number, 
+/**
+ * Why the next answer (or the finish) is not sent yet, in words: the network, or
+ * Flylogs' refusal.
+ */
+problem: string | null, finish: FinishState, };
+
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
   /** Whether the workspace is still opening, ready, or failed to open (and why); answers at once. */
@@ -1189,6 +1261,24 @@ export const commands = {
   outboxDiscard: (id: number): Promise<number[]> => invoke("outbox_discard", { id }),
   /** Signs a mission debrief or a class's attendance in Flylogs (online; the password is used for this request only). */
   sign: (request: SignRequest): Promise<Signed> => invoke("sign", { request }),
+  /** A Flylogs exam's details and past attempts (online). */
+  examPreview: (account: string | null, enrollmentId: string, examId: string): Promise<ExamPreview> => invoke("exam_preview", { account, enrollmentId, examId }),
+  /** Starts (or resumes) an exam attempt and keeps its questions here (online). */
+  examStart: (account: string | null, enrollmentId: string, examId: string): Promise<ExamSession> => invoke("exam_start", { account, enrollmentId, examId }),
+  /** Saves an answer at once and sends it in the background, in order; works offline. */
+  examAnswer: (attemptId: string, detailId: string, optionId: string): Promise<ExamSession> => invoke("exam_answer", { attemptId, detailId, optionId }),
+  /** Remembers the question the student is at, to reopen there. */
+  examVisit: (attemptId: string, position: number): Promise<ExamSession> => invoke("exam_visit", { attemptId, position }),
+  /** Asks Flylogs to grade the attempt once every answer is acknowledged. */
+  examFinish: (attemptId: string): Promise<ExamSession> => invoke("exam_finish", { attemptId }),
+  /** Sends the attempt's waiting answers now (a network backoff is cut short). */
+  examDeliver: (attemptId: string): Promise<ExamSession> => invoke("exam_deliver", { attemptId }),
+  /** An attempt as kept here: questions, answers and what Flylogs acknowledged. */
+  examState: (attemptId: string): Promise<ExamSession> => invoke("exam_state", { attemptId }),
+  /** The attempts kept here that Flylogs has not graded yet. */
+  examOpen: (): Promise<ExamSession[]> => invoke("exam_open"),
+  /** A graded attempt's score, pass or fail, and the right answers when shown (online). */
+  examResult: (attemptId: string): Promise<ExamResult> => invoke("exam_result", { attemptId }),
 };
 
 /** Typed listeners for the events the backend emits; each resolves to an unlisten function. */

@@ -255,6 +255,60 @@ pub const COMMANDS: &[Command] = &[
         returns: "Signed",
         doc: "Signs a mission debrief or a class's attendance in Flylogs (online; the password is used for this request only).",
     },
+    Command {
+        name: "exam_preview",
+        args: &[("account", "string | null"), ("enrollment_id", "string"), ("exam_id", "string")],
+        returns: "ExamPreview",
+        doc: "A Flylogs exam's details and past attempts (online).",
+    },
+    Command {
+        name: "exam_start",
+        args: &[("account", "string | null"), ("enrollment_id", "string"), ("exam_id", "string")],
+        returns: "ExamSession",
+        doc: "Starts (or resumes) an exam attempt and keeps its questions here (online).",
+    },
+    Command {
+        name: "exam_answer",
+        args: &[("attempt_id", "string"), ("detail_id", "string"), ("option_id", "string")],
+        returns: "ExamSession",
+        doc: "Saves an answer at once and sends it in the background, in order; works offline.",
+    },
+    Command {
+        name: "exam_visit",
+        args: &[("attempt_id", "string"), ("position", "number")],
+        returns: "ExamSession",
+        doc: "Remembers the question the student is at, to reopen there.",
+    },
+    Command {
+        name: "exam_finish",
+        args: &[("attempt_id", "string")],
+        returns: "ExamSession",
+        doc: "Asks Flylogs to grade the attempt once every answer is acknowledged.",
+    },
+    Command {
+        name: "exam_deliver",
+        args: &[("attempt_id", "string")],
+        returns: "ExamSession",
+        doc: "Sends the attempt's waiting answers now (a network backoff is cut short).",
+    },
+    Command {
+        name: "exam_state",
+        args: &[("attempt_id", "string")],
+        returns: "ExamSession",
+        doc: "An attempt as kept here: questions, answers and what Flylogs acknowledged.",
+    },
+    Command {
+        name: "exam_open",
+        args: &[],
+        returns: "ExamSession[]",
+        doc: "The attempts kept here that Flylogs has not graded yet.",
+    },
+    Command {
+        name: "exam_result",
+        args: &[("attempt_id", "string")],
+        returns: "ExamResult",
+        doc: "A graded attempt's score, pass or fail, and the right answers when shown (online).",
+    },
 ];
 
 /// One event the backend emits to the window.

@@ -27,7 +27,11 @@ use flightdesk_views::trainings::{
 
 use flightdesk_sync::runner::AccountState;
 
+use flightdesk_connectors::flylogs::{
+    ExamPreview, ExamQuestion, ExamResult, PastAttempt, QuestionOption,
+};
 use flightdesk_store::OutboxState;
+use flightdesk_sync::exams::{AnswerDelivery, ExamSession, FinishState, QuestionState};
 use flightdesk_sync::outbox_view::{HistoryLine, OutboxCounts, OutboxItem};
 use flightdesk_sync::signing::Signed;
 use flightdesk_views::schedule::{
@@ -179,6 +183,15 @@ pub fn typescript() -> String {
         SignKind::decl(),
         SignRequest::decl(),
         Signed::decl(),
+        PastAttempt::decl(),
+        ExamPreview::decl(),
+        QuestionOption::decl(),
+        ExamQuestion::decl(),
+        ExamResult::decl(),
+        AnswerDelivery::decl(),
+        FinishState::decl(),
+        QuestionState::decl(),
+        ExamSession::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);
