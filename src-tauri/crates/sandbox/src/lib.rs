@@ -19,6 +19,7 @@ pub mod admin;
 pub mod cli;
 pub mod clock;
 pub mod faults;
+pub mod link;
 pub mod providers;
 pub mod webhooks;
 pub mod world;

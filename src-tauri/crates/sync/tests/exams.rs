@@ -7,9 +7,9 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::link::Link;
 use common::{world, World};
 use flightdesk_core::{Kind, Provider};
+use flightdesk_sandbox::link::Link;
 use flightdesk_sync::exams::{self, AnswerDelivery, ExamError, ExamSession, FinishState};
 use flightdesk_sync::{ClientOptions, SyncOptions};
 use serde_json::{json, Value};
@@ -26,11 +26,8 @@ fn options() -> SyncOptions {
 async fn student() -> (World, Link, String, String) {
     let w = world("").await;
     let base = w.sandbox.base_url(flightdesk_sandbox::Provider::Flylogs);
-    // `http://127.0.0.1:PORT/prefix`: the link stands for the root.
-    let mut parts = base.splitn(4, '/');
-    let root: Vec<&str> = parts.by_ref().take(3).collect();
-    let link = Link::to(&root.join("/")).await;
-    let through = format!("{}/{}", link.root, parts.next().unwrap_or_default());
+    let link = Link::to(&format!("http://{}", w.sandbox.addr())).await;
+    let through = link.url(&base);
     w.connect_at(Provider::Flylogs, "me", "student", json!({}), &through)
         .await;
     let r = w.sync(false).await;

@@ -2,8 +2,6 @@
 //! with an in-memory keyring.
 #![allow(dead_code)]
 
-pub mod link;
-
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 

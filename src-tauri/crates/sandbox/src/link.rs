@@ -1,6 +1,7 @@
-//! A network link the test can cut: a loopback TCP proxy in front of the sandbox. While
-//! it is down, new connections are closed at once and open ones are dropped, as when the
-//! Wi-Fi goes (a sandbox fault would still answer; this one does not).
+//! A network link a test can cut: a loopback TCP proxy in front of the sandbox. While it
+//! is down, new connections are closed at once and open ones are dropped, as when the
+//! Wi-Fi goes (a fault of the sandbox would still answer; this does not). Tests connect
+//! an account through [`Link::url`] and call [`Link::set_up`].
 
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
@@ -47,7 +48,15 @@ impl Link {
         Link { root, up }
     }
 
+    /// Cuts the link (`false`) or brings it back.
     pub fn set_up(&self, up: bool) {
         self.up.send_replace(up);
+    }
+
+    /// `base_url` (`http://127.0.0.1:PORT/prefix`, an address of the upstream) through
+    /// this link.
+    pub fn url(&self, base_url: &str) -> String {
+        let path = base_url.splitn(4, '/').nth(3).unwrap_or_default();
+        format!("{}/{path}", self.root)
     }
 }
