@@ -151,6 +151,28 @@ impl AppSession {
         Ok(())
     }
 
+    /// Clicks the `n`th (0-based) element with this `data-testid`.
+    pub async fn click_nth(&self, test_id: &str, n: usize) -> Result<()> {
+        self.element(test_id).await?;
+        let selector = format!("[data-testid=\"{test_id}\"]");
+        let all = self.client.find_all(Locator::Css(&selector)).await?;
+        let element = all
+            .get(n)
+            .with_context(|| format!("no element {n} of [data-testid={test_id}]"))?;
+        element.click().await?;
+        Ok(())
+    }
+
+    /// The `attr` of every element with this `data-testid`.
+    pub async fn attrs_of_all(&self, test_id: &str, attr: &str) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let selector = format!("[data-testid=\"{test_id}\"]");
+        for element in self.client.find_all(Locator::Css(&selector)).await? {
+            out.push(element.attr(attr).await?.unwrap_or_default());
+        }
+        Ok(out)
+    }
+
     /// Replaces the text of an input by `data-testid`.
     pub async fn type_into(&self, test_id: &str, text: &str) -> Result<()> {
         let element = self.element(test_id).await?;

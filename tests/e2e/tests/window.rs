@@ -1076,3 +1076,212 @@ async fn a_class_is_checked_across_systems_then_scheduled_in_a_free_slot_through
     app.finish().await?;
     Ok(())
 }
+
+/// Runs the CLI on `data_dir`, feeding `stdin`; fails with its words unless it succeeds.
+fn cli(data_dir: &std::path::Path, args: &[&str], stdin: &str) -> Result<()> {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(flightdesk_e2e::cli_binary()?)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .context("the CLI's stdin")?
+        .write_all(stdin.as_bytes())?;
+    let out = child.wait_with_output()?;
+    ensure!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(())
+}
+
+/// The sandbox's finished exam attempts (each with its answers).
+async fn finished_attempts(
+    sandbox: &flightdesk_sandbox::RunningSandbox,
+) -> Result<Vec<serde_json::Value>> {
+    let truth: serde_json::Value = reqwest::get(format!("{}/truth/flylogs", sandbox.admin_url()))
+        .await?
+        .json()
+        .await?;
+    Ok(truth["attempts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["finished"] == true)
+        .cloned()
+        .collect())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
+async fn a_student_takes_a_whole_exam_while_the_network_drops_and_the_app_restarts() -> Result<()> {
+    use flightdesk_sandbox::{link::Link, Provider};
+    let sandbox = flightdesk_sandbox::start(Default::default()).await?;
+    let link = Link::to(&format!("http://{}", sandbox.addr())).await;
+    let student = sandbox
+        .credential(Provider::Flylogs, "student")
+        .context("the sandbox's student")?;
+    let token = student["token"].as_str().unwrap_or_default().to_string();
+    let email = student["email"].as_str().unwrap_or_default().to_lowercase();
+    // The student's own Flylogs account, reached through a link the scenario cuts.
+    let data_dir = tempfile::tempdir()?;
+    let base = link.url(&sandbox.base_url(Provider::Flylogs));
+    let connect = [
+        "connect",
+        "flylogs",
+        "--base-url",
+        &base,
+        "--token-stdin",
+        "--name",
+        "me",
+    ];
+    cli(data_dir.path(), &connect, &format!("{token}\n"))?;
+    cli(data_dir.path(), &["sync"], "")?;
+    let before = finished_attempts(&sandbox).await?;
+    let app = AppSession::start_in(data_dir, &[]).await?;
+    let answered_online = 2;
+
+    app.scenario("exam-preview-and-start", || async {
+        app.go(&format!("#/trainings?person=person:{email}"))
+            .await?;
+        app.element("exam-take").await?;
+        let links = app.attrs_of_all("exam-take", "href").await?;
+        let mut startable = false;
+        for href in links {
+            // WebKit's driver answers with the resolved URL: keep its hash.
+            let hash = href.split_once('#').map_or(href.as_str(), |(_, h)| h);
+            app.go(&format!("#{hash}")).await?;
+            app.element("exam-preview").await?;
+            let start = app.element("exam-start").await?;
+            if start.attr("disabled").await?.is_none() {
+                startable = true;
+                break;
+            }
+        }
+        ensure!(startable, "one of the student's exams can be started");
+        app.screenshots("exam-preview").await?;
+        app.click("exam-start").await?;
+        app.element("exam-question").await?;
+        let progress = app.text_of("exam-progress").await?;
+        ensure!(progress.starts_with("0 of "), "{progress}");
+        for n in 0..answered_online {
+            app.click_nth("exam-option", n % 2).await?;
+            app.wait_for_text("exam-progress", Duration::from_secs(10), |t| {
+                t.starts_with(&format!("{} of", n + 1))
+            })
+            .await?;
+            app.click("exam-next").await?;
+        }
+        app.element("exam-all-sent").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("exam-offline", || async {
+        link.set_up(false);
+        let total = app.count("exam-question-number").await?;
+        for n in answered_online..total {
+            app.click_nth("exam-option", n % 2).await?;
+            app.wait_for_text("exam-progress", Duration::from_secs(10), |t| {
+                t.starts_with(&format!("{} of", n + 1))
+            })
+            .await?;
+            if n + 1 < total {
+                app.click("exam-next").await?;
+            }
+        }
+        let waiting = app
+            .wait_for_text("exam-waiting", Duration::from_secs(20), |t| {
+                t.contains("waiting to send")
+            })
+            .await?;
+        ensure!(
+            waiting.starts_with(&(total - answered_online).to_string()),
+            "{waiting}"
+        );
+        let problem = app
+            .wait_for_text("exam-problem", Duration::from_secs(20), |t| !t.is_empty())
+            .await?;
+        ensure!(
+            problem.contains("saved on this computer") && problem.contains("cannot be reached"),
+            "{problem}"
+        );
+        app.screenshots("exam-offline").await?;
+        Ok(())
+    })
+    .await?;
+    let data_dir = app.finish().await?;
+
+    // The app restarts with the network still gone: the attempt reopens where it was.
+    let app = AppSession::start_in(data_dir, &[]).await?;
+    app.scenario("exam-reopened-offline", || async {
+        app.go(&format!("#/trainings?person=person:{email}"))
+            .await?;
+        let open = app.text_of("exam-open").await?;
+        ensure!(open.contains("not finished"), "{open}");
+        app.client
+            .find(fantoccini::Locator::Css("[data-testid=exam-open] a"))
+            .await?
+            .click()
+            .await?;
+        let total = {
+            app.element("exam-question").await?;
+            app.count("exam-question-number").await?
+        };
+        let title = app.text_of("exam-question").await?;
+        ensure!(
+            title.contains(&format!("Question {total} of {total}")),
+            "reopens at the last question answered: {title}"
+        );
+        let progress = app.text_of("exam-progress").await?;
+        ensure!(progress.starts_with(&format!("{total} of")), "{progress}");
+        app.click("exam-finish").await?;
+        let finishing = app.text_of("exam-finishing").await?;
+        ensure!(finishing.contains("still to send"), "{finishing}");
+        app.screenshots("exam-finishing-offline").await?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("exam-delivered-and-graded", || async {
+        link.set_up(true);
+        app.client
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(fantoccini::Locator::Css("[data-testid=exam-score]"))
+            .await
+            .context("the result shows once every answer reached Flylogs")?;
+        let verdict = app.text_of("exam-verdict").await?;
+        ensure!(verdict == "passed" || verdict == "not passed", "{verdict}");
+        ensure!(
+            app.count("exam-review").await? > 0,
+            "the right answers show"
+        );
+        app.screenshots("exam-result").await?;
+        Ok(())
+    })
+    .await?;
+    app.finish().await?;
+
+    let after = finished_attempts(&sandbox).await?;
+    ensure!(
+        after.len() == before.len() + 1,
+        "one more attempt graded: {after:?}"
+    );
+    let graded = after
+        .iter()
+        .find(|a| !before.contains(a))
+        .context("the new attempt")?;
+    let unanswered = graded["answers"]
+        .as_array()
+        .map_or(0, |a| a.iter().filter(|d| d["option"].is_null()).count());
+    ensure!(unanswered == 0, "every answer reached Flylogs: {graded}");
+    Ok(())
+}

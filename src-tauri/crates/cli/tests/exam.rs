@@ -78,7 +78,7 @@ async fn an_exam_taken_across_processes_with_flylogs_failing_halfway_delivers_ev
         assert_eq!(s["questions"][i]["delivery"], "waiting");
         assert_eq!(s["waiting"], i);
         assert!(
-            s["problem"].as_str().unwrap().contains("will try again"),
+            s["problem"].as_str().unwrap().contains("keeps trying"),
             "{s}"
         );
     }

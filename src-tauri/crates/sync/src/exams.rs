@@ -436,9 +436,15 @@ fn session(
         .find(|r| r.state != OutboxState::Sent)
         .and_then(|head| {
             let words = head.last_error.as_deref()?;
-            Some(match head.state {
-                OutboxState::Rejected => format!("Flylogs refused an answer: {words}"),
-                _ => format!("not sent yet, will try again: {words}"),
+            Some(match (head.state, head.last_error_code.as_deref()) {
+                (OutboxState::Rejected, _) => format!("Flylogs refused an answer: {words}"),
+                // The technical words stay in the Outbox's details.
+                (_, Some("network" | "timeout")) => "Flylogs cannot be reached now; FlightDesk \
+                    keeps trying and sends your answers in order once it is back."
+                    .to_string(),
+                _ => format!(
+                    "Flylogs could not take an answer yet ({words}); FlightDesk keeps trying."
+                ),
             })
         });
     let finish = match rows.iter().find(|r| r.operation == FLYLOGS_EXAM_FINISH) {
@@ -544,7 +550,7 @@ mod tests {
             remote_id: None,
             depends_on: None,
             last_error: (state == OutboxState::Failed).then(|| "connection refused".into()),
-            last_error_code: None,
+            last_error_code: (state == OutboxState::Failed).then(|| "network".into()),
             history: json!([]),
             created_at: Utc::now(),
             sent_at: None,
@@ -590,7 +596,11 @@ mod tests {
         assert_eq!(s.position, 1);
         assert_eq!(s.finish, FinishState::NotAsked);
         let problem = s.problem.unwrap();
-        assert!(problem.contains("connection refused"), "{problem}");
+        assert!(problem.contains("cannot be reached"), "{problem}");
+        assert!(
+            !problem.contains("connection refused"),
+            "no technical words: {problem}"
+        );
     }
 
     #[test]

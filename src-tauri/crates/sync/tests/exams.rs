@@ -148,7 +148,7 @@ async fn an_exam_survives_a_dropped_network_and_a_restart_with_every_answer_deli
         .problem
         .clone()
         .expect("the session says why nothing is sent");
-    assert!(problem.contains("will try again"), "{problem}");
+    assert!(problem.contains("keeps trying"), "{problem}");
     let (finished, _, before) = attempt_truth(&w, &attempt).await;
     assert!(!finished);
     assert_ne!(
