@@ -41,12 +41,22 @@ pub enum ConnectorError {
     },
     /// Any other 4xx.
     #[error("the provider refused the request ({status}): {message}")]
-    Client { status: u16, message: String },
+    Client {
+        status: u16,
+        message: String,
+        /// The request field the provider named, when it named one (`date`).
+        field: Option<String>,
+    },
     /// The provider refused a write (validation, permission, "already signed", a training
     /// no longer active): sending it again unchanged would fail the same way. `message`
     /// is the provider's own.
     #[error("the provider refused the change ({status}): {message}")]
-    Rejected { status: u16, message: String },
+    Rejected {
+        status: u16,
+        message: String,
+        /// The request field the provider named, when it named one (`date`).
+        field: Option<String>,
+    },
     /// The write conflicts with the provider's current state (409, 412): the record moved
     /// on since it was read.
     #[error("the change conflicts with the provider's copy ({status}): {message}")]

@@ -324,6 +324,7 @@ impl Http {
                 return Err(Attempt::Failed(ConnectorError::Client {
                     status: other,
                     message: message(),
+                    field: body.as_ref().and_then(error_field),
                 }))
             }
         }
@@ -422,14 +423,21 @@ fn write_error(error: ConnectorError) -> ConnectorError {
         ConnectorError::Client {
             status: status @ (400 | 404 | 422),
             message,
-        } => ConnectorError::Rejected { status, message },
+            field,
+        } => ConnectorError::Rejected {
+            status,
+            message,
+            field,
+        },
         ConnectorError::Forbidden { message } => ConnectorError::Rejected {
             status: 403,
             message,
+            field: None,
         },
         ConnectorError::Client {
             status: status @ (409 | 412),
             message,
+            ..
         } => ConnectorError::Conflict { status, message },
         other => other,
     }
@@ -531,8 +539,21 @@ fn parse_reset(value: &str) -> Option<Duration> {
         .and_then(|at| from_epoch_ms(at.timestamp_millis()))
 }
 
+/// The request field a provider's error body names (`{"error": {"details": {"field"}}}`,
+/// `{"error": {"field"}}`), if any.
+pub fn error_field(body: &Value) -> Option<String> {
+    let e = body.get("error")?;
+    e.get("details")
+        .and_then(|d| d.get("field"))
+        .or_else(|| e.get("field"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
 /// The human message in a provider's error body, in any of the usual envelopes:
-/// `{"error": {"message"}}`, `{"error": "..."}`, `{"message"}`, `{"errors": [{"detail"}]}`.
+/// `{"error": {"message"}}`, `{"error": "..."}`, `{"message"}`, `{"errors": [{"detail"}]}`;
+/// with the `details.issue` of the first when it has one ("Invalid date: Date must be in
+/// YYYY-MM-DD format").
 pub fn error_message(body: &Value) -> Option<String> {
     let text = |v: &Value| v.as_str().map(str::to_string);
     let found = match body.get("error") {
@@ -540,7 +561,11 @@ pub fn error_message(body: &Value) -> Option<String> {
             .get("message")
             .or_else(|| e.get("detail"))
             .and_then(text)
-            .or_else(|| e.get("code").and_then(text)),
+            .or_else(|| e.get("code").and_then(text))
+            .map(|m| match e.get("details").and_then(|d| d.get("issue")).and_then(text) {
+                Some(issue) => format!("{m}: {issue}"),
+                None => m,
+            }),
         Some(Value::String(s)) => Some(s.clone()),
         _ => None,
     }

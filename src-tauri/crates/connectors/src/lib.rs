@@ -16,6 +16,7 @@ pub mod flightschoolbooking;
 pub mod flylogs;
 pub mod http;
 pub mod pilotflows;
+pub mod pilotflows_logbook;
 pub mod wire;
 
 use std::sync::Arc;

@@ -44,8 +44,8 @@ const PAGE_SIZE: u32 = 100;
 
 /// The PilotFlows connector of one account.
 pub struct PilotFlows {
-    account: AccountConfig,
-    http: Arc<Http>,
+    pub(crate) account: AccountConfig,
+    pub(crate) http: Arc<Http>,
     organization: OnceCell<String>,
 }
 
@@ -155,7 +155,7 @@ impl PilotFlows {
     }
 
     /// The organisation: the account's option, else the only one the key sees.
-    async fn organization(&self) -> Result<&str> {
+    pub(crate) async fn organization(&self) -> Result<&str> {
         self.organization
             .get_or_try_init(|| async {
                 let (body, _) = self.get("organizations", &[]).await?;

@@ -173,6 +173,7 @@ pub(super) fn refused_in_body(body: &Value) -> Result<()> {
     if wire::boolean(body, &["result"]) == Some(false) {
         return Err(ConnectorError::Rejected {
             status: 200,
+            field: None,
             message: wire::string(body, &["message"])
                 .unwrap_or_else(|| "Flylogs refused the change".into()),
         });
