@@ -41,7 +41,7 @@ async fn main() {
     let t = Instant::now();
     let lookup = Lookup::load(&store).await.expect("entities");
     let lookup_ms = ms(t.elapsed());
-    let stats = logbook::rebuild(&store, &lookup)
+    let stats = logbook::rebuild(&store, &lookup, chrono_tz::Tz::UTC)
         .await
         .expect("the rebuild");
     println!(
@@ -49,7 +49,9 @@ async fn main() {
         stats.records, stats.entries, stats.people, stats.millis
     );
     let t = Instant::now();
-    let again = logbook::ensure_fresh(&store, &lookup).await.expect("fresh");
+    let again = logbook::ensure_fresh(&store, &lookup, chrono_tz::Tz::UTC)
+        .await
+        .expect("fresh");
     println!(
         "ensure_fresh with nothing changed: rebuilt={} in {:.1} ms",
         again.rebuilt,

@@ -6,7 +6,7 @@
 //! Line format (`;`-separated, hours with two decimals, empty for none):
 //! `id;date;block_off;block_on;registration;category_class;sim;role;solo;total;pic;sic;
 //! dual;instruction;solo_h;xc;night;actual;simulated;landings;day_fs;night_fs;approaches;
-//! holding;night_takeoffs;civil_night_takeoffs;civil_night_landings`.
+//! holding;night_takeoffs;civil_night_takeoffs;civil_night_landings;xc_50nm`.
 //! Registrations and categories never hold `;` or a newline (they are replaced by a space).
 
 use std::collections::HashMap;
@@ -53,6 +53,8 @@ pub struct Hours {
     pub instruction_given: f64,
     pub solo: f64,
     pub cross_country: f64,
+    /// Cross-country by 14 CFR 61.1 (ii): a landing more than 50 NM from the departure.
+    pub cross_country_50nm: f64,
     pub night: f64,
     pub actual_instrument: f64,
     pub simulated_instrument: f64,
@@ -94,6 +96,7 @@ impl Facts {
                 instruction_given: e.instruction_given_hours,
                 solo: e.solo_hours,
                 cross_country: f(e.cross_country_hours.get()),
+                cross_country_50nm: f(e.cross_country_50nm_hours.get()),
                 night: f(e.night_hours.get()),
                 actual_instrument: f(e.actual_instrument_hours.get()),
                 simulated_instrument: f(e.simulated_instrument_hours.get()),
@@ -150,6 +153,7 @@ impl Facts {
             self.night_takeoffs.to_string(),
             self.civil_night_takeoffs.to_string(),
             self.civil_night_landings.to_string(),
+            h(hs.cross_country_50nm),
         ]
         .join(";")
     }
@@ -157,7 +161,7 @@ impl Facts {
     /// Reads a stored line.
     pub fn parse(line: &str) -> Option<Facts> {
         // Into a fixed array: no allocation per line but the strings kept.
-        let mut v = [""; 27];
+        let mut v = [""; 28];
         let mut parts = line.split(';');
         for slot in &mut v {
             *slot = parts.next()?;
@@ -203,6 +207,7 @@ impl Facts {
                 instruction_given: h(v[13])?,
                 solo: h(v[14])?,
                 cross_country: h(v[15])?,
+                cross_country_50nm: h(v[27])?,
                 night: h(v[16])?,
                 actual_instrument: h(v[17])?,
                 simulated_instrument: h(v[18])?,
@@ -381,6 +386,7 @@ mod tests {
                 pic: 1.4,
                 instruction_given: 1.4,
                 night: 0.25,
+                cross_country_50nm: 1.4,
                 ..Hours::default()
             },
             landings: 5,

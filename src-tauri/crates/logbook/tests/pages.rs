@@ -267,13 +267,13 @@ async fn ensure_fresh_rebuilds_only_when_what_the_logbook_reads_changed() {
     let store = store(&dir).await;
     let lookup = Lookup::load(&store).await.unwrap();
     assert!(
-        logbook::ensure_fresh(&store, &lookup)
+        logbook::ensure_fresh(&store, &lookup, chrono_tz::Tz::UTC)
             .await
             .unwrap()
             .rebuilt
     );
     assert!(
-        !logbook::ensure_fresh(&store, &lookup)
+        !logbook::ensure_fresh(&store, &lookup, chrono_tz::Tz::UTC)
             .await
             .unwrap()
             .rebuilt
@@ -289,7 +289,7 @@ async fn ensure_fresh_rebuilds_only_when_what_the_logbook_reads_changed() {
         .await
         .unwrap();
     assert!(
-        logbook::ensure_fresh(&store, &lookup)
+        logbook::ensure_fresh(&store, &lookup, chrono_tz::Tz::UTC)
             .await
             .unwrap()
             .rebuilt
@@ -305,7 +305,7 @@ async fn ensure_fresh_rebuilds_only_when_what_the_logbook_reads_changed() {
     .unwrap();
     let before = generation(&store).await;
     assert!(
-        logbook::ensure_fresh(&store, &lookup)
+        logbook::ensure_fresh(&store, &lookup, chrono_tz::Tz::UTC)
             .await
             .unwrap()
             .rebuilt
@@ -317,7 +317,7 @@ async fn ensure_fresh_rebuilds_only_when_what_the_logbook_reads_changed() {
         .unwrap();
     assert_eq!(generation(&store).await, before);
     assert!(
-        !logbook::ensure_fresh(&store, &lookup)
+        !logbook::ensure_fresh(&store, &lookup, chrono_tz::Tz::UTC)
             .await
             .unwrap()
             .rebuilt
@@ -329,13 +329,13 @@ async fn ensure_fresh_rebuilds_only_when_what_the_logbook_reads_changed() {
         .unwrap();
     assert!(generation(&store).await > before);
     assert!(
-        logbook::ensure_fresh(&store, &lookup)
+        logbook::ensure_fresh(&store, &lookup, chrono_tz::Tz::UTC)
             .await
             .unwrap()
             .rebuilt
     );
     assert!(
-        !logbook::ensure_fresh(&store, &lookup)
+        !logbook::ensure_fresh(&store, &lookup, chrono_tz::Tz::UTC)
             .await
             .unwrap()
             .rebuilt
