@@ -18,7 +18,7 @@ use crate::error::{QueryContext, Result};
 use crate::matching::{self, Decisions};
 use crate::model::{Annotation, Entry, RebuildStats, SourceKey};
 use crate::sources::{self, Record};
-use crate::{freshness, materialize};
+use crate::{facts, freshness, materialize};
 
 /// Rebuilds the logbook when the cache or the user's decisions changed since the last
 /// build (or the derivations did, see [`freshness`]); otherwise does nothing
@@ -102,7 +102,41 @@ async fn write(store: &Store, entries: &[Entry], stamp: &str) -> Result<()> {
         .context("starting the logbook rebuild")?;
     materialize::replace_all(&mut tx, entries).await?;
     freshness::record_stamp(&mut tx, stamp).await?;
-    tx.commit().await.context("committing the logbook rebuild")
+    tx.commit()
+        .await
+        .context("committing the logbook rebuild")?;
+    warm(store, entries).await
+}
+
+/// A logbook from which this process computes the figures and page index at build time.
+const WARM_FROM_ENTRIES: usize = 5_000;
+
+/// Computes, at build time, the figures (facts and the currency engine's flights) and the
+/// page index of the people with the largest logbooks (at least [`WARM_FROM_ENTRIES`]
+/// entries, as many as the caches keep), so the first totals, currency and filtered page
+/// after a build find them in memory: reading and parsing 100,000 entries' figures took
+/// 338 ms. Smaller logbooks read theirs in a few milliseconds and are left to their first
+/// call.
+async fn warm(store: &Store, entries: &[Entry]) -> Result<()> {
+    let mut by: HashMap<&str, Vec<&Entry>> = HashMap::new();
+    for e in entries {
+        by.entry(e.person.id.as_str()).or_default().push(e);
+    }
+    let mut big: Vec<(&str, Vec<&Entry>)> = by
+        .into_iter()
+        .filter(|(_, es)| es.len() >= WARM_FROM_ENTRIES)
+        .collect();
+    big.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    big.truncate(facts::CACHED_PEOPLE);
+    if big.is_empty() {
+        return Ok(());
+    }
+    let revision = freshness::revision(store).await?;
+    for (person, mut mine) in big {
+        facts::warm(store, person, &revision, &mut mine);
+        crate::index::pages(store, person).await?;
+    }
+    Ok(())
 }
 
 fn key(provider: String, account: String, source_id: String) -> Option<SourceKey> {

@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use flightdesk_currency::{self as currency, Category, Device, DeviceKind};
 use flightdesk_store::Store;
 
-use crate::error::{LogbookError, QueryContext, Result};
+use crate::error::{LogbookError, Result};
 use crate::freshness;
 use crate::model::{Entry, Role};
 
@@ -315,7 +315,7 @@ impl PersonFacts {
 }
 
 /// The people whose facts a process keeps, at most (about 15 MB each at 100,000 entries).
-const CACHED_PEOPLE: usize = 8;
+pub(crate) const CACHED_PEOPLE: usize = 8;
 
 /// Facts read from a database, by (database file, person), with the revision of the
 /// entries they were read at ([`crate::freshness`]). Reading and parsing 100,000 lines
@@ -348,19 +348,36 @@ pub async fn of_person(store: &Store, person: &str) -> Result<Arc<PersonFacts>> 
     Ok(facts)
 }
 
-/// Reads and parses every facts line of `person`, oldest first.
+/// Forgets every person's figures this process keeps (as a process that did not build
+/// starts): for benchmarks and tests of the first call.
+pub fn forget_cached() {
+    cache().lock().expect("the facts cache").clear();
+}
+
+/// Keeps `person`'s figures, made from the entries just written (`revision` is the build's),
+/// in this process's cache, with the currency engine's flights of them: what the first
+/// totals and currency call would otherwise read and parse ([`crate::build`]).
+pub(crate) fn warm(store: &Store, person: &str, revision: &str, entries: &mut [&Entry]) {
+    // The stored order (date, id) and the stored line's precision (hours to 2 decimals).
+    entries.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    let facts: Vec<Facts> = entries
+        .iter()
+        .filter_map(|e| Facts::parse(&Facts::of(e).line()))
+        .collect();
+    let facts = Arc::new(PersonFacts::new(facts));
+    facts.flights_until(NaiveDate::MAX);
+    let key = (store.path().to_path_buf(), person.to_string());
+    let mut cache = cache().lock().expect("the facts cache");
+    if cache.len() >= CACHED_PEOPLE && !cache.contains_key(&key) {
+        cache.clear();
+    }
+    cache.insert(key, (revision.to_string(), facts));
+}
+
+/// Reads (one row of the person's index, [`crate::index`]) and parses every facts line of
+/// `person`, oldest first.
 async fn read(store: &Store, person: &str) -> Result<Vec<Facts>> {
-    let all: Option<String> = sqlx::query_scalar(
-        "SELECT group_concat(facts, char(10)) FROM
-           (SELECT facts FROM logbook_facts WHERE person_id = ? ORDER BY date, id)",
-    )
-    .bind(person)
-    .fetch_one(store.pool())
-    .await
-    .context("reading a person's logbook figures")?;
-    let Some(all) = all else {
-        return Ok(Vec::new());
-    };
+    let all = crate::index::facts_text(store, person).await?;
     all.lines()
         .map(|l| Facts::parse(l).ok_or_else(|| LogbookError::Corrupt(format!("figures `{l}`"))))
         .collect()
