@@ -13,7 +13,7 @@ use crate::track::Track;
 
 /// The airports of an entry, when the table knows them, and the block times on their
 /// clocks.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Places {
     pub departure: Option<Place>,
     pub arrival: Option<Place>,
