@@ -2,48 +2,63 @@
 //! `logbook`, `totals` and `currency` call too. Reads first bring the materialized logbook
 //! up to date with the cache (a no-op when nothing changed since the last build).
 
+use chrono_tz::Tz;
 use flightdesk_currency::Verdict;
 use flightdesk_logbook::{
     Annotation, Entry, EntryDetail, LogbookPerson, Page, PageQuery, RebuildStats, SourceKey, Totals,
 };
 use flightdesk_store::Store;
 use flightdesk_views::lookup::Lookup;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::error::{logbook_error, view_error};
+use crate::preferences;
 use crate::state::AppState;
 use flightdesk_ipc::UiError;
 
-/// The store with its logbook fresh, and the lookup it was built with.
-async fn fresh(state: &State<'_, AppState>) -> Result<Store, UiError> {
+/// The store with its logbook fresh (dates on the user's zone where the departure
+/// airport is unknown), and the user's zone.
+async fn fresh(app: &AppHandle, state: &State<'_, AppState>) -> Result<(Store, Tz), UiError> {
     let ready = state.ready()?;
+    let zone = preferences::load(app, &ready.preferences_path())?.zone();
     let store = ready.workspace.store().clone();
     let lookup: std::sync::Arc<Lookup> = ready.lookups.get(&store).await.map_err(view_error)?;
-    flightdesk_logbook::ensure_fresh(&store, &lookup)
+    flightdesk_logbook::ensure_fresh(&store, &lookup, zone)
         .await
         .map_err(logbook_error)?;
-    Ok(store)
+    Ok((store, zone))
 }
 
 #[tauri::command]
-pub async fn logbook_people(state: State<'_, AppState>) -> Result<Vec<LogbookPerson>, UiError> {
-    let store = fresh(&state).await?;
+pub async fn logbook_people(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Vec<LogbookPerson>, UiError> {
+    let (store, _) = fresh(&app, &state).await?;
     flightdesk_logbook::people(&store)
         .await
         .map_err(logbook_error)
 }
 
 #[tauri::command]
-pub async fn logbook_page(state: State<'_, AppState>, query: PageQuery) -> Result<Page, UiError> {
-    let store = fresh(&state).await?;
+pub async fn logbook_page(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    query: PageQuery,
+) -> Result<Page, UiError> {
+    let (store, _) = fresh(&app, &state).await?;
     flightdesk_logbook::page(&store, &query)
         .await
         .map_err(logbook_error)
 }
 
 #[tauri::command]
-pub async fn logbook_entry(state: State<'_, AppState>, id: String) -> Result<EntryDetail, UiError> {
-    let store = fresh(&state).await?;
+pub async fn logbook_entry(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<EntryDetail, UiError> {
+    let (store, _) = fresh(&app, &state).await?;
     flightdesk_logbook::entry(&store, &id)
         .await
         .map_err(logbook_error)
@@ -51,6 +66,7 @@ pub async fn logbook_entry(state: State<'_, AppState>, id: String) -> Result<Ent
 
 #[tauri::command]
 pub async fn logbook_split(
+    app: AppHandle,
     state: State<'_, AppState>,
     entry_id: String,
     source: String,
@@ -61,7 +77,7 @@ pub async fn logbook_split(
             format!("`{text}` does not name a source record (expected provider/account/id)"),
         )
     })?;
-    let store = fresh(&state).await?;
+    let (store, _) = fresh(&app, &state).await?;
     flightdesk_logbook::split(&store, &entry_id, &key)
         .await
         .map_err(logbook_error)
@@ -69,11 +85,12 @@ pub async fn logbook_split(
 
 #[tauri::command]
 pub async fn logbook_merge(
+    app: AppHandle,
     state: State<'_, AppState>,
     a: String,
     b: String,
 ) -> Result<RebuildStats, UiError> {
-    let store = fresh(&state).await?;
+    let (store, _) = fresh(&app, &state).await?;
     flightdesk_logbook::merge(&store, &a, &b)
         .await
         .map_err(logbook_error)
@@ -81,31 +98,39 @@ pub async fn logbook_merge(
 
 #[tauri::command]
 pub async fn logbook_annotate(
+    app: AppHandle,
     state: State<'_, AppState>,
     entry_id: String,
     annotation: Annotation,
 ) -> Result<Entry, UiError> {
-    let store = fresh(&state).await?;
+    let (store, _) = fresh(&app, &state).await?;
     flightdesk_logbook::annotate(&store, &entry_id, annotation)
         .await
         .map_err(logbook_error)
 }
 
 #[tauri::command]
-pub async fn logbook_totals(state: State<'_, AppState>, person: String) -> Result<Totals, UiError> {
-    let store = fresh(&state).await?;
-    flightdesk_logbook::totals(&store, &person, chrono::Utc::now().date_naive())
+pub async fn logbook_totals(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    person: String,
+) -> Result<Totals, UiError> {
+    let (store, zone) = fresh(&app, &state).await?;
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive();
+    flightdesk_logbook::totals(&store, &person, today)
         .await
         .map_err(logbook_error)
 }
 
 #[tauri::command]
 pub async fn logbook_currency(
+    app: AppHandle,
     state: State<'_, AppState>,
     person: String,
 ) -> Result<Vec<Verdict>, UiError> {
-    let store = fresh(&state).await?;
-    flightdesk_logbook::currency(&store, &person, chrono::Utc::now().fixed_offset())
+    let (store, zone) = fresh(&app, &state).await?;
+    let now = chrono::Utc::now().with_timezone(&zone).fixed_offset();
+    flightdesk_logbook::currency(&store, &person, now)
         .await
         .map_err(logbook_error)
 }

@@ -752,12 +752,29 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
         );
         app.element("totals-panel").await?;
         app.screenshots("logbook").await?;
+        // Cross-country by 61.1 (i) and over 50 NM (ii), for every period.
+        ensure!(
+            app.count("totals-xc50").await? == 4 && app.count("totals-xc").await? == 4,
+            "the totals show cross-country and cross-country over 50 NM per period"
+        );
+        app.client
+            .execute(
+                "document.querySelector('[data-testid=totals-panel]').scrollIntoView()",
+                vec![],
+            )
+            .await?;
+        app.screenshots("logbook-totals").await?;
         app.client
             .find(fantoccini::Locator::Css("[data-testid=logbook-row] button"))
             .await?
             .click()
             .await?;
         app.element("logbook-entry").await?;
+        let places = app.text_of("logbook-places").await?;
+        ensure!(
+            places.contains("Departure") && places.contains("over 50 NM"),
+            "the entry shows its places and cross-country over 50 NM: {places}"
+        );
         ensure!(
             app.count("logbook-source").await? >= 1,
             "the entry lists its sources ({first})"

@@ -753,13 +753,34 @@ id: string, name: string, };
 
 export type Annotation = { role: LogbookRole | null, category_class: string | null, night_takeoffs: number | null, day_full_stop_landings: number | null, night_full_stop_landings: number | null, night_hours: number | null, cross_country_hours: number | null, actual_instrument_hours: number | null, simulated_instrument_hours: number | null, approaches: number | null, holding: boolean | null, remarks: string | null, };
 
+export type AirportPlace = { 
+/**
+ * The code as the source spelled it.
+ */
+code: string, icao: string, iata: string, name: string, latitude: number, longitude: number, 
+/**
+ * IANA zone, e.g. `America/New_York`.
+ */
+time_zone: string, };
+
+export type Places = { departure: AirportPlace | null, arrival: AirportPlace | null, 
+/**
+ * Block off at the departure airport's local time.
+ */
+block_off_local: string | null, 
+/**
+ * Block on at the arrival airport's local time.
+ */
+block_on_local: string | null, };
+
 export type Entry = { 
 /**
  * Stable across rebuilds while the entry keeps its anchor source.
  */
 id: string, person: PersonRef, 
 /**
- * The logbook date (UTC date of block-off, else the date a source sent).
+ * The logbook date: block-off's local date at the departure airport, else in the
+ * user's zone; else the date a source sent (docs/logbook.md, "Dates").
  */
 date: string, departure: Field<string>, arrival: Field<string>, route: Field<string>, 
 /**
@@ -777,7 +798,21 @@ simulator: boolean, block_off: Field<string>, block_on: Field<string>, air_hours
 /**
  * Total time (block time for a flight, session time for a simulator).
  */
-total_hours: Field<number>, role: Field<LogbookRole>, pic_hours: number, sic_hours: number, dual_received_hours: number, instruction_given_hours: number, solo_hours: number, cross_country_hours: Field<number>, night_hours: Field<number>, actual_instrument_hours: Field<number>, simulated_instrument_hours: Field<number>, 
+total_hours: Field<number>, role: Field<LogbookRole>, pic_hours: number, sic_hours: number, dual_received_hours: number, instruction_given_hours: number, solo_hours: number, cross_country_hours: Field<number>, 
+/**
+ * Cross-country time by 14 CFR 61.1 (ii), the aeronautical-experience definition: a
+ * landing more than 50 NM in a straight line from the original point of departure.
+ * Known only from positions (the device track or known airports).
+ */
+cross_country_50nm_hours: Field<number>, 
+/**
+ * The farthest landing's straight-line distance from the departure point, NM.
+ */
+farthest_landing_nm: number | null, 
+/**
+ * The departure and arrival airports as places, and the block times on their clocks.
+ */
+places: Places, night_hours: Field<number>, actual_instrument_hours: Field<number>, simulated_instrument_hours: Field<number>, 
 /**
  * Every landing, full stop or not.
  */
@@ -889,7 +924,11 @@ export type Sums = { entries: bigint,
 /**
  * Session time in flight simulation training devices (not in `total`).
  */
-simulator: number, landings: bigint, day_full_stop_landings: bigint, night_full_stop_landings: bigint, approaches: bigint, total: number, pic: number, sic: number, dual_received: number, instruction_given: number, solo: number, cross_country: number, night: number, actual_instrument: number, simulated_instrument: number, };
+simulator: number, landings: bigint, day_full_stop_landings: bigint, night_full_stop_landings: bigint, approaches: bigint, total: number, pic: number, sic: number, dual_received: number, instruction_given: number, solo: number, cross_country: number, 
+/**
+ * Cross-country by 14 CFR 61.1 (ii): a landing more than 50 NM from the departure.
+ */
+cross_country_50nm: number, night: number, actual_instrument: number, simulated_instrument: number, };
 
 export type Group = { key: string, sums: Sums, };
 

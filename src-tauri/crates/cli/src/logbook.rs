@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono_tz::Tz;
+use flightdesk_core::preferences::computer_zone;
 use flightdesk_logbook::{self as logbook, Annotation, LogbookError, SourceKey};
 use flightdesk_store::Store;
 use flightdesk_views::lookup::Lookup;
@@ -44,6 +46,19 @@ fn me(data_dir: &Path) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The user's time zone: the app settings' `time_zone`, else the computer's. Logbook
+/// dates of flights from unknown airports, "today" of the totals' periods and the day
+/// `--at` names are on its clock (docs/logbook.md, "Dates").
+fn zone(data_dir: &Path) -> Tz {
+    let saved = std::fs::read_to_string(data_dir.join(SETTINGS_FILE))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|s| s["preferences"]["time_zone"].as_str().map(str::to_string));
+    saved
+        .and_then(|name| name.parse().ok())
+        .unwrap_or_else(|| computer_zone().parse().unwrap_or(Tz::UTC))
+}
+
 /// The person's entity id: `--person` (an id, name or e-mail), else the settings' `me`.
 fn person(data_dir: &Path, lookup: &Lookup, flag: Option<&str>) -> Result<String, Failure> {
     let Some(text) = flag.map(str::to_string).or_else(|| me(data_dir)) else {
@@ -59,10 +74,11 @@ fn person(data_dir: &Path, lookup: &Lookup, flag: Option<&str>) -> Result<String
     }
 }
 
-/// Rebuilds the logbook if the cache changed; returns the lookup it used.
-async fn fresh(store: &Store) -> Result<Lookup, Failure> {
+/// Rebuilds the logbook if the cache (or the user's zone) changed; returns the lookup it
+/// used.
+async fn fresh(store: &Store, zone: Tz) -> Result<Lookup, Failure> {
     let lookup = Lookup::load(store).await.map_err(view_failure)?;
-    logbook::ensure_fresh(store, &lookup)
+    logbook::ensure_fresh(store, &lookup, zone)
         .await
         .map_err(failure)?;
     Ok(lookup)
@@ -78,7 +94,7 @@ fn print(value: &impl Serialize, what: &str) -> Result<(), Failure> {
 pub async fn logbook(data_dir: &Path, args: LogbookArgs) -> Result<(), Failure> {
     let opened = open(data_dir, false).await?;
     let store = opened.workspace.store();
-    let lookup = fresh(store).await?;
+    let lookup = fresh(store, zone(data_dir)).await?;
     match args.action {
         None => {
             let person = person(data_dir, &lookup, args.person.as_deref())?;
@@ -149,10 +165,11 @@ fn annotation(a: AnnotateArgs) -> Result<Annotation, Failure> {
     })
 }
 
-/// `--at`: an RFC 3339 instant, or a day (judged at its last second, UTC).
-fn at(text: Option<&str>) -> Result<DateTime<FixedOffset>, Failure> {
+/// `--at`: an RFC 3339 instant, or a day (judged at its last second in `zone`); now on
+/// `zone`'s clock without it.
+fn at(text: Option<&str>, zone: Tz) -> Result<DateTime<FixedOffset>, Failure> {
     let Some(text) = text else {
-        return Ok(Utc::now().fixed_offset());
+        return Ok(Utc::now().with_timezone(&zone).fixed_offset());
     };
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t);
@@ -160,7 +177,8 @@ fn at(text: Option<&str>) -> Result<DateTime<FixedOffset>, Failure> {
     text.parse::<NaiveDate>()
         .ok()
         .and_then(|d| d.and_hms_opt(23, 59, 59))
-        .map(|t| t.and_utc().fixed_offset())
+        .and_then(|t| t.and_local_timezone(zone).latest())
+        .map(|t| t.fixed_offset())
         .ok_or_else(|| {
             Failure::config(format!(
                 "`{text}` is neither a date (YYYY-MM-DD) nor an RFC 3339 time"
@@ -169,10 +187,11 @@ fn at(text: Option<&str>) -> Result<DateTime<FixedOffset>, Failure> {
 }
 
 pub async fn currency(data_dir: &Path, args: CurrencyArgs) -> Result<(), Failure> {
-    let at = at(args.at.as_deref())?;
+    let zone = zone(data_dir);
+    let at = at(args.at.as_deref(), zone)?;
     let opened = open(data_dir, false).await?;
     let store = opened.workspace.store();
-    let lookup = fresh(store).await?;
+    let lookup = fresh(store, zone).await?;
     let person = person(data_dir, &lookup, args.person.as_deref())?;
     let verdicts = logbook::currency(store, &person, at)
         .await
@@ -184,10 +203,13 @@ pub async fn currency(data_dir: &Path, args: CurrencyArgs) -> Result<(), Failure
 }
 
 pub async fn totals(data_dir: &Path, args: TotalsArgs) -> Result<(), Failure> {
-    let at = args.at.unwrap_or_else(|| Utc::now().date_naive());
+    let zone = zone(data_dir);
+    let at = args
+        .at
+        .unwrap_or_else(|| Utc::now().with_timezone(&zone).date_naive());
     let opened = open(data_dir, false).await?;
     let store = opened.workspace.store();
-    let lookup = fresh(store).await?;
+    let lookup = fresh(store, zone).await?;
     let person = person(data_dir, &lookup, args.person.as_deref())?;
     let totals = logbook::totals(store, &person, at).await.map_err(failure)?;
     print(&totals, "totals")

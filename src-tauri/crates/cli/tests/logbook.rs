@@ -78,6 +78,13 @@ async fn a_pilots_logbook_currency_and_totals_from_the_demo_cache() {
     assert!(csv.starts_with("Date,Tail Number,Approaches,Hold,Landings,FS Night Landings"));
     assert_eq!(csv.lines().count(), entries.len() + 1);
     assert!(csv.contains(",'=cmd|' /C calc'!A0,"), "{csv}");
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",Instructor Name,X-Country 50 NM,FlightDesk Entry"),
+        "{csv}"
+    );
 
     // Currency: one verdict per rule, with the fields scripts read.
     let at = entries.last().unwrap()["date"].as_str().unwrap();
@@ -104,6 +111,16 @@ async fn a_pilots_logbook_currency_and_totals_from_the_demo_cache() {
         periods,
         ["last_30_days", "last_90_days", "last_365_days", "all_time"]
     );
+    let all_time = &t["periods"][3]["all"];
+    assert!(all_time["cross_country_50nm"].is_number(), "{all_time}");
+    assert!(
+        all_time["cross_country_50nm"].as_f64() <= all_time["cross_country"].as_f64(),
+        "{all_time}"
+    );
+    // Entries' JSON carries the places and the 61.1 (ii) column.
+    assert!(entries
+        .iter()
+        .all(|e| e.get("places").is_some() && e.get("cross_country_50nm_hours").is_some()));
 
     // An entry id that does not exist is a usage error that names it.
     let bad = run(dir.path(), &["logbook", "merge", "nope", entry], None).await;

@@ -562,10 +562,12 @@ pub fn error_message(body: &Value) -> Option<String> {
             .or_else(|| e.get("detail"))
             .and_then(text)
             .or_else(|| e.get("code").and_then(text))
-            .map(|m| match e.get("details").and_then(|d| d.get("issue")).and_then(text) {
-                Some(issue) => format!("{m}: {issue}"),
-                None => m,
-            }),
+            .map(
+                |m| match e.get("details").and_then(|d| d.get("issue")).and_then(text) {
+                    Some(issue) => format!("{m}: {issue}"),
+                    None => m,
+                },
+            ),
         Some(Value::String(s)) => Some(s.clone()),
         _ => None,
     }

@@ -43,7 +43,10 @@ impl FlightLogFields {
                 out.insert(k.to_string(), v);
             }
         };
-        put("date", self.date.map(|d| json!(d.format("%Y-%m-%d").to_string())));
+        put(
+            "date",
+            self.date.map(|d| json!(d.format("%Y-%m-%d").to_string())),
+        );
         put("aircraft", self.aircraft.clone().map(Value::String));
         put("duration", self.duration.map(|d| json!(d)));
         put("pilot_id", self.pilot_id.clone().map(Value::String));
@@ -61,7 +64,8 @@ impl FlightLogFields {
             want.as_ref()
                 .is_none_or(|w| wire::string(row, &[k]).is_some_and(|v| v.eq_ignore_ascii_case(w)))
         };
-        self.date.is_none_or(|d| wire::date(row, &["date"]) == Some(d))
+        self.date
+            .is_none_or(|d| wire::date(row, &["date"]) == Some(d))
             && same("aircraft", &self.aircraft)
             && same("pilot_id", &self.pilot_id)
             && same("remarks", &self.remarks)
@@ -203,6 +207,9 @@ mod tests {
         assert!(fields().made(&row));
         let other = json!({"date": "2026-03-01", "aircraft": "N44API", "duration": 1.6,
                            "remarks": "pattern work"});
-        assert!(!fields().made(&other), "a different duration is another flight");
+        assert!(
+            !fields().made(&other),
+            "a different duration is another flight"
+        );
     }
 }

@@ -40,6 +40,8 @@ use flightdesk_views::schedule::{
 };
 
 use flightdesk_currency::{Status as VerdictStatus, Verdict};
+use flightdesk_logbook::airports::Place as AirportPlace;
+use flightdesk_logbook::places::Places;
 use flightdesk_logbook::totals::{Group, PeriodTotals, Sums};
 use flightdesk_logbook::{
     Annotation, Disagreement, Entry, EntryDetail, Field, LogbookPerson, Origin, Page, PageQuery,
@@ -149,6 +151,8 @@ pub fn typescript() -> String {
         LogbookRole::decl(),
         PersonRef::decl(),
         Annotation::decl(),
+        AirportPlace::decl(),
+        Places::decl(),
         Entry::decl(),
         SortColumn::decl(),
         SortDirection::decl(),

@@ -18,7 +18,8 @@ use flightdesk_currency::night::Position;
 use serde::{Deserialize, Serialize};
 
 /// An airport as an entry shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "AirportPlace")]
 pub struct Place {
     /// The code as the source spelled it.
     pub code: String,

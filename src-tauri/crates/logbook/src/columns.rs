@@ -111,7 +111,14 @@ fn origin_key<T>(f: &Field<T>) -> Option<SourceKey> {
 }
 
 /// Builds the entry of `m`, with `annotation` applied.
-pub fn entry(records: &[Record], m: &Matched, annotation: Option<&Annotation>) -> Entry {
+/// The entry of matched records `m`. `zone` is the user's time zone, the date's clock when
+/// the departure airport is unknown ([`places::local_date`]).
+pub fn entry(
+    records: &[Record],
+    m: &Matched,
+    annotation: Option<&Annotation>,
+    zone: chrono_tz::Tz,
+) -> Entry {
     let mine: Vec<&Record> = m.records.iter().map(|&i| &records[i]).collect();
     let by = |order: &[Provider; 5]| {
         let mut v = mine.clone();
@@ -319,9 +326,11 @@ pub fn entry(records: &[Record], m: &Matched, annotation: Option<&Annotation>) -
         }
     }
 
+    // The local date of block-off at the departure (a flight at 23:30 local that is the
+    // next day in UTC is logged on the day it was flown), else the date a source sent.
     let date = block_off
         .get()
-        .map(|t| t.date_naive())
+        .map(|&t| places::local_date(t, places.departure.as_ref(), zone))
         .or_else(|| mine.iter().find_map(|r| r.date))
         .unwrap_or_default();
     let mut sources: Vec<SourceKey> = mine.iter().map(|r| r.source().clone()).collect();
@@ -498,6 +507,7 @@ pub fn person_ref(id: &str, name: &str) -> PersonRef {
 mod tests {
     use super::*;
     use crate::sources::Seat;
+    use chrono_tz::Tz;
 
     fn key(p: Provider, id: &str) -> SourceKey {
         SourceKey {
@@ -585,7 +595,7 @@ mod tests {
             "KPHL",
             "JFK",
         );
-        let e = entry(&records, &alone(), None);
+        let e = entry(&records, &alone(), None, Tz::UTC);
         assert_eq!(e.places.arrival.as_ref().unwrap().icao, "KJFK");
         assert_eq!(
             e.places.block_off_local.unwrap().to_rfc3339(),
@@ -612,7 +622,7 @@ mod tests {
             "KPHL",
             "KPNE",
         );
-        let e = entry(&records, &alone(), None);
+        let e = entry(&records, &alone(), None, Tz::UTC);
         assert_eq!(e.cross_country_hours.value, Some(0.5));
         assert_eq!(e.cross_country_50nm_hours.value, Some(0.0));
         assert_eq!(e.night_hours.value, Some(0.0));
@@ -625,7 +635,7 @@ mod tests {
             "KZZZ",
             "KYYY",
         );
-        let e = entry(&records, &alone(), None);
+        let e = entry(&records, &alone(), None, Tz::UTC);
         assert_eq!(e.night_hours.value, None);
         assert_eq!(e.cross_country_hours.value, Some(1.0));
         assert_eq!(e.cross_country_50nm_hours.value, None);
@@ -639,15 +649,52 @@ mod tests {
             "KPHL",
         );
         records[0].demo = true;
-        let e = entry(&records, &alone(), None);
+        let e = entry(&records, &alone(), None, Tz::UTC);
         assert!(e.places.departure.is_none() && e.places.arrival.is_none());
         assert_eq!(e.night_hours.value, None);
     }
 
     #[test]
+    fn the_date_is_the_local_date_at_the_departure_not_the_utc_date() {
+        // Off block 23:30 in Philadelphia on 15 January: 04:30 UTC on the 16th.
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let records = booked(
+            "2026-01-16T04:30:00Z",
+            "2026-01-16T05:30:00Z",
+            "KPHL",
+            "JFK",
+        );
+        assert_eq!(entry(&records, &alone(), None, Tz::UTC).date, day(15));
+        // The departure airport's clock wins over the user's zone.
+        assert_eq!(
+            entry(&records, &alone(), None, Tz::Asia__Tokyo).date,
+            day(15)
+        );
+        // A departure the table does not hold: the user's zone.
+        let records = booked(
+            "2026-01-16T04:30:00Z",
+            "2026-01-16T05:30:00Z",
+            "KZZZ",
+            "KYYY",
+        );
+        let in_new_york = entry(&records, &alone(), None, Tz::America__New_York);
+        assert_eq!(in_new_york.date, day(15));
+        assert_eq!(entry(&records, &alone(), None, Tz::UTC).date, day(16));
+        // Without block times, the date the source sent.
+        let mut typed = records;
+        typed[0].starts_at = None;
+        typed[0].ends_at = None;
+        typed[0].date = Some(day(20));
+        assert_eq!(
+            entry(&typed, &alone(), None, Tz::America__New_York).date,
+            day(20)
+        );
+    }
+
+    #[test]
     fn the_device_time_wins_and_the_typed_one_shows_beside_it() {
         let (records, m) = two_sources();
-        let e = entry(&records, &m, None);
+        let e = entry(&records, &m, None, Tz::UTC);
         assert_eq!(e.total_hours.value, Some(1.4));
         assert_eq!(
             e.total_hours.from,
@@ -682,7 +729,7 @@ mod tests {
             approaches: Some(2),
             ..Annotation::default()
         };
-        let e = entry(&records, &m, Some(&a));
+        let e = entry(&records, &m, Some(&a), Tz::UTC);
         assert_eq!(e.role.value, Some(Role::Pic));
         assert_eq!(e.role.from, Some(Origin::Annotation));
         assert!(e.role.disagreeing.iter().any(|d| d.value == Role::Dual));
@@ -696,7 +743,7 @@ mod tests {
     #[test]
     fn stripping_an_annotation_restores_every_source_value_and_origin() {
         let (records, m) = two_sources();
-        let plain = entry(&records, &m, None);
+        let plain = entry(&records, &m, None, Tz::UTC);
         let a = Annotation {
             role: Some(Role::Pic),
             remarks: Some("mine".into()),
@@ -705,7 +752,7 @@ mod tests {
             night_hours: Some(0.5),
             ..Annotation::default()
         };
-        let mut e = entry(&records, &m, Some(&a));
+        let mut e = entry(&records, &m, Some(&a), Tz::UTC);
         assert_ne!(e, plain);
         strip(&mut e);
         assert_eq!(e, plain);
@@ -714,8 +761,8 @@ mod tests {
     #[test]
     fn the_entry_id_depends_on_the_person_and_the_anchor_only() {
         let (records, m) = two_sources();
-        let a = entry(&records, &m, None).id;
-        let b = entry(&records, &m, Some(&Annotation::default())).id;
+        let a = entry(&records, &m, None, Tz::UTC).id;
+        let b = entry(&records, &m, Some(&Annotation::default()), Tz::UTC).id;
         assert_eq!(a, b);
         // The anchor is the smallest source key (providers order as `Provider` does).
         assert_eq!(a, entry_id("person:ann", &key(Provider::PilotFlows, "pf")));

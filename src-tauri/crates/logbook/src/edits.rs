@@ -89,9 +89,12 @@ pub async fn merge(store: &Store, a: &str, b: &str) -> Result<RebuildStats> {
     rebuild_now(store).await
 }
 
+/// Rebuilds in the zone of the last build (the user's, as the caller's `ensure_fresh` gave
+/// it).
 async fn rebuild_now(store: &Store) -> Result<RebuildStats> {
     let lookup = Lookup::load(store).await?;
-    build::rebuild(store, &lookup).await
+    let zone = crate::freshness::built_zone(store).await?;
+    build::rebuild(store, &lookup, zone).await
 }
 
 /// Sets the entry's annotation (an empty one clears it) and returns the entry as shown.

@@ -20,7 +20,7 @@ use crate::error::Result;
 use crate::model::{Entry, Field};
 
 /// The header row.
-pub const HEADERS: [&str; 27] = [
+pub const HEADERS: [&str; 28] = [
     "Date",
     "Tail Number",
     "Approaches",
@@ -47,6 +47,7 @@ pub const HEADERS: [&str; 27] = [
     "Solo Time",
     "Night Takeoffs",
     "Instructor Name",
+    "X-Country 50 NM",
     "FlightDesk Entry",
 ];
 
@@ -106,7 +107,7 @@ pub fn write_csv<W: Write>(entries: &[Entry], out: W) -> Result<()> {
         } else {
             (total, 0.0)
         };
-        let row: [String; 27] = [
+        let row: [String; 28] = [
             e.date.to_string(),
             text(&e.registration),
             count(&e.approaches),
@@ -135,6 +136,7 @@ pub fn write_csv<W: Write>(entries: &[Entry], out: W) -> Result<()> {
             hours(e.solo_hours),
             count(&e.night_takeoffs),
             text(&e.instructor_name),
+            hours(e.cross_country_50nm_hours.get().copied().unwrap_or(0.0)),
             e.id.clone(),
         ];
         w.write_record(&row)?;
@@ -170,7 +172,8 @@ mod tests {
             "air_hours": {"value": null, "from": null}, "total_hours": {"value": 1.4, "from": null},
             "role": {"value": "pic", "from": null}, "pic_hours": 1.4, "sic_hours": 0.0,
             "dual_received_hours": 0.0, "instruction_given_hours": 0.0, "solo_hours": 1.4,
-            "cross_country_hours": {"value": 1.4, "from": null}, "night_hours": {"value": null, "from": null},
+            "cross_country_hours": {"value": 1.4, "from": null},
+            "cross_country_50nm_hours": {"value": 1.4, "from": null}, "night_hours": {"value": null, "from": null},
             "actual_instrument_hours": {"value": null, "from": null},
             "simulated_instrument_hours": {"value": null, "from": null},
             "landings": {"value": 3, "from": null}, "night_takeoffs": {"value": null, "from": null},
@@ -203,5 +206,8 @@ mod tests {
         let rec = r.records().next().unwrap().unwrap();
         assert_eq!(&rec[18], "'=HYPERLINK(\"http://x\"), then home");
         assert_eq!(rec.len(), HEADERS.len());
+        let column = |name: &str| HEADERS.iter().position(|h| *h == name).unwrap();
+        assert_eq!(&rec[column("X-Country 50 NM")], "1.40");
+        assert_eq!(&rec[column("FlightDesk Entry")], "e1");
     }
 }

@@ -6,7 +6,7 @@
 //! Line format (`;`-separated, hours with two decimals, empty for none):
 //! `id;date;block_off;block_on;registration;category_class;sim;role;solo;total;pic;sic;
 //! dual;instruction;solo_h;xc;night;actual;simulated;landings;day_fs;night_fs;approaches;
-//! holding;night_takeoffs;civil_night_takeoffs;civil_night_landings`.
+//! holding;night_takeoffs;civil_night_takeoffs;civil_night_landings;xc_50nm`.
 //! Registrations and categories never hold `;` or a newline (they are replaced by a space).
 
 use std::collections::HashMap;
@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use flightdesk_currency::{self as currency, Category, Device, DeviceKind};
 use flightdesk_store::Store;
 
-use crate::error::{LogbookError, QueryContext, Result};
+use crate::error::{LogbookError, Result};
 use crate::freshness;
 use crate::model::{Entry, Role};
 
@@ -53,6 +53,8 @@ pub struct Hours {
     pub instruction_given: f64,
     pub solo: f64,
     pub cross_country: f64,
+    /// Cross-country by 14 CFR 61.1 (ii): a landing more than 50 NM from the departure.
+    pub cross_country_50nm: f64,
     pub night: f64,
     pub actual_instrument: f64,
     pub simulated_instrument: f64,
@@ -94,6 +96,7 @@ impl Facts {
                 instruction_given: e.instruction_given_hours,
                 solo: e.solo_hours,
                 cross_country: f(e.cross_country_hours.get()),
+                cross_country_50nm: f(e.cross_country_50nm_hours.get()),
                 night: f(e.night_hours.get()),
                 actual_instrument: f(e.actual_instrument_hours.get()),
                 simulated_instrument: f(e.simulated_instrument_hours.get()),
@@ -150,6 +153,7 @@ impl Facts {
             self.night_takeoffs.to_string(),
             self.civil_night_takeoffs.to_string(),
             self.civil_night_landings.to_string(),
+            h(hs.cross_country_50nm),
         ]
         .join(";")
     }
@@ -157,7 +161,7 @@ impl Facts {
     /// Reads a stored line.
     pub fn parse(line: &str) -> Option<Facts> {
         // Into a fixed array: no allocation per line but the strings kept.
-        let mut v = [""; 27];
+        let mut v = [""; 28];
         let mut parts = line.split(';');
         for slot in &mut v {
             *slot = parts.next()?;
@@ -203,6 +207,7 @@ impl Facts {
                 instruction_given: h(v[13])?,
                 solo: h(v[14])?,
                 cross_country: h(v[15])?,
+                cross_country_50nm: h(v[27])?,
                 night: h(v[16])?,
                 actual_instrument: h(v[17])?,
                 simulated_instrument: h(v[18])?,
@@ -310,7 +315,7 @@ impl PersonFacts {
 }
 
 /// The people whose facts a process keeps, at most (about 15 MB each at 100,000 entries).
-const CACHED_PEOPLE: usize = 8;
+pub(crate) const CACHED_PEOPLE: usize = 8;
 
 /// Facts read from a database, by (database file, person), with the revision of the
 /// entries they were read at ([`crate::freshness`]). Reading and parsing 100,000 lines
@@ -343,19 +348,36 @@ pub async fn of_person(store: &Store, person: &str) -> Result<Arc<PersonFacts>> 
     Ok(facts)
 }
 
-/// Reads and parses every facts line of `person`, oldest first.
+/// Forgets every person's figures this process keeps (as a process that did not build
+/// starts): for benchmarks and tests of the first call.
+pub fn forget_cached() {
+    cache().lock().expect("the facts cache").clear();
+}
+
+/// Keeps `person`'s figures, made from the entries just written (`revision` is the build's),
+/// in this process's cache, with the currency engine's flights of them: what the first
+/// totals and currency call would otherwise read and parse ([`crate::build`]).
+pub(crate) fn warm(store: &Store, person: &str, revision: &str, entries: &mut [&Entry]) {
+    // The stored order (date, id) and the stored line's precision (hours to 2 decimals).
+    entries.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    let facts: Vec<Facts> = entries
+        .iter()
+        .filter_map(|e| Facts::parse(&Facts::of(e).line()))
+        .collect();
+    let facts = Arc::new(PersonFacts::new(facts));
+    facts.flights_until(NaiveDate::MAX);
+    let key = (store.path().to_path_buf(), person.to_string());
+    let mut cache = cache().lock().expect("the facts cache");
+    if cache.len() >= CACHED_PEOPLE && !cache.contains_key(&key) {
+        cache.clear();
+    }
+    cache.insert(key, (revision.to_string(), facts));
+}
+
+/// Reads (one row of the person's index, [`crate::index`]) and parses every facts line of
+/// `person`, oldest first.
 async fn read(store: &Store, person: &str) -> Result<Vec<Facts>> {
-    let all: Option<String> = sqlx::query_scalar(
-        "SELECT group_concat(facts, char(10)) FROM
-           (SELECT facts FROM logbook_facts WHERE person_id = ? ORDER BY date, id)",
-    )
-    .bind(person)
-    .fetch_one(store.pool())
-    .await
-    .context("reading a person's logbook figures")?;
-    let Some(all) = all else {
-        return Ok(Vec::new());
-    };
+    let all = crate::index::facts_text(store, person).await?;
     all.lines()
         .map(|l| Facts::parse(l).ok_or_else(|| LogbookError::Corrupt(format!("figures `{l}`"))))
         .collect()
@@ -381,6 +403,7 @@ mod tests {
                 pic: 1.4,
                 instruction_given: 1.4,
                 night: 0.25,
+                cross_country_50nm: 1.4,
                 ..Hours::default()
             },
             landings: 5,

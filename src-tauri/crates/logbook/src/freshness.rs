@@ -10,6 +10,7 @@
 //! person's figures ([`crate::facts`]) are keyed by it. Random rather than counted, so a
 //! database recreated at the same path never repeats one.
 
+use chrono_tz::Tz;
 use flightdesk_store::Store;
 use sqlx::SqliteConnection;
 
@@ -17,20 +18,34 @@ use crate::error::{QueryContext, Result};
 
 /// The version of what a build derives. Bump it when a rule changes what entries hold, so
 /// logbooks built by an older FlightDesk are rebuilt once.
-const DERIVATIONS: u32 = 3;
+const DERIVATIONS: u32 = 4;
 
 /// The `logbook_state` key of the last build's stamp.
 const STAMP: &str = "fingerprint";
 /// The `logbook_state` key of the materialized entries' revision.
 const REVISION: &str = "revision";
 
-/// The stamp a build made now records: the derivations' version and the input generation.
-pub(crate) async fn current_stamp(store: &Store) -> Result<String> {
+/// The stamp a build made now records: the derivations' version, the input generation and
+/// the fallback time zone of the logbook dates (a change of the user's zone rebuilds).
+pub(crate) async fn current_stamp(store: &Store, zone: Tz) -> Result<String> {
     let generation: i64 = sqlx::query_scalar("SELECT n FROM logbook_generation WHERE id = 1")
         .fetch_one(store.pool())
         .await
         .context("reading the logbook's input generation")?;
-    Ok(format!("v{DERIVATIONS}:{generation}"))
+    Ok(format!("v{DERIVATIONS}:{generation}:{}", zone.name()))
+}
+
+/// The fallback zone the last build used (UTC before the first build): what a rebuild
+/// after a split or merge keeps.
+pub(crate) async fn built_zone(store: &Store) -> Result<Tz> {
+    Ok(zone_of_stamp(built_stamp(store).await?.as_deref()))
+}
+
+fn zone_of_stamp(stamp: Option<&str>) -> Tz {
+    stamp
+        .and_then(|s| s.rsplit_once(':'))
+        .and_then(|(_, zone)| zone.parse().ok())
+        .unwrap_or(Tz::UTC)
 }
 
 /// The stamp of the last build, if any.
@@ -71,4 +86,18 @@ pub(crate) async fn revision(store: &Store) -> Result<String> {
         .await
         .context("reading the logbook's revision")?;
     Ok(value.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stamp_keeps_the_zone_a_build_used() {
+        let stamp = format!("v{DERIVATIONS}:12:America/New_York");
+        assert_eq!(zone_of_stamp(Some(&stamp)), Tz::America__New_York);
+        // Stamps of builds before zones (`v3:12`) and no build at all: UTC.
+        assert_eq!(zone_of_stamp(Some("v3:12")), Tz::UTC);
+        assert_eq!(zone_of_stamp(None), Tz::UTC);
+    }
 }

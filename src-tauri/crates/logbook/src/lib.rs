@@ -32,6 +32,7 @@ mod error;
 pub mod export;
 pub mod facts;
 mod freshness;
+pub mod index;
 pub mod matching;
 mod materialize;
 pub mod model;

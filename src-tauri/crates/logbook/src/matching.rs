@@ -7,7 +7,7 @@
 //!    Records of one account that carry the same provider flight id (AviationAlley keeps
 //!    one record per seat) are one flight whatever their people.
 //! 2. A record with a date and a duration but no times (PilotFlows) joins the flight of the
-//!    same aircraft on the same UTC date whose block time is within
+//!    same aircraft on the same date (on the departure's clock, or in UTC) whose block time is within
 //!    [`DURATION_TOLERANCE_HOURS`] of its duration, that has no record of the same account
 //!    yet, and that has one of its people on board, and (when the record says when it was
 //!    typed) that ended before it was typed (10 minutes' grace for clocks). The flight
@@ -131,8 +131,12 @@ fn one_aircraft(records: &[Record], indexes: Vec<usize>) -> Vec<Vec<usize>> {
             let diff = (block - hours).abs();
             let same_day = flight.iter().any(|&i| {
                 let x = &records[i];
-                x.starts_at.map(|t| t.date_naive()) == Some(date)
-                    || x.ends_at.map(|t| t.date_naive()) == Some(date)
+                // The typed date is the day on the departure's clock, or the UTC day
+                // (PilotFlows keeps dates in its organization's zone, UTC in the sandbox).
+                [x.starts_at, x.ends_at]
+                    .into_iter()
+                    .flatten()
+                    .any(|t| x.local_date(t) == date || t.date_naive() == date)
             });
             let shared = shared_people(records, flight, r);
             // A record typed after the flight cannot be a flight that ended later.

@@ -66,6 +66,7 @@ pub(crate) async fn replace_all(conn: &mut SqliteConnection, entries: &[Entry]) 
     }
     number_pages(conn).await?;
     summarize_people(conn, entries).await?;
+    crate::index::write(conn, None).await?;
     freshness::new_revision(conn).await
 }
 
@@ -73,6 +74,7 @@ pub(crate) async fn replace_all(conn: &mut SqliteConnection, entries: &[Entry]) 
 /// unchanged, as an annotation does: its page numbers and its person's summary stand.
 pub(crate) async fn replace_one(conn: &mut SqliteConnection, e: &Entry) -> Result<()> {
     insert_rows(conn, std::slice::from_ref(e), "INSERT OR REPLACE").await?;
+    crate::index::write(conn, Some(&e.person.id)).await?;
     freshness::new_revision(conn).await
 }
 

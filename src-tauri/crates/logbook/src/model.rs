@@ -143,7 +143,8 @@ pub struct Entry {
     /// Stable across rebuilds while the entry keeps its anchor source.
     pub id: String,
     pub person: PersonRef,
-    /// The logbook date (UTC date of block-off, else the date a source sent).
+    /// The logbook date: block-off's local date at the departure airport, else in the
+    /// user's zone; else the date a source sent (docs/logbook.md, "Dates").
     pub date: NaiveDate,
     pub departure: Field<String>,
     pub arrival: Field<String>,
@@ -171,18 +172,13 @@ pub struct Entry {
     /// Cross-country time by 14 CFR 61.1 (ii), the aeronautical-experience definition: a
     /// landing more than 50 NM in a straight line from the original point of departure.
     /// Known only from positions (the device track or known airports).
-    // Not yet in the window's bindings (ui/src/lib/bindings.ts belongs to the UI); the
-    // JSON carries it.
     #[serde(default)]
-    #[ts(skip)]
     pub cross_country_50nm_hours: Field<f64>,
     /// The farthest landing's straight-line distance from the departure point, NM.
     #[serde(default)]
-    #[ts(skip)]
     pub farthest_landing_nm: Option<f64>,
     /// The departure and arrival airports as places, and the block times on their clocks.
     #[serde(default)]
-    #[ts(skip)]
     pub places: crate::places::Places,
     pub night_hours: Field<f64>,
     pub actual_instrument_hours: Field<f64>,

@@ -2,7 +2,8 @@
 //! (with local block times), night time and 61.57(b) night landings for a flight without a
 //! device track, and cross-country time (14 CFR 61.1) from the track or the airports.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono_tz::Tz;
 use flightdesk_currency::night::{self, Position};
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +13,7 @@ use crate::track::Track;
 
 /// The airports of an entry, when the table knows them, and the block times on their
 /// clocks.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Places {
     pub departure: Option<Place>,
     pub arrival: Option<Place>,
@@ -50,6 +51,16 @@ impl Places {
             self.departure.as_ref()?.position()?,
             self.arrival.as_ref()?.position()?,
         ))
+    }
+}
+
+/// The logbook date of a flight that left at `at`: the local date at the departure airport
+/// when the table knows it (and its zone), else the local date in `fallback`, the user's
+/// zone (docs/logbook.md, "Dates").
+pub fn local_date(at: DateTime<Utc>, departure: Option<&Place>, fallback: Tz) -> NaiveDate {
+    match departure.and_then(|p| p.local_time(at)) {
+        Some(local) => local.date_naive(),
+        None => at.with_timezone(&fallback).date_naive(),
     }
 }
 
@@ -136,6 +147,29 @@ mod tests {
         let unknown = Places::of(Some("KZZZ"), Some("JFK"), Some(off), Some(on));
         assert!(airport_night(&unknown, Some(off), Some(on), None, None).is_none());
         assert!(airport_night(&places, Some(off), None, None, None).is_none());
+    }
+
+    #[test]
+    fn the_date_is_the_departure_airports_local_date() {
+        // 23:30 in Philadelphia on 15 January (EST, UTC-5) is 04:30 UTC on the 16th.
+        let off = Utc.with_ymd_and_hms(2026, 1, 16, 4, 30, 0).unwrap();
+        let phl = airports::place("KPHL");
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(local_date(off, phl.as_ref(), Tz::UTC), day(2026, 1, 15));
+        // The airport's zone wins over the user's.
+        assert_eq!(
+            local_date(off, phl.as_ref(), Tz::Asia__Tokyo),
+            day(2026, 1, 15)
+        );
+        // Unknown place: the user's zone, whatever the UTC date.
+        assert_eq!(
+            local_date(off, None, Tz::America__New_York),
+            day(2026, 1, 15)
+        );
+        assert_eq!(local_date(off, None, Tz::UTC), day(2026, 1, 16));
+        // In summer (EDT, UTC-4), 23:30 is 03:30 UTC the next day.
+        let summer = Utc.with_ymd_and_hms(2026, 7, 16, 3, 30, 0).unwrap();
+        assert_eq!(local_date(summer, phl.as_ref(), Tz::UTC), day(2026, 7, 15));
     }
 
     #[test]

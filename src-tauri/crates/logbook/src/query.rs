@@ -10,11 +10,11 @@ use serde_json::{json, Map, Value};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::error::{LogbookError, QueryContext, Result};
-use crate::materialize;
 use crate::model::{
     Disagreement, Entry, EntryDetail, Field, LogbookPerson, Page, PageQuery, PersonRef, SortColumn,
     SortDirection, SourceDetail, SourceKey, Sourced,
 };
+use crate::{index, materialize};
 
 /// The largest page the window or the CLI asks for in one query.
 pub const MAX_PAGE: u32 = 10_000;
@@ -29,41 +29,19 @@ fn order(q: &PageQuery) -> (&'static str, &'static str, &'static str) {
     materialize::ORDERS[i]
 }
 
-fn order_by(q: &PageQuery) -> String {
-    let dir = match q.direction {
-        SortDirection::Asc => "ASC",
-        SortDirection::Desc => "DESC",
-    };
-    order(q)
-        .1
-        .split(", ")
-        .map(|c| format!("{c} {dir}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// `LIKE` text matching `word` anywhere, with the wildcards in it escaped.
-fn like(word: &str) -> String {
-    let escaped = word
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// One page of `q.person`'s entries and how many match in all.
 ///
 /// Without a filter or dates (the window's list as it scrolls), a page is a range of the
 /// person's numbered entries (`logbook_order`), however deep the offset. With them, the
-/// matching entries' ids are found on an index and only the page's entries are read.
+/// matching entries are found in the person's page index ([`crate::index`]) and only the
+/// page's entries are read.
 pub async fn page(store: &Store, q: &PageQuery) -> Result<Page> {
     let words: Vec<String> = q
         .filter
         .as_deref()
         .unwrap_or("")
         .split_whitespace()
-        .map(like)
+        .map(str::to_lowercase)
         .collect();
     if words.is_empty() && q.from.is_none() && q.to.is_none() {
         numbered_page(store, q).await
@@ -119,78 +97,31 @@ async fn numbered_page(store: &Store, q: &PageQuery) -> Result<Page> {
     })
 }
 
-/// The `WHERE` of a filtered page: person, dates and one `LIKE` per word.
-fn filter_sql(words: usize) -> String {
-    let mut filter = String::from("person_id = ? AND date >= ? AND date <= ?");
-    for _ in 0..words {
-        filter.push_str(" AND search LIKE ? ESCAPE '\\'");
-    }
-    filter
-}
-
-/// The SQL of the ids of a filtered page, in page order.
-///
-/// The index of the order is named: given a date range, SQLite's planner otherwise
-/// prefers the date index for the range and sorts the person's whole range by
-/// registration or total (that sort, over entry JSON rows, made such a page 1.4 s at
-/// 100,000 entries). Walking the order's index stops after `offset + limit` matches.
-pub fn filtered_ids_sql(q: &PageQuery, words: usize) -> String {
-    format!(
-        "SELECT id FROM logbook_entries INDEXED BY {} WHERE {} ORDER BY {} LIMIT ? OFFSET ?",
-        order(q).2,
-        filter_sql(words),
-        order_by(q)
-    )
-}
-
 async fn filtered_page(store: &Store, q: &PageQuery, words: &[String]) -> Result<Page> {
-    let from = q.from.map_or("0000-01-01".to_string(), |d| d.to_string());
-    let to = q.to.map_or("9999-12-31".to_string(), |d| d.to_string());
-    let select = filtered_ids_sql(q, words.len());
-    let mut ids = sqlx::query_scalar::<_, String>(&select)
-        .bind(&q.person)
-        .bind(&from)
-        .bind(&to);
-    for w in words {
-        ids = ids.bind(w);
-    }
-    let ids = ids
-        .bind(i64::from(q.limit.min(MAX_PAGE)))
-        .bind(i64::from(q.offset))
-        .fetch_all(store.pool())
-        .await
-        .context("reading a page of the logbook")?;
-    let count = format!(
-        "SELECT count(*) FROM logbook_entries WHERE {}",
-        filter_sql(words.len())
-    );
-    let mut total = sqlx::query_scalar::<_, i64>(&count)
-        .bind(&q.person)
-        .bind(&from)
-        .bind(&to);
-    for w in words {
-        total = total.bind(w);
-    }
-    let total = total
-        .fetch_one(store.pool())
-        .await
-        .context("counting the logbook entries")?;
+    let index = index::pages(store, &q.person).await?;
+    let matches = index.matching(q.from, q.to, words);
+    let total = matches.len() as u64;
+    let ranks = index.page(matches, q, q.limit.min(MAX_PAGE) as usize);
     Ok(Page {
-        entries: by_ids(store, &ids).await?,
-        total: total as u64,
+        entries: by_date_ranks(store, &q.person, &ranks).await?,
+        total,
     })
 }
 
-/// The stored entries `ids`, in that order.
-async fn by_ids(store: &Store, ids: &[String]) -> Result<Vec<Entry>> {
-    let mut out = Vec::with_capacity(ids.len());
-    // One statement per few hundred ids (SQLite's bound-parameter limit is far above).
-    for chunk in ids.chunks(500) {
-        let mut q =
-            QueryBuilder::<Sqlite>::new("SELECT id, entry FROM logbook_entries WHERE id IN (");
+/// The entries of `person` at date ranks `ranks`, in that order.
+async fn by_date_ranks(store: &Store, person: &str, ranks: &[u32]) -> Result<Vec<Entry>> {
+    let mut out = Vec::with_capacity(ranks.len());
+    // One statement per few hundred ranks (SQLite's bound-parameter limit is far above).
+    for chunk in ranks.chunks(500) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT o.rank, e.entry FROM logbook_order o JOIN logbook_entries e ON e.id = o.id
+             WHERE o.person_id = ",
+        );
+        q.push_bind(person);
+        q.push(" AND o.sort = 'date' AND o.rank IN (");
         let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(id);
+        for r in chunk {
+            list.push_bind(i64::from(*r));
         }
         q.push(")");
         let rows = q
@@ -198,13 +129,13 @@ async fn by_ids(store: &Store, ids: &[String]) -> Result<Vec<Entry>> {
             .fetch_all(store.pool())
             .await
             .context("reading a page of the logbook")?;
-        let mut found: HashMap<String, String> = rows
+        let mut found: HashMap<i64, String> = rows
             .into_iter()
-            .map(|r| (r.get("id"), r.get("entry")))
+            .map(|r| (r.get("rank"), r.get("entry")))
             .collect();
-        for id in chunk {
-            // An id gone between the two reads (a rebuild in between) is left out.
-            if let Some(json) = found.remove(id) {
+        for r in chunk {
+            // A rank gone between the two reads (a rebuild in between) is left out.
+            if let Some(json) = found.remove(&i64::from(*r)) {
                 out.push(decode(&json)?);
             }
         }

@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use flightdesk_core::Provider;
 use flightdesk_store::Store;
 use flightdesk_views::lookup::{AccountRef, Lookup};
@@ -42,6 +42,9 @@ pub struct Record {
     pub simulator: bool,
     pub date: Option<NaiveDate>,
     pub starts_at: Option<DateTime<Utc>>,
+    /// The UTC offset at the departure airport at `starts_at`, else the user's zone's
+    /// ([`Record::set_local_offset`]); `None` (read as UTC) until set or without a start.
+    pub local_offset: Option<FixedOffset>,
     pub ends_at: Option<DateTime<Utc>>,
     pub takeoff_at: Option<DateTime<Utc>>,
     pub landing_at: Option<DateTime<Utc>>,
@@ -65,6 +68,33 @@ pub struct Record {
 }
 
 impl Record {
+    /// Sets [`Record::local_offset`]: the departure airport's (demo records are never
+    /// looked up, [`crate::airports`]), else `zone`'s, at the record's start.
+    pub fn set_local_offset(&mut self, zone: chrono_tz::Tz) {
+        let departure = if self.demo {
+            None
+        } else {
+            self.departure.as_deref().and_then(crate::airports::place)
+        };
+        self.local_offset = self.starts_at.map(|t| {
+            departure
+                .and_then(|p| p.local_time(t))
+                .unwrap_or_else(|| t.with_timezone(&zone).fixed_offset())
+                .offset()
+                .to_owned()
+        });
+    }
+
+    /// The local date of `t` on the record's departure clock ([`Record::local_offset`]).
+    pub fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
+        t.with_timezone(
+            &self
+                .local_offset
+                .unwrap_or(FixedOffset::east_opt(0).expect("UTC")),
+        )
+        .date_naive()
+    }
+
     /// The record's source key; every record read from the store has one.
     pub fn source(&self) -> &SourceKey {
         self.key
@@ -137,6 +167,7 @@ pub async fn read(store: &Store, lookup: &Lookup) -> Result<Vec<Record>> {
             simulator: facts.is_some_and(|f| f.simulator),
             date: get("date").and_then(|d| d.parse().ok()),
             starts_at: instant(get("starts_at")),
+            local_offset: None,
             ends_at: instant(get("ends_at")),
             duration_hours: row.get("duration_hours"),
             landings: row

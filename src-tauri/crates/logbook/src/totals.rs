@@ -41,6 +41,7 @@ impl Sums {
         h.instruction_given += o.instruction_given;
         h.solo += o.solo;
         h.cross_country += o.cross_country;
+        h.cross_country_50nm += o.cross_country_50nm;
         h.night += o.night;
         h.actual_instrument += o.actual_instrument;
         h.simulated_instrument += o.simulated_instrument;
@@ -62,6 +63,7 @@ impl Sums {
             &mut h.instruction_given,
             &mut h.solo,
             &mut h.cross_country,
+            &mut h.cross_country_50nm,
             &mut h.night,
             &mut h.actual_instrument,
             &mut h.simulated_instrument,
@@ -238,6 +240,22 @@ mod tests {
             [("dual", 2.0), ("pic", 1.0)]
         );
         assert_eq!(p("last_90_days").all.hours.dual_received, 2.0);
+    }
+
+    #[test]
+    fn cross_country_50_nm_is_summed_beside_cross_country() {
+        let mut near = entry("a", "2026-03-02", "N1", 1.0, Role::Pic);
+        near.hours.cross_country = 1.0;
+        let mut far = entry("b", "2026-03-03", "N1", 2.04, Role::Pic);
+        far.hours.cross_country = 2.04;
+        far.hours.cross_country_50nm = 2.04;
+        let t = of_facts("p", &[near, far], "2026-03-03".parse().unwrap());
+        let all = &t.periods[3].all.hours;
+        assert_eq!((all.cross_country, all.cross_country_50nm), (3.0, 2.0));
+        assert_eq!(
+            t.periods[3].by_aircraft[0].sums.hours.cross_country_50nm,
+            2.0
+        );
     }
 
     #[test]

@@ -43,7 +43,9 @@ async fn synced_with(pilotflows_role: &str) -> World {
 async fn rebuilt(w: &World) -> Vec<Entry> {
     let store = w.workspace.store();
     let lookup = Lookup::load(store).await.unwrap();
-    let stats = logbook::rebuild(store, &lookup).await.unwrap();
+    let stats = logbook::rebuild(store, &lookup, chrono_tz::Tz::UTC)
+        .await
+        .unwrap();
     assert!(stats.rebuilt && stats.entries > 0, "{stats:?}");
     every_entry(w).await
 }
@@ -254,6 +256,50 @@ async fn a_page_is_sorted_counted_and_filtered_and_totals_add_up() {
         .count() as u64;
     assert!(filtered.total >= with_reg && filtered.total > 0);
     assert!(filtered.total < busiest.entries || with_reg == busiest.entries);
+    // Dates and a word together (the page index) give exactly the entries an export of
+    // those dates holds that show the word, in the order the unfiltered list has them.
+    let (from, to) = (mine[mine.len() / 4].date, mine[mine.len() * 3 / 4].date);
+    let dated = logbook::all_entries(store, &busiest.person.id, Some(from), Some(to))
+        .await
+        .unwrap();
+    let dated_page = logbook::page(
+        store,
+        &PageQuery {
+            person: busiest.person.id.clone(),
+            from: Some(from),
+            to: Some(to),
+            filter: Some(reg.to_lowercase()),
+            direction: SortDirection::Asc,
+            limit: 10_000,
+            ..PageQuery::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dated_ids: BTreeSet<&str> = dated.iter().map(|e| e.id.as_str()).collect();
+    assert!(dated_page.total > 0 && dated_page.total <= dated.len() as u64);
+    assert_eq!(dated_page.entries.len() as u64, dated_page.total);
+    assert!(dated_page
+        .entries
+        .iter()
+        .all(|e| dated_ids.contains(e.id.as_str()) && e.date >= from && e.date <= to));
+    assert!(dated_page
+        .entries
+        .windows(2)
+        .all(|p| p[0].date <= p[1].date));
+    let shown_reg = dated_page
+        .entries
+        .iter()
+        .filter(|e| e.registration.value.as_deref() == Some(reg.as_str()))
+        .count();
+    let dated_reg = dated
+        .iter()
+        .filter(|e| e.registration.value.as_deref() == Some(reg.as_str()))
+        .count();
+    assert_eq!(
+        shown_reg, dated_reg,
+        "every entry of that aircraft in those dates"
+    );
 
     // Totals: all time adds up every flight entry's total.
     let at = mine.last().unwrap().date;
@@ -293,6 +339,34 @@ async fn a_page_is_sorted_counted_and_filtered_and_totals_add_up() {
     let detail = logbook::entry(store, &merged.id).await.unwrap();
     assert_eq!(detail.sources.len(), merged.sources.len());
     assert!(detail.sources.iter().all(|s| !s.raw.is_null()));
+}
+
+#[tokio::test]
+async fn dates_are_local_to_the_users_zone_for_the_sandboxs_invented_airports() {
+    let w = synced().await;
+    let utc = rebuilt(&w).await;
+    let store = w.workspace.store();
+    let lookup = Lookup::load(store).await.unwrap();
+    // The sandbox's fields are no places (demo data), so the user's zone dates them.
+    let zone = chrono_tz::Tz::Pacific__Kiritimati; // UTC+14: many dates move a day.
+    let stats = logbook::ensure_fresh(store, &lookup, zone).await.unwrap();
+    assert!(stats.rebuilt, "another zone rebuilds");
+    let local = every_entry(&w).await;
+    assert_eq!(local.len(), utc.len());
+    let mut moved = 0;
+    for e in &local {
+        if let Some(off) = e.block_off.value {
+            assert_eq!(e.date, off.with_timezone(&zone).date_naive(), "{}", e.id);
+            moved += usize::from(e.date != off.date_naive());
+        }
+    }
+    assert!(
+        moved > 0,
+        "some flights are on another local day than their UTC one"
+    );
+    // The same zone again: nothing to rebuild.
+    let again = logbook::ensure_fresh(store, &lookup, zone).await.unwrap();
+    assert!(!again.rebuilt);
 }
 
 #[tokio::test]
@@ -382,7 +456,9 @@ async fn a_split_and_an_annotation_survive_a_full_resync_and_a_rebuild() {
 
     // Nothing changed since: ensure_fresh does not rebuild.
     let lookup = Lookup::load(store).await.unwrap();
-    let stats = logbook::ensure_fresh(store, &lookup).await.unwrap();
+    let stats = logbook::ensure_fresh(store, &lookup, chrono_tz::Tz::UTC)
+        .await
+        .unwrap();
     assert!(!stats.rebuilt, "{stats:?}");
 }
 

@@ -66,7 +66,9 @@ async fn log(
 
 async fn rebuilt(store: &Store) -> Vec<logbook::LogbookPerson> {
     let lookup = Lookup::load(store).await.unwrap();
-    logbook::rebuild(store, &lookup).await.unwrap();
+    logbook::rebuild(store, &lookup, chrono_tz::Tz::UTC)
+        .await
+        .unwrap();
     logbook::people(store).await.unwrap()
 }
 
