@@ -296,7 +296,12 @@ impl Http {
         if status == StatusCode::TOO_MANY_REQUESTS {
             return Err(Attempt::RateLimited(reset_wait(&headers)));
         }
-        let body: Option<Value> = serde_json::from_slice(&bytes).ok();
+        // A success with no body (204 No Content to a DELETE) answers nothing more.
+        let body: Option<Value> = if bytes.is_empty() && status.is_success() {
+            Some(Value::Null)
+        } else {
+            serde_json::from_slice(&bytes).ok()
+        };
         let message = || {
             body.as_ref()
                 .and_then(error_message)

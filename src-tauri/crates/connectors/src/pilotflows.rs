@@ -108,7 +108,7 @@ impl PilotFlows {
     }
 
     /// One GET; the body, and the server's clock when it answered.
-    async fn get(
+    pub(crate) async fn get(
         &self,
         path: &str,
         query: &[(&str, String)],

@@ -6,7 +6,7 @@
 //! A POST has no idempotency key: a create whose answer was lost may have landed, so the
 //! outbox asks [`PilotFlows::find_flight_log`] before it sends the create again.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -142,14 +142,18 @@ impl PilotFlows {
         }
     }
 
-    /// The id of a flight log changed since `since` that `fields` would have created, if
-    /// one is there (an earlier create whose answer was lost).
+    /// The id of a flight log that `fields` would have created, written within `age` (how
+    /// long ago the create was first sent), if one is there: an earlier create whose answer
+    /// was lost. `age` is laid on PilotFlows' own clock (its `Date`), since the two clocks
+    /// may disagree.
     pub async fn find_flight_log(
         &self,
         fields: &FlightLogFields,
-        since: DateTime<Utc>,
+        age: chrono::Duration,
     ) -> Result<Option<String>> {
         let org = self.organization().await?.to_string();
+        let (_, server_now) = self.get(&format!("organizations/{org}"), &[]).await?;
+        let since = server_now.unwrap_or_else(Utc::now) - age - chrono::Duration::minutes(5);
         let since = flightdesk_core::instant::encode(&since);
         for page in 1..=20u32 {
             let query = [
@@ -157,15 +161,9 @@ impl PilotFlows {
                 ("page[size]", "100".to_string()),
                 ("filter[updated_since]", since.clone()),
             ];
-            let url = format!("{}/organizations/{org}/flight_logs", self.account.base());
-            let token = self.account.credential.expose().to_string();
-            let body = self
-                .http
-                .send_json("looking for a pilotflows flight log", |c| {
-                    c.get(&url).query(&query).bearer_auth(&token)
-                })
-                .await?
-                .body;
+            let (body, _) = self
+                .get(&format!("organizations/{org}/flight_logs"), &query)
+                .await?;
             let rows = wire::list(body.get("data"));
             if let Some(found) = rows.iter().find(|r| fields.made(&r["attributes"])) {
                 return Ok(wire::id(found, &["id"]));

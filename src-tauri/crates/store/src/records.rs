@@ -937,6 +937,31 @@ impl Store {
         Ok(out)
     }
 
+    /// Marks record `source_id` of `kind` of an account removed now: the provider accepted
+    /// its deletion, and a listing that would show it gone may be a day away. True when a
+    /// live record was marked.
+    pub async fn remove_record(
+        &self,
+        account_id: i64,
+        kind: Kind,
+        source_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut writer = self.writer().await;
+        let done = sqlx::query(&format!(
+            "UPDATE {t} SET removed = 1, version = version + 1, changed_at = ?3
+             WHERE account_id = ?1 AND source_id = ?2 AND removed = 0",
+            t = kind.as_str()
+        ))
+        .bind(account_id)
+        .bind(source_id)
+        .bind(instant::encode(&now))
+        .execute(&mut *writer)
+        .await
+        .context("removing a deleted record")?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Every live cached record of `kind`, as export objects: `source`, `account`,
     /// `source_id`, the normalized fields, and `raw` when asked (see docs/export.md).
     pub async fn export_kind(&self, kind: Kind, with_raw: bool) -> Result<Vec<Value>> {

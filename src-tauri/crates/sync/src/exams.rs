@@ -20,7 +20,7 @@ use flightdesk_workspace::Workspace;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::flylogs_account::{flylogs_account, AccountChoice};
+use crate::account_choice::{flylogs_account, AccountChoice};
 use crate::replay::{writer, FLYLOGS_EXAM_ANSWER, FLYLOGS_EXAM_FINISH};
 use crate::SyncOptions;
 

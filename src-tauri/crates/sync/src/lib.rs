@@ -6,13 +6,14 @@
 //! the callback receives [`ProgressEvent`]s (forward them to the UI or draw a progress
 //! bar). One sync at a time runs per data directory ([`flightdesk_workspace::SyncLock`]).
 
+pub mod account_choice;
 pub mod accounts;
 pub mod class_writes;
 pub mod demo;
 mod engine;
 pub mod exams;
-pub mod flylogs_account;
 pub mod forecast;
+pub mod logbook_writes;
 pub mod outbox_view;
 mod replay;
 pub mod runner;

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::replay::{
     FLYLOGS_CLASS_DELETE, FLYLOGS_CLASS_SAVE, FLYLOGS_EXAM_ANSWER, FLYLOGS_EXAM_FINISH,
+    PILOTFLOWS_FLIGHT_LOG_CREATE, PILOTFLOWS_FLIGHT_LOG_DELETE, PILOTFLOWS_FLIGHT_LOG_UPDATE,
 };
 
 /// One write, described.
@@ -108,6 +109,9 @@ fn describe(row: OutboxRow, account: String, provider: Option<Provider>) -> Outb
         FLYLOGS_CLASS_DELETE => "Delete a class".to_string(),
         FLYLOGS_EXAM_ANSWER => "Answer an exam question".to_string(),
         FLYLOGS_EXAM_FINISH => "Finish an exam".to_string(),
+        PILOTFLOWS_FLIGHT_LOG_CREATE => "Add a flight log".to_string(),
+        PILOTFLOWS_FLIGHT_LOG_UPDATE => "Change a flight log".to_string(),
+        PILOTFLOWS_FLIGHT_LOG_DELETE => "Delete a flight log".to_string(),
         other => format!("Write `{other}`"),
     };
     let when = row

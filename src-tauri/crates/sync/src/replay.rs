@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use flightdesk_connectors::flylogs::{ClassDraft, Flylogs};
+use flightdesk_connectors::pilotflows::PilotFlows;
+use flightdesk_connectors::pilotflows_logbook::FlightLogFields;
 use flightdesk_connectors::{AccountConfig, ConnectorError, Http, Provider};
+use flightdesk_core::Kind;
 use flightdesk_store::{Account, OutboxRow, LOCAL_ID_PREFIX};
 use flightdesk_workspace::Workspace;
 use serde::Serialize;
@@ -23,6 +26,12 @@ pub const FLYLOGS_CLASS_DELETE: &str = "flylogs.class.delete";
 pub const FLYLOGS_EXAM_ANSWER: &str = "flylogs.exam.answer";
 /// Finishes a Flylogs exam attempt, after every answer before it.
 pub const FLYLOGS_EXAM_FINISH: &str = "flylogs.exam.finish";
+/// Creates a PilotFlows flight log (see `logbook_writes`).
+pub const PILOTFLOWS_FLIGHT_LOG_CREATE: &str = "pilotflows.flight_log.create";
+/// Changes the fields given of a PilotFlows flight log.
+pub const PILOTFLOWS_FLIGHT_LOG_UPDATE: &str = "pilotflows.flight_log.update";
+/// Deletes a PilotFlows flight log.
+pub const PILOTFLOWS_FLIGHT_LOG_DELETE: &str = "pilotflows.flight_log.delete";
 
 /// What one replay did, by outbox row id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -67,6 +76,7 @@ pub(crate) async fn replay_locked(
         .map(|a| (a.id, a))
         .collect();
     let mut writers: HashMap<i64, Arc<Flylogs>> = HashMap::new();
+    let mut pilotflows: HashMap<i64, Arc<PilotFlows>> = HashMap::new();
     let mut report = ReplayReport::default();
     loop {
         let now = Utc::now();
@@ -85,14 +95,29 @@ pub(crate) async fn replay_locked(
             let Some(account) = accounts.get(&row.account_id) else {
                 continue;
             };
-            let outcome = match writer(workspace, account, options, &mut writers).await {
-                Ok(w) => send(&w, &row).await,
-                Err(e) => Err(e),
+            let outcome = match account.provider {
+                Provider::PilotFlows => {
+                    match pilotflows_writer(workspace, account, options, &mut pilotflows).await {
+                        Ok(w) => send_pilotflows(&w, &row).await,
+                        Err(e) => Err(e),
+                    }
+                }
+                _ => match writer(workspace, account, options, &mut writers).await {
+                    Ok(w) => send(&w, &row).await,
+                    Err(e) => Err(e),
+                },
             };
             let now = Utc::now();
             match outcome {
                 Ok(remote) => {
                     store.complete_write(row.id, remote.as_deref(), now).await?;
+                    if row.operation == PILOTFLOWS_FLIGHT_LOG_DELETE {
+                        // PilotFlows lists no tombstones: without this the log would stay
+                        // cached until the next whole listing.
+                        store
+                            .remove_record(row.account_id, Kind::FlightLogs, &row.target_id, now)
+                            .await?;
+                    }
                     report.sent.push(row.id);
                     report
                         .touched
@@ -105,7 +130,7 @@ pub(crate) async fn replay_locked(
                         "write refused by the provider"
                     );
                     store
-                        .reject_write(row.id, e.code(), &providers_words(&e), now)
+                        .reject_write(row.id, &refusal_code(&e), &providers_words(&e), now)
                         .await?;
                     report.rejected.push(row.id);
                 }
@@ -173,6 +198,55 @@ async fn send(flylogs: &Flylogs, row: &OutboxRow) -> Result<Option<String>, Conn
     }
 }
 
+/// Sends one claimed PilotFlows row; the id of the flight log it created, if any.
+async fn send_pilotflows(
+    pilotflows: &PilotFlows,
+    row: &OutboxRow,
+) -> Result<Option<String>, ConnectorError> {
+    let target = row.target_id.as_str();
+    let fields = || -> Result<FlightLogFields, ConnectorError> {
+        serde_json::from_value(row.payload.clone())
+            .map_err(|e| ConnectorError::Config(format!("outbox row {}: {e}", row.id)))
+    };
+    match row.operation.as_str() {
+        PILOTFLOWS_FLIGHT_LOG_CREATE => {
+            let fields = fields()?;
+            // No idempotency key: an earlier attempt whose answer was lost may have made
+            // the log. Adopt it instead of making a second.
+            if row.attempts > 1 {
+                let age = Utc::now() - row.created_at;
+                if let Some(id) = pilotflows.find_flight_log(&fields, age).await? {
+                    tracing::info!(id = row.id, "an earlier attempt landed; not sending again");
+                    return Ok(Some(id));
+                }
+            }
+            pilotflows.create_flight_log(&fields).await.map(Some)
+        }
+        PILOTFLOWS_FLIGHT_LOG_UPDATE if !target.starts_with(LOCAL_ID_PREFIX) => pilotflows
+            .update_flight_log(target, &fields()?)
+            .await
+            .map(|()| None),
+        PILOTFLOWS_FLIGHT_LOG_DELETE if !target.starts_with(LOCAL_ID_PREFIX) => {
+            pilotflows.delete_flight_log(target).await.map(|()| None)
+        }
+        other => Err(ConnectorError::Config(format!(
+            "outbox row {} has an operation this build cannot send (`{other}`)",
+            row.id
+        ))),
+    }
+}
+
+/// The code kept with a refusal: `invalid:<field>` when the provider named the field
+/// (the form shows the words on it), else the error's code.
+fn refusal_code(e: &ConnectorError) -> String {
+    match e.root() {
+        ConnectorError::Rejected {
+            field: Some(field), ..
+        } => format!("invalid:{field}"),
+        other => other.code().to_string(),
+    }
+}
+
 /// The provider's message of a refusal, without our framing.
 fn providers_words(e: &ConnectorError) -> String {
     match e.root() {
@@ -183,7 +257,7 @@ fn providers_words(e: &ConnectorError) -> String {
     }
 }
 
-/// The writer of `account`, built once per replay.
+/// The Flylogs writer of `account`, built once per replay.
 pub(crate) async fn writer(
     workspace: &Workspace,
     account: &Account,
@@ -193,10 +267,39 @@ pub(crate) async fn writer(
     if let Some(w) = cache.get(&account.id) {
         return Ok(w.clone());
     }
-    if account.provider != Provider::Flylogs {
+    let (config, http) = connection(workspace, account, Provider::Flylogs, options).await?;
+    let w = Arc::new(Flylogs::new(config, http));
+    cache.insert(account.id, w.clone());
+    Ok(w)
+}
+
+/// The PilotFlows writer of `account`, built once per replay.
+async fn pilotflows_writer(
+    workspace: &Workspace,
+    account: &Account,
+    options: &SyncOptions,
+    cache: &mut HashMap<i64, Arc<PilotFlows>>,
+) -> Result<Arc<PilotFlows>, ConnectorError> {
+    if let Some(w) = cache.get(&account.id) {
+        return Ok(w.clone());
+    }
+    let (config, http) = connection(workspace, account, Provider::PilotFlows, options).await?;
+    let w = Arc::new(PilotFlows::new(config, http));
+    cache.insert(account.id, w.clone());
+    Ok(w)
+}
+
+/// What a writer of `account` (a `provider` account) connects with.
+async fn connection(
+    workspace: &Workspace,
+    account: &Account,
+    provider: Provider,
+    options: &SyncOptions,
+) -> Result<(AccountConfig, Arc<Http>), ConnectorError> {
+    if account.provider != provider {
         return Err(ConnectorError::Config(format!(
-            "{} has no writes in this build",
-            account.provider
+            "{} is not a {provider} account",
+            account.name
         )));
     }
     let secrets = workspace.secrets();
@@ -223,7 +326,5 @@ pub(crate) async fn writer(
         session,
     };
     let http = Arc::new(Http::new(options.client.clone())?);
-    let w = Arc::new(Flylogs::new(config, http));
-    cache.insert(account.id, w.clone());
-    Ok(w)
+    Ok((config, http))
 }

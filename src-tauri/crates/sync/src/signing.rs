@@ -12,7 +12,7 @@ use flightdesk_connectors::ConnectorError;
 use flightdesk_secrets::Secret;
 use flightdesk_workspace::Workspace;
 
-use crate::flylogs_account::{flylogs_account, AccountChoice};
+use crate::account_choice::{flylogs_account, AccountChoice};
 use crate::replay::writer;
 use crate::SyncOptions;
 
