@@ -347,6 +347,24 @@ pub enum LogbookAction {
     Annotate(AnnotateArgs),
     /// Everyone with logbook entries (for an instructor picking a student).
     People,
+    /// Add a PilotFlows flight log through the outbox (checked here first).
+    Add(crate::logbook_edit::FlightLogArgs),
+    /// Change the fields given of a PilotFlows flight log (an id `sources` shows).
+    Edit {
+        id: String,
+        #[command(flatten)]
+        fields: crate::logbook_edit::FlightLogArgs,
+    },
+    /// Delete a PilotFlows flight log.
+    Delete {
+        id: String,
+        /// The PilotFlows account (default: the only one).
+        #[arg(long)]
+        account: Option<String>,
+        /// Queue it without sending it now.
+        #[arg(long)]
+        offline: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]

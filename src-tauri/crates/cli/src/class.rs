@@ -9,9 +9,7 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use flightdesk_connectors::flylogs::ClassDraft;
-use flightdesk_store::OutboxState;
 use flightdesk_sync::class_writes;
-use flightdesk_sync::SyncOptions;
 use flightdesk_views::lookup::Lookup;
 use flightdesk_views::schedule::{self, ClassCheck, ClassRequest, Proposal};
 
@@ -221,34 +219,5 @@ pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
         ClassAction::Delete { id, .. } => class_writes::delete_class(store, account, id).await,
     }
     .map_err(store_failure)?;
-    if !offline {
-        let options = SyncOptions::default();
-        flightdesk_sync::replay(&opened.workspace, &options, &|_| {})
-            .await
-            .map_err(|e| Failure::failed(format!("sending the outbox: {e}")))?;
-    }
-    let row = store.outbox_row(queued.id).await.map_err(store_failure);
-    opened.close().await;
-    let row = row?;
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&row).expect("outbox rows serialize")
-    );
-    match row.state {
-        OutboxState::Rejected => Err(Failure::failed(format!(
-            "Flylogs refused it: {}",
-            row.last_error.unwrap_or_default()
-        ))),
-        OutboxState::Sent => Ok(()),
-        _ => {
-            eprintln!(
-                "queued as write {}; it is sent at the next sync{}",
-                row.id,
-                row.last_error
-                    .map(|e| format!(" (last try: {e})"))
-                    .unwrap_or_default()
-            );
-            Ok(())
-        }
-    }
+    crate::outbox::send_and_report(opened, queued.id, offline, "Flylogs").await
 }

@@ -131,6 +131,9 @@ pub async fn logbook(data_dir: &Path, args: LogbookArgs) -> Result<(), Failure> 
                 .map_err(failure)?;
             print(&shown, "entry")
         }
+        Some(LogbookAction::Add(_) | LogbookAction::Edit { .. } | LogbookAction::Delete { .. }) => {
+            unreachable!("main sends the flight-log writes to logbook_edit")
+        }
         Some(LogbookAction::People) => {
             print(&logbook::people(store).await.map_err(failure)?, "people")
         }

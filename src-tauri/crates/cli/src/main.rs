@@ -9,6 +9,7 @@ mod entities;
 mod exit;
 mod export;
 mod logbook;
+mod logbook_edit;
 mod open;
 mod search;
 mod secret_input;
@@ -27,7 +28,7 @@ mod slots;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, LogbookAction};
 use crate::exit::Failure;
 
 fn main() -> std::process::ExitCode {
@@ -74,7 +75,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Search(args) => search::run(&data_dir, args).await,
         Command::Board(args) => board::run(&data_dir, args).await,
         Command::Trainings(args) => trainings::run(&data_dir, args).await,
-        Command::Logbook(args) => logbook::logbook(&data_dir, args).await,
+        Command::Logbook(args) => match args.action {
+            Some(
+                action @ (LogbookAction::Add(_)
+                | LogbookAction::Edit { .. }
+                | LogbookAction::Delete { .. }),
+            ) => logbook_edit::run(&data_dir, action).await,
+            _ => logbook::logbook(&data_dir, args).await,
+        },
         Command::Currency(args) => logbook::currency(&data_dir, args).await,
         Command::Totals(args) => logbook::totals(&data_dir, args).await,
         Command::Outbox(args) => outbox::run(&data_dir, args).await,

@@ -57,3 +57,49 @@ pub async fn run(data_dir: &Path, args: OutboxArgs) -> Result<(), Failure> {
         }
     }
 }
+
+/// After a write was queued: sends the outbox (unless `offline`), prints the write's row
+/// and says where it stands; a refusal exits 1 in `provider`'s words.
+pub async fn send_and_report(
+    opened: crate::open::Opened,
+    id: i64,
+    offline: bool,
+    provider: &str,
+) -> Result<(), Failure> {
+    if !offline {
+        let options = flightdesk_sync::SyncOptions::default();
+        if let Err(e) = flightdesk_sync::replay(&opened.workspace, &options, &|_| {}).await {
+            opened.close().await;
+            return Err(Failure::failed(format!("sending the outbox: {e}")));
+        }
+    }
+    let row = opened
+        .workspace
+        .store()
+        .outbox_row(id)
+        .await
+        .map_err(store_failure);
+    opened.close().await;
+    let row = row?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&row).expect("outbox rows serialize")
+    );
+    match row.state {
+        flightdesk_store::OutboxState::Rejected => Err(Failure::failed(format!(
+            "{provider} refused it: {}",
+            row.last_error.unwrap_or_default()
+        ))),
+        flightdesk_store::OutboxState::Sent => Ok(()),
+        _ => {
+            eprintln!(
+                "queued as write {}; it is sent at the next sync{}",
+                row.id,
+                row.last_error
+                    .map(|e| format!(" (last try: {e})"))
+                    .unwrap_or_default()
+            );
+            Ok(())
+        }
+    }
+}

@@ -55,6 +55,16 @@ pub fn token(sb: &RunningSandbox, p: Provider, role: &str) -> String {
 /// A sandbox (its clock pinned) and a data directory with its Flylogs account `name`,
 /// signed in as `role`, connected and synced once through the binary.
 pub async fn synced_flylogs(role: &str, name: &str) -> (RunningSandbox, tempfile::TempDir) {
+    synced(Provider::Flylogs, "flylogs", role, name).await
+}
+
+/// [`synced_flylogs`] for any provider (`cli` is its name on the command line).
+pub async fn synced(
+    provider: Provider,
+    cli: &str,
+    role: &str,
+    name: &str,
+) -> (RunningSandbox, tempfile::TempDir) {
     let sb = flightdesk_sandbox::start(flightdesk_sandbox::SandboxConfig {
         now: Some("2026-03-02T09:30:00Z".parse().unwrap()),
         ..Default::default()
@@ -62,11 +72,11 @@ pub async fn synced_flylogs(role: &str, name: &str) -> (RunningSandbox, tempfile
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let secret = token(&sb, Provider::Flylogs, role);
-    let base = sb.base_url(Provider::Flylogs);
+    let secret = token(&sb, provider, role);
+    let base = sb.base_url(provider);
     let args = [
         "connect",
-        "flylogs",
+        cli,
         "--base-url",
         &base,
         "--token-stdin",
