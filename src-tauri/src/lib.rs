@@ -8,6 +8,7 @@ mod error;
 mod exam_commands;
 mod launch;
 mod logbook_commands;
+mod logbook_write_commands;
 mod preferences;
 mod state;
 mod sync_service;
@@ -108,6 +109,8 @@ pub fn run() {
             exam_commands::exam_state,
             exam_commands::exam_open,
             exam_commands::exam_result,
+            logbook_write_commands::flight_log_save,
+            logbook_write_commands::flight_log_delete,
             commands::entities,
             commands::decide_entities,
         ])

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use flightdesk_connectors::flylogs::ClassDraft;
 use flightdesk_ipc::{RecordsChanged, UiError, OUTBOX_CHANGED_EVENT, RECORDS_CHANGED_EVENT};
 use flightdesk_ipc::{SignKind, SignRequest};
-use flightdesk_store::OutboxState;
+use flightdesk_store::{OutboxRow, OutboxState};
 use flightdesk_sync::class_writes::{self, Shown};
 use flightdesk_sync::outbox_view::{self, OutboxCounts, OutboxItem};
 use flightdesk_sync::signing::{self, SignTarget, Signed};
@@ -176,16 +176,20 @@ pub async fn outbox_discard(
     let store = ready.workspace.store();
     let row = store.outbox_row(id).await.map_err(store_error)?;
     let gone = store.discard_write(id).await.map_err(store_error)?;
-    changed(&app, &ready, row.account_id).await;
+    changed(&app, &ready, &row).await;
     Ok(gone)
 }
 
 /// After a write was queued (or re-queued): tell the window, send it in the background,
 /// and tell the window again when the run ends.
-async fn queued(app: &AppHandle, ready: &Arc<Ready>, id: i64) -> Result<OutboxItem, UiError> {
+pub(crate) async fn queued(
+    app: &AppHandle,
+    ready: &Arc<Ready>,
+    id: i64,
+) -> Result<OutboxItem, UiError> {
     let store = ready.workspace.store();
     let row = store.outbox_row(id).await.map_err(store_error)?;
-    changed(app, ready, row.account_id).await;
+    changed(app, ready, &row).await;
     let (app, ready_bg) = (app.clone(), ready.clone());
     tauri::async_runtime::spawn(async move {
         // `sync_now` joins a sync under way, which may have sent the outbox before this
@@ -212,18 +216,19 @@ async fn queued(app: &AppHandle, ready: &Arc<Ready>, id: i64) -> Result<OutboxIt
         .ok_or_else(|| UiError::new("database", format!("write {id} is not in the outbox")))
 }
 
-/// The optimistic change shows at once: the calendar re-reads classes, the badge counts.
-async fn changed(app: &AppHandle, ready: &Ready, account_id: i64) {
+/// The optimistic change shows at once: the views re-read what the write touches (classes
+/// for the calendar, flight logs for the logbook), the badge counts.
+async fn changed(app: &AppHandle, ready: &Ready, row: &OutboxRow) {
     let accounts = ready.workspace.store().accounts().await.unwrap_or_default();
-    if let Some(account) = accounts.into_iter().find(|a| a.id == account_id) {
+    if let Some(account) = accounts.into_iter().find(|a| a.id == row.account_id) {
         let change = RecordsChanged {
             account: account.name,
             provider: account.provider,
-            resource: flightdesk_connectors::flylogs::RESOURCE.to_string(),
-            kinds: vec!["classes".to_string()],
+            resource: row.resource.clone(),
+            kinds: vec![row.record_kind.clone()],
         };
         if let Err(error) = app.emit(RECORDS_CHANGED_EVENT, &change) {
-            tracing::warn!(%error, "cannot tell the window that a class changed");
+            tracing::warn!(%error, "cannot tell the window that a write changed records");
         }
     }
     emit_counts(app, ready).await;

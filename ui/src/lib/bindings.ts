@@ -1218,6 +1218,24 @@ waiting: number,
  */
 problem: string | null, finish: FinishState, };
 
+export type FlightLogFields = { date: string | null, 
+/**
+ * The aircraft's registration.
+ */
+aircraft: string | null, 
+/**
+ * Hours, as PilotFlows keeps them (tenths).
+ */
+duration: number | null, 
+/**
+ * A member id of the organisation.
+ */
+pilot_id: string | null, student_id: string | null, 
+/**
+ * Airport identifiers.
+ */
+departure: string | null, arrival: string | null, landings: number | null, remarks: string | null, };
+
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
   /** Whether the workspace is still opening, ready, or failed to open (and why); answers at once. */
@@ -1318,6 +1336,10 @@ export const commands = {
   examOpen: (): Promise<ExamSession[]> => invoke("exam_open"),
   /** A graded attempt's score, pass or fail, and the right answers when shown (online). */
   examResult: (attemptId: string): Promise<ExamResult> => invoke("exam_result", { attemptId }),
+  /** Queues a new PilotFlows flight log (no id) or the fields given of one, checked first; a mistake has the code invalid:<field>. */
+  flightLogSave: (account: string, id: string | null, fields: FlightLogFields): Promise<OutboxItem> => invoke("flight_log_save", { account, id, fields }),
+  /** Queues the deletion of a PilotFlows flight log. */
+  flightLogDelete: (account: string, id: string): Promise<OutboxItem> => invoke("flight_log_delete", { account, id }),
 };
 
 /** Typed listeners for the events the backend emits; each resolves to an unlisten function. */

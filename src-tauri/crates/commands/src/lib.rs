@@ -309,6 +309,18 @@ pub const COMMANDS: &[Command] = &[
         returns: "ExamResult",
         doc: "A graded attempt's score, pass or fail, and the right answers when shown (online).",
     },
+    Command {
+        name: "flight_log_save",
+        args: &[("account", "string"), ("id", "string | null"), ("fields", "FlightLogFields")],
+        returns: "OutboxItem",
+        doc: "Queues a new PilotFlows flight log (no id) or the fields given of one, checked first; a mistake has the code invalid:<field>.",
+    },
+    Command {
+        name: "flight_log_delete",
+        args: &[("account", "string"), ("id", "string")],
+        returns: "OutboxItem",
+        doc: "Queues the deletion of a PilotFlows flight log.",
+    },
 ];
 
 /// One event the backend emits to the window.

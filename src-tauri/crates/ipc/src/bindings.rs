@@ -30,6 +30,7 @@ use flightdesk_sync::runner::AccountState;
 use flightdesk_connectors::flylogs::{
     ExamPreview, ExamQuestion, ExamResult, PastAttempt, QuestionOption,
 };
+use flightdesk_connectors::pilotflows_logbook::FlightLogFields;
 use flightdesk_store::OutboxState;
 use flightdesk_sync::exams::{AnswerDelivery, ExamSession, FinishState, QuestionState};
 use flightdesk_sync::outbox_view::{HistoryLine, OutboxCounts, OutboxItem};
@@ -196,6 +197,7 @@ pub fn typescript() -> String {
         FinishState::decl(),
         QuestionState::decl(),
         ExamSession::decl(),
+        FlightLogFields::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);
