@@ -72,6 +72,8 @@ pub enum Command {
     Slots(crate::slots::SlotsArgs),
     /// Take a Flylogs exam: answers are kept here and sent in order, even offline.
     Exam(crate::exam::ExamArgs),
+    /// Enrol students or whole pilot groups in a Flylogs training (through the outbox).
+    Enrol(crate::training_writes::EnrolArgs),
 }
 
 #[derive(Debug, clap::Args)]

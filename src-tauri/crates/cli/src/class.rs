@@ -40,6 +40,10 @@ pub enum ClassAction {
     Sign(crate::sign::SignArgs),
     /// Remove the attendance signature of a class.
     Unsign(crate::sign::SignArgs),
+    /// Record who attended a class (through the outbox).
+    Attendance(crate::training_writes::AttendanceArgs),
+    /// Save a student's evaluation in a class (through the outbox).
+    Evaluate(crate::training_writes::EvaluateArgs),
     /// Delete a class.
     Delete {
         id: String,
@@ -155,6 +159,11 @@ async fn check(
 }
 
 pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
+    match &args.action {
+        ClassAction::Attendance(a) => return crate::training_writes::attendance(data_dir, a).await,
+        ClassAction::Evaluate(a) => return crate::training_writes::evaluate(data_dir, a).await,
+        _ => {}
+    }
     if let ClassAction::Sign(a) | ClassAction::Unsign(a) = &args.action {
         let sign = matches!(args.action, ClassAction::Sign(_));
         let target = flightdesk_sync::signing::SignTarget::Class {
@@ -171,13 +180,16 @@ pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
         ClassAction::Delete {
             account, offline, ..
         } => (account, *offline),
-        ClassAction::Sign(_) | ClassAction::Unsign(_) => unreachable!("signed above"),
+        ClassAction::Sign(_)
+        | ClassAction::Unsign(_)
+        | ClassAction::Attendance(_)
+        | ClassAction::Evaluate(_) => unreachable!("handled above"),
     };
     let account = store.account(account).await.map_err(store_failure)?.id;
     let (fields, editing) = match &args.action {
         ClassAction::Check(f) | ClassAction::Schedule(f) => (Some(f), None),
         ClassAction::Edit { id, fields } => (Some(fields), Some(id.as_str())),
-        ClassAction::Delete { .. } | ClassAction::Sign(_) | ClassAction::Unsign(_) => (None, None),
+        _ => (None, None),
     };
     if let Some(fields) = fields {
         let checked = check(store, fields, &fields.request(account, editing)).await;
@@ -207,9 +219,11 @@ pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
         }
     }
     let queued = match &args.action {
-        ClassAction::Check(_) | ClassAction::Sign(_) | ClassAction::Unsign(_) => {
-            unreachable!("returned above")
-        }
+        ClassAction::Check(_)
+        | ClassAction::Sign(_)
+        | ClassAction::Unsign(_)
+        | ClassAction::Attendance(_)
+        | ClassAction::Evaluate(_) => unreachable!("returned above"),
         ClassAction::Schedule(f) => {
             class_writes::schedule_class(store, account, &f.draft(), &f.shown()).await
         }

@@ -25,6 +25,7 @@ mod exam;
 mod outbox;
 mod sign;
 mod slots;
+mod training_writes;
 
 use clap::Parser;
 
@@ -89,6 +90,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Class(args) => class::run(&data_dir, args).await,
         Command::Slots(args) => slots::run(&data_dir, args).await,
         Command::Exam(args) => exam::run(&data_dir, args).await,
+        Command::Enrol(args) => training_writes::enrol(&data_dir, &args).await,
         Command::Mission(args) => match &args.action {
             sign::MissionAction::Sign(a) => {
                 let target = flightdesk_sync::signing::SignTarget::Mission(a.id.clone());

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use flightdesk_sandbox::RunningSandbox;
 
-use common::{command, json, run, set_faults, synced_flylogs, text, truth};
+use common::{class_to_schedule, command, json, run, set_faults, synced_flylogs, text, truth};
 
 async fn live_classes(sb: &RunningSandbox) -> u64 {
     truth(sb, "flylogs").await["classes"].as_u64().unwrap()
@@ -19,27 +19,7 @@ async fn live_classes(sb: &RunningSandbox) -> u64 {
 async fn a_replay_killed_mid_write_sends_every_class_once_on_the_next_run() {
     let (sb, dir) = synced_flylogs("manager", "office").await;
 
-    // A subject, a student enrolled in its training, and a teacher of a cached class.
-    let cache = json(dir.path(), &["export"]).await;
-    let rows = |kind: &str| cache[kind].as_array().unwrap().clone();
-    let teacher = rows("classes")
-        .iter()
-        .find_map(|c| c["instructor_id"].as_str().map(str::to_string))
-        .unwrap();
-    let (subject, student) = rows("subjects")
-        .iter()
-        .find_map(|s| {
-            let e = rows("enrolments").into_iter().find(|e| {
-                e["training_id"] == s["training_id"]
-                    && e["class_id"].is_null()
-                    && e["person_id"].is_string()
-            })?;
-            Some((
-                s["source_id"].as_str()?.to_string(),
-                e["person_id"].as_str()?.to_string(),
-            ))
-        })
-        .unwrap();
+    let (teacher, subject, student) = class_to_schedule(dir.path()).await;
     for day in ["10", "11", "12"] {
         let start = format!("2026-04-{day}T08:00:00Z");
         let queued = json(

@@ -18,6 +18,7 @@ pub mod outbox_view;
 mod replay;
 pub mod runner;
 pub mod signing;
+pub mod training_writes;
 pub mod webhooks;
 
 pub use engine::{

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::replay::{
-    FLYLOGS_CLASS_DELETE, FLYLOGS_CLASS_SAVE, FLYLOGS_EXAM_ANSWER, FLYLOGS_EXAM_FINISH,
+    FLYLOGS_ATTENDANCE, FLYLOGS_CLASS_DELETE, FLYLOGS_CLASS_SAVE, FLYLOGS_ENROL,
+    FLYLOGS_EVALUATION, FLYLOGS_EXAM_ANSWER, FLYLOGS_EXAM_FINISH, FLYLOGS_LESSON_COMPLETE,
     PILOTFLOWS_FLIGHT_LOG_CREATE, PILOTFLOWS_FLIGHT_LOG_DELETE, PILOTFLOWS_FLIGHT_LOG_UPDATE,
 };
 
@@ -109,6 +110,10 @@ fn describe(row: OutboxRow, account: String, provider: Option<Provider>) -> Outb
         FLYLOGS_CLASS_DELETE => "Delete a class".to_string(),
         FLYLOGS_EXAM_ANSWER => "Answer an exam question".to_string(),
         FLYLOGS_EXAM_FINISH => "Finish an exam".to_string(),
+        FLYLOGS_ATTENDANCE => "Record a class's attendance".to_string(),
+        FLYLOGS_EVALUATION => "Evaluate a student".to_string(),
+        FLYLOGS_LESSON_COMPLETE => "Complete a lesson".to_string(),
+        FLYLOGS_ENROL => "Enrol students".to_string(),
         PILOTFLOWS_FLIGHT_LOG_CREATE => "Add a flight log".to_string(),
         PILOTFLOWS_FLIGHT_LOG_UPDATE => "Change a flight log".to_string(),
         PILOTFLOWS_FLIGHT_LOG_DELETE => "Delete a flight log".to_string(),

@@ -17,6 +17,7 @@ use flightdesk_workspace::Workspace;
 use serde::Serialize;
 
 use crate::engine::{take_lock, ProgressEvent, SyncError, SyncOptions};
+use crate::training_writes::{Attendance, Enrolment, Evaluation, LessonDone};
 
 /// Creates a Flylogs class, or updates it when the target is a provider id.
 pub const FLYLOGS_CLASS_SAVE: &str = "flylogs.class.save";
@@ -26,6 +27,14 @@ pub const FLYLOGS_CLASS_DELETE: &str = "flylogs.class.delete";
 pub const FLYLOGS_EXAM_ANSWER: &str = "flylogs.exam.answer";
 /// Finishes a Flylogs exam attempt, after every answer before it.
 pub const FLYLOGS_EXAM_FINISH: &str = "flylogs.exam.finish";
+/// Records a Flylogs class's attendance (see `training_writes`).
+pub const FLYLOGS_ATTENDANCE: &str = "flylogs.class.attendance";
+/// Saves a student's evaluation in a Flylogs class.
+pub const FLYLOGS_EVALUATION: &str = "flylogs.class.evaluation";
+/// Marks a Flylogs lesson completed.
+pub const FLYLOGS_LESSON_COMPLETE: &str = "flylogs.lesson.complete";
+/// Enrols students or pilot groups in a Flylogs training.
+pub const FLYLOGS_ENROL: &str = "flylogs.training.enrol";
 /// Creates a PilotFlows flight log (see `logbook_writes`).
 pub const PILOTFLOWS_FLIGHT_LOG_CREATE: &str = "pilotflows.flight_log.create";
 /// Changes the fields given of a PilotFlows flight log.
@@ -174,6 +183,53 @@ async fn send(flylogs: &Flylogs, row: &OutboxRow) -> Result<Option<String>, Conn
             flylogs.save_class(&draft, None).await.map(Some)
         }
         FLYLOGS_CLASS_DELETE if !is_new => flylogs.delete_class(target).await.map(|()| None),
+        FLYLOGS_ATTENDANCE if !is_new => {
+            let a: Attendance = payload(row)?;
+            flylogs
+                .store_attendance(target, &a.marks)
+                .await
+                .map(|()| None)
+        }
+        FLYLOGS_EVALUATION if !is_new => {
+            let e: Evaluation = payload(row)?;
+            flylogs
+                .save_evaluation(
+                    target,
+                    &e.student_id,
+                    e.remarks.as_deref(),
+                    e.measures.as_deref(),
+                    e.objectives.as_deref(),
+                )
+                .await
+                .map(|()| None)
+        }
+        FLYLOGS_LESSON_COMPLETE => {
+            let l: LessonDone = payload(row)?;
+            flylogs
+                .complete_lesson(target, &l.enrollment_id, l.seconds)
+                .await
+                .map(|()| None)
+        }
+        // Sent again, Flylogs skips whom the first one enrolled: no one is enrolled twice.
+        FLYLOGS_ENROL => {
+            let e: Enrolment = payload(row)?;
+            let done = flylogs
+                .enroll(
+                    target,
+                    &e.students,
+                    e.supervisor_id.as_deref(),
+                    e.finish_before,
+                )
+                .await?;
+            if !done.refused.is_empty() {
+                tracing::info!(
+                    id = row.id,
+                    refused = done.refused.len(),
+                    "some students not enrolled"
+                );
+            }
+            Ok(None)
+        }
         // Flylogs keeps the last option per question: sending one again changes nothing.
         FLYLOGS_EXAM_ANSWER => {
             let field = |k: &str| row.payload[k].as_str().unwrap_or_default().to_string();
@@ -245,6 +301,12 @@ fn refusal_code(e: &ConnectorError) -> String {
         } => format!("invalid:{field}"),
         other => other.code().to_string(),
     }
+}
+
+/// A row's payload as the operation's type.
+fn payload<T: serde::de::DeserializeOwned>(row: &OutboxRow) -> Result<T, ConnectorError> {
+    serde_json::from_value(row.payload.clone())
+        .map_err(|e| ConnectorError::Config(format!("outbox row {}: {e}", row.id)))
 }
 
 /// The provider's message of a refusal, without our framing.

@@ -7,57 +7,13 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::{world, World};
+use common::{class_view, office, World};
 use flightdesk_connectors::flylogs::ClassDraft;
 use flightdesk_core::{Kind, Provider};
 use flightdesk_store::{NewWrite, OutboxState, Overlay};
 use flightdesk_sync::outbox_view;
 use flightdesk_sync::{ClientOptions, SyncOptions, FLYLOGS_CLASS_SAVE};
 use serde_json::{json, Value};
-
-/// An office account synced once, and a class it may schedule: a subject, its teacher
-/// (the sandbox's instructor) and a student enrolled in the subject's training.
-async fn office() -> (World, i64, ClassDraft) {
-    let w = world("").await;
-    let account = w
-        .connect(Provider::Flylogs, "office", "manager", json!({}))
-        .await;
-    let r = w.sync(false).await;
-    assert!(!r.failed(), "{r:?}");
-    let truth = w.truth(Provider::Flylogs).await;
-    let teacher = truth["picks"]["instructor"]
-        .to_string()
-        .trim_matches('"')
-        .to_string();
-    let enrolments = w.cached(Kind::Enrolments).await;
-    let subjects = w.cached(Kind::Subjects).await;
-    let (subject, student) = subjects
-        .iter()
-        .find_map(|s| {
-            let e = enrolments.iter().find(|e| {
-                e["training_id"] == s["training_id"]
-                    && e["class_id"].is_null()
-                    && e["person_id"].is_string()
-            })?;
-            Some((
-                s["source_id"].as_str()?.to_string(),
-                e["person_id"].as_str()?.to_string(),
-            ))
-        })
-        .expect("a subject with an enrolled student");
-    let draft = ClassDraft {
-        subject_id: subject,
-        lesson_id: None,
-        exam_id: None,
-        start: "2026-03-10T08:00:00Z".parse().unwrap(),
-        teacher_id: teacher,
-        location_id: None,
-        student_ids: vec![student],
-        remarks: "first".into(),
-        notify: false,
-    };
-    (w, account.id, draft)
-}
 
 async fn enqueue(
     w: &World,
@@ -91,20 +47,6 @@ async fn enqueue(
 async fn live_classes(w: &World) -> u64 {
     w.truth(Provider::Flylogs).await["classes"]
         .as_u64()
-        .unwrap()
-}
-
-/// The sandbox's copy of class `id`, read as the manager.
-async fn class_view(w: &World, id: &str) -> Value {
-    let base = w.sandbox.base_url(flightdesk_sandbox::Provider::Flylogs);
-    w.http
-        .get(format!("{base}/trainings/onsite/class/{id}.json"))
-        .bearer_auth(w.token(Provider::Flylogs, "manager"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
         .unwrap()
 }
 

@@ -117,3 +117,29 @@ pub async fn truth(sb: &RunningSandbox, p: &str) -> serde_json::Value {
         .await
         .unwrap()
 }
+
+/// From the CLI's export of a manager's synced Flylogs account: a teacher of a cached
+/// class, a subject, and a student enrolled in the subject's training.
+pub async fn class_to_schedule(dir: &Path) -> (String, String, String) {
+    let cache = json(dir, &["export"]).await;
+    let rows = |kind: &str| cache[kind].as_array().unwrap().clone();
+    let teacher = rows("classes")
+        .iter()
+        .find_map(|c| c["instructor_id"].as_str().map(str::to_string))
+        .unwrap();
+    let (subject, student) = rows("subjects")
+        .iter()
+        .find_map(|s| {
+            let e = rows("enrolments").into_iter().find(|e| {
+                e["training_id"] == s["training_id"]
+                    && e["class_id"].is_null()
+                    && e["person_id"].is_string()
+            })?;
+            Some((
+                s["source_id"].as_str()?.to_string(),
+                e["person_id"].as_str()?.to_string(),
+            ))
+        })
+        .unwrap();
+    (teacher, subject, student)
+}

@@ -84,7 +84,7 @@ impl Flylogs {
     /// answer must not turn the earlier success into a rejection.
     pub async fn delete_class(&self, id: &str) -> Result<()> {
         let path = format!("/manager/trainings/onsite/delete_class/{id}/true.json");
-        match self.write(&path, None).await {
+        match self.write::<&str>(&path, None).await {
             Ok(body) => refused_in_body(&body),
             Err(ConnectorError::Rejected { status: 404, .. }) => Ok(()),
             Err(e) => Err(e),
@@ -132,10 +132,10 @@ impl Flylogs {
     /// A write with the bearer token (a POST of `form`, or a GET when there is none, as
     /// Flylogs deletes); a session token refused with 401 is renewed once, which is safe
     /// because a 401 means the write was not applied.
-    pub(super) async fn write(
+    pub(super) async fn write<K: serde::Serialize + Sync>(
         &self,
         path: &str,
-        form: Option<&[(&'static str, String)]>,
+        form: Option<&[(K, String)]>,
     ) -> Result<Value> {
         let url = self.url(path);
         let context = format!(

@@ -59,12 +59,14 @@ mod classes;
 mod exams;
 mod local_time;
 mod signing;
+mod training_writes;
 
 pub use classes::ClassDraft;
 pub use exams::{
     AttemptQuestions, ExamPreview, ExamQuestion, ExamResult, PastAttempt, QuestionOption,
 };
 pub use signing::Signature;
+pub use training_writes::Enrolled;
 
 use crate::http::Answer;
 use crate::wire;

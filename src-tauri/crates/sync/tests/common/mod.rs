@@ -5,13 +5,14 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
+use flightdesk_connectors::flylogs::ClassDraft;
 use flightdesk_core::{Kind, Provider};
 use flightdesk_sandbox::{start, FaultSpec, RunningSandbox, SandboxConfig};
 use flightdesk_secrets::{MemoryStore, Secret};
 use flightdesk_store::{Account, NewAccount};
 use flightdesk_sync::{ClientOptions, ProgressEvent, ResourceSummary, SyncOptions, SyncReport};
 use flightdesk_workspace::{SecretsBackend, Workspace};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub const NOW: &str = "2026-03-02T09:30:00Z";
 
@@ -239,4 +240,62 @@ pub fn ids(list: &Value, field: &str) -> BTreeSet<String> {
             other => other.to_string(),
         })
         .collect()
+}
+
+/// An office account synced once, and a class it may schedule: a subject, its teacher
+/// (the sandbox's instructor) and a student enrolled in the subject's training.
+pub async fn office() -> (World, i64, ClassDraft) {
+    let w = world("").await;
+    let account = w
+        .connect(Provider::Flylogs, "office", "manager", json!({}))
+        .await;
+    let r = w.sync(false).await;
+    assert!(!r.failed(), "{r:?}");
+    let truth = w.truth(Provider::Flylogs).await;
+    let teacher = truth["picks"]["instructor"]
+        .to_string()
+        .trim_matches('"')
+        .to_string();
+    let enrolments = w.cached(Kind::Enrolments).await;
+    let subjects = w.cached(Kind::Subjects).await;
+    let (subject, student) = subjects
+        .iter()
+        .find_map(|s| {
+            let e = enrolments.iter().find(|e| {
+                e["training_id"] == s["training_id"]
+                    && e["class_id"].is_null()
+                    && e["person_id"].is_string()
+            })?;
+            Some((
+                s["source_id"].as_str()?.to_string(),
+                e["person_id"].as_str()?.to_string(),
+            ))
+        })
+        .expect("a subject with an enrolled student");
+    let draft = ClassDraft {
+        subject_id: subject,
+        lesson_id: None,
+        exam_id: None,
+        start: "2026-03-10T08:00:00Z".parse().unwrap(),
+        teacher_id: teacher,
+        location_id: None,
+        student_ids: vec![student],
+        remarks: "first".into(),
+        notify: false,
+    };
+    (w, account.id, draft)
+}
+
+/// The sandbox's copy of class `id`, read as the manager.
+pub async fn class_view(w: &World, id: &str) -> Value {
+    let base = w.sandbox.base_url(flightdesk_sandbox::Provider::Flylogs);
+    w.http
+        .get(format!("{base}/trainings/onsite/class/{id}.json"))
+        .bearer_auth(w.token(Provider::Flylogs, "manager"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
