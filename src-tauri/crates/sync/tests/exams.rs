@@ -7,19 +7,11 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{world, World};
+use common::{options, world, World};
 use flightdesk_core::{Kind, Provider};
 use flightdesk_sandbox::link::Link;
 use flightdesk_sync::exams::{self, AnswerDelivery, ExamError, ExamSession, FinishState};
-use flightdesk_sync::{ClientOptions, SyncOptions};
 use serde_json::{json, Value};
-
-fn options() -> SyncOptions {
-    SyncOptions {
-        client: ClientOptions::fast(),
-        ..Default::default()
-    }
-}
 
 /// A student account reached through a link to the sandbox, synced once, and an exam it
 /// may start (enrolment id, exam id).

@@ -7,20 +7,12 @@
 mod common;
 
 use chrono::Utc;
-use common::{world, World};
+use common::{replay, world, World};
 use flightdesk_connectors::pilotflows_logbook::FlightLogFields;
 use flightdesk_core::{Kind, Provider};
 use flightdesk_store::{Account, OutboxState};
 use flightdesk_sync::logbook_writes::{self, LogbookWriteError};
-use flightdesk_sync::{ClientOptions, SyncOptions};
 use serde_json::{json, Value};
-
-fn options() -> SyncOptions {
-    SyncOptions {
-        client: ClientOptions::fast(),
-        ..Default::default()
-    }
-}
 
 /// A PilotFlows account synced once, and the registration of one of its aircraft.
 async fn school() -> (World, Account, String) {
@@ -71,12 +63,6 @@ fn new_log(aircraft: &str, remarks: &str) -> FlightLogFields {
         remarks: Some(remarks.to_string()),
         ..Default::default()
     }
-}
-
-async fn replay(w: &World) -> flightdesk_sync::ReplayReport {
-    flightdesk_sync::replay(&w.workspace, &options(), &|_| {})
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

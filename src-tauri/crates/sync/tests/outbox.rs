@@ -7,12 +7,12 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::{class_view, office, World};
+use common::{class_view, office, options, replay, World};
 use flightdesk_connectors::flylogs::ClassDraft;
 use flightdesk_core::{Kind, Provider};
 use flightdesk_store::{NewWrite, OutboxState, Overlay};
 use flightdesk_sync::outbox_view;
-use flightdesk_sync::{ClientOptions, SyncOptions, FLYLOGS_CLASS_SAVE};
+use flightdesk_sync::FLYLOGS_CLASS_SAVE;
 use serde_json::{json, Value};
 
 async fn enqueue(
@@ -70,19 +70,6 @@ async fn classes_at(w: &World, start: DateTime<Utc>) -> usize {
         .await
         .unwrap();
     events.as_array().unwrap().len()
-}
-
-fn options() -> SyncOptions {
-    SyncOptions {
-        client: ClientOptions::fast(),
-        ..Default::default()
-    }
-}
-
-async fn replay(w: &World) -> flightdesk_sync::ReplayReport {
-    flightdesk_sync::replay(&w.workspace, &options(), &|_| {})
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

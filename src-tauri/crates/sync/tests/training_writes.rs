@@ -6,25 +6,11 @@
 mod common;
 
 use chrono::Utc;
-use common::{class_view, office, World};
+use common::{class_view, office, replay};
 use flightdesk_core::Provider;
 use flightdesk_sync::class_writes::{self, Shown};
 use flightdesk_sync::training_writes::{self, Attendance, Enrolment, Evaluation};
-use flightdesk_sync::{ClientOptions, SyncOptions};
 use serde_json::Value;
-
-fn options() -> SyncOptions {
-    SyncOptions {
-        client: ClientOptions::fast(),
-        ..Default::default()
-    }
-}
-
-async fn replay(w: &World) -> flightdesk_sync::ReplayReport {
-    flightdesk_sync::replay(&w.workspace, &options(), &|_| {})
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn attendance_and_an_evaluation_of_a_class_made_offline_follow_it_with_its_new_id() {

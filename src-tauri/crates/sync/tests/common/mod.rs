@@ -299,3 +299,18 @@ pub async fn class_view(w: &World, id: &str) -> Value {
         .await
         .unwrap()
 }
+
+/// Sync options with the fast client (short retries), for the write tests.
+pub fn options() -> SyncOptions {
+    SyncOptions {
+        client: ClientOptions::fast(),
+        ..Default::default()
+    }
+}
+
+/// Sends the outbox of `w` once.
+pub async fn replay(w: &World) -> flightdesk_sync::ReplayReport {
+    flightdesk_sync::replay(&w.workspace, &options(), &|_| {})
+        .await
+        .unwrap()
+}
