@@ -962,6 +962,21 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Whether record `source_id` of `kind` of an account is cached and not removed (one
+    /// primary-key lookup).
+    pub async fn has_record(&self, account_id: i64, kind: Kind, source_id: &str) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT 1 FROM {t} WHERE account_id = ?1 AND source_id = ?2 AND removed = 0",
+            t = kind.as_str()
+        ))
+        .bind(account_id)
+        .bind(source_id)
+        .fetch_optional(self.pool())
+        .await
+        .context("looking a record up")?;
+        Ok(found.is_some())
+    }
+
     /// Every live cached record of `kind`, as export objects: `source`, `account`,
     /// `source_id`, the normalized fields, and `raw` when asked (see docs/export.md).
     pub async fn export_kind(&self, kind: Kind, with_raw: bool) -> Result<Vec<Value>> {

@@ -196,11 +196,7 @@ async fn known_log(store: &Store, account: &Account, id: &str) -> Result<(), Log
     if id.starts_with(LOCAL_ID_PREFIX) && store.last_unsent_write(account.id, id).await?.is_some() {
         return Ok(());
     }
-    let cached = store
-        .export_kind(Kind::FlightLogs, false)
-        .await?
-        .iter()
-        .any(|r| r["account"] == account.name.as_str() && r["source_id"] == id);
+    let cached = store.has_record(account.id, Kind::FlightLogs, id).await?;
     if cached {
         Ok(())
     } else {
