@@ -8,7 +8,7 @@ mod common;
 use flightdesk_sandbox::Provider;
 use serde_json::Value;
 
-use common::{run, synced_flylogs, text};
+use common::{run, set_faults, synced_flylogs, text};
 
 fn missions(export: &Value) -> Vec<Value> {
     export["missions"].as_array().cloned().unwrap_or_default()
@@ -79,6 +79,20 @@ async fn a_debrief_is_signed_once_with_the_right_password_which_is_kept_nowhere(
         .as_str()
         .unwrap()
         .contains("already signed"));
+
+    // Flylogs failing with server errors is no refusal: try again later, like offline.
+    set_faults(&sb, "flylogs:5xx=1").await;
+    let failing = run(
+        dir.path(),
+        &["mission", "sign", &id, "--password-stdin"],
+        Some(&format!("{password}\n")),
+    )
+    .await;
+    assert_eq!(failing.status.code(), Some(1));
+    let said = text(&failing.stderr);
+    assert!(said.contains("signing needs the network"), "{said}");
+    assert!(!said.contains(&password));
+    set_faults(&sb, "").await;
 
     // Offline: said in words, nothing queued.
     sb.shutdown().await;

@@ -41,6 +41,8 @@ pub struct Signed {
 pub enum SignError {
     #[error(transparent)]
     Account(#[from] AccountChoice),
+    /// Flylogs cannot be reached, or cannot answer (server errors, rate limit): the user
+    /// can only sign again later, and may ask to be reminded.
     #[error(
         "signing needs the network and Flylogs cannot be reached now ({0}); FlightDesk never \
          keeps your password, so sign again once you are back online"
@@ -116,7 +118,10 @@ impl SignError {
 
 fn sign_error(e: ConnectorError) -> SignError {
     match e.root() {
-        ConnectorError::Network(_) | ConnectorError::Timeout => SignError::Offline(e.to_string()),
+        ConnectorError::Network(_)
+        | ConnectorError::Timeout
+        | ConnectorError::Server { .. }
+        | ConnectorError::RateLimited { .. } => SignError::Offline(e.to_string()),
         ConnectorError::Rejected { message, .. }
         | ConnectorError::Conflict { message, .. }
         | ConnectorError::Forbidden { message }
