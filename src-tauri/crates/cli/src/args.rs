@@ -74,6 +74,8 @@ pub enum Command {
     Exam(crate::exam::ExamArgs),
     /// Enrol students or whole pilot groups in a Flylogs training (through the outbox).
     Enrol(crate::training_writes::EnrolArgs),
+    /// Complete a Flylogs lesson's slides (through the outbox).
+    Lesson(crate::training_writes::LessonArgs),
 }
 
 #[derive(Debug, clap::Args)]

@@ -40,6 +40,9 @@ pub enum ClassAction {
     Sign(crate::sign::SignArgs),
     /// Remove the attendance signature of a class.
     Unsign(crate::sign::SignArgs),
+    /// The class's invited students with their attendance and evaluation (from Flylogs,
+    /// or from the cache when it cannot be reached).
+    Roster(crate::training_writes::RosterArgs),
     /// Record who attended a class (through the outbox).
     Attendance(crate::training_writes::AttendanceArgs),
     /// Save a student's evaluation in a class (through the outbox).
@@ -160,6 +163,7 @@ async fn check(
 
 pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
     match &args.action {
+        ClassAction::Roster(a) => return crate::training_writes::roster(data_dir, a).await,
         ClassAction::Attendance(a) => return crate::training_writes::attendance(data_dir, a).await,
         ClassAction::Evaluate(a) => return crate::training_writes::evaluate(data_dir, a).await,
         _ => {}
@@ -182,6 +186,7 @@ pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
         } => (account, *offline),
         ClassAction::Sign(_)
         | ClassAction::Unsign(_)
+        | ClassAction::Roster(_)
         | ClassAction::Attendance(_)
         | ClassAction::Evaluate(_) => unreachable!("handled above"),
     };
@@ -222,6 +227,7 @@ pub async fn run(data_dir: &Path, args: ClassArgs) -> Result<(), Failure> {
         ClassAction::Check(_)
         | ClassAction::Sign(_)
         | ClassAction::Unsign(_)
+        | ClassAction::Roster(_)
         | ClassAction::Attendance(_)
         | ClassAction::Evaluate(_) => unreachable!("returned above"),
         ClassAction::Schedule(f) => {

@@ -91,6 +91,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Slots(args) => slots::run(&data_dir, args).await,
         Command::Exam(args) => exam::run(&data_dir, args).await,
         Command::Enrol(args) => training_writes::enrol(&data_dir, &args).await,
+        Command::Lesson(args) => training_writes::lesson(&data_dir, &args).await,
         Command::Mission(args) => match &args.action {
             sign::MissionAction::Sign(a) => {
                 let target = flightdesk_sync::signing::SignTarget::Mission(a.id.clone());

@@ -1,10 +1,14 @@
-//! `class attendance|evaluate ID` and `enrol`: a teacher's and a manager's Flylogs
-//! training writes, queued in the outbox and (unless `--offline`) sent at once; each
-//! prints the write's outbox row, and a refusal exits 1 in Flylogs' words.
+//! `class roster|attendance|evaluate ID`, `lesson complete ID` and `enrol`: a teacher's
+//! and a manager's Flylogs training writes, queued in the outbox and (unless `--offline`)
+//! sent at once; each prints the write's outbox row, and a refusal exits 1 in Flylogs'
+//! words. `class roster` prints the class's students as the window's attendance form
+//! shows them.
 
 use std::path::Path;
 
-use flightdesk_sync::training_writes::{self, Attendance, Enrolment, Evaluation};
+use flightdesk_sync::class_roster::{self, RosterError};
+use flightdesk_sync::training_writes::{self, Attendance, Enrolment, Evaluation, LessonDone};
+use flightdesk_sync::SyncOptions;
 
 use crate::exit::Failure;
 use crate::open::{open, store_failure};
@@ -34,6 +38,42 @@ pub struct AttendanceArgs {
     /// Only queue it; the next sync sends it.
     #[arg(long)]
     pub offline: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RosterArgs {
+    /// The class: its Flylogs id, or the `local:` id of one still waiting to be sent.
+    pub id: String,
+    /// The Flylogs account (the teacher or a manager).
+    #[arg(long)]
+    pub account: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LessonArgs {
+    #[command(subcommand)]
+    pub action: LessonAction,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum LessonAction {
+    /// Mark a lesson's slides completed for the student of an enrolment.
+    Complete {
+        /// The lesson's Flylogs id.
+        id: String,
+        /// The Flylogs account (the student's own).
+        #[arg(long)]
+        account: String,
+        /// The student's enrolment in the lesson's training.
+        #[arg(long)]
+        enrolment: String,
+        /// Time spent on the slides, in minutes.
+        #[arg(long, default_value_t = 0)]
+        minutes: i64,
+        /// Only queue it; the next sync sends it.
+        #[arg(long)]
+        offline: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -112,6 +152,52 @@ pub async fn evaluate(data_dir: &Path, args: &EvaluateArgs) -> Result<(), Failur
     }
     .await;
     finish(opened, queued, args.offline).await
+}
+
+pub async fn roster(data_dir: &Path, args: &RosterArgs) -> Result<(), Failure> {
+    let opened = open(data_dir, true).await?;
+    let read = class_roster::class_roster(
+        &opened.workspace,
+        Some(&args.account),
+        &args.id,
+        &SyncOptions::default(),
+    )
+    .await;
+    opened.close().await;
+    let roster = read.map_err(|e| match e {
+        RosterError::Account(_) => Failure::config(e.to_string()),
+        _ => Failure::failed(e.to_string()),
+    })?;
+    if let Some(why) = &roster.offline {
+        eprintln!("{why}");
+    }
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&roster).expect("a roster serializes")
+    );
+    Ok(())
+}
+
+pub async fn lesson(data_dir: &Path, args: &LessonArgs) -> Result<(), Failure> {
+    let LessonAction::Complete {
+        id,
+        account,
+        enrolment,
+        minutes,
+        offline,
+    } = &args.action;
+    let done = LessonDone {
+        enrollment_id: enrolment.clone(),
+        seconds: minutes.saturating_mul(60).max(0),
+    };
+    let opened = open(data_dir, !offline).await?;
+    let store = opened.workspace.store();
+    let queued = async {
+        let account = store.account(account).await?.id;
+        training_writes::complete_lesson(store, account, id, &done).await
+    }
+    .await;
+    finish(opened, queued, *offline).await
 }
 
 pub async fn enrol(data_dir: &Path, args: &EnrolArgs) -> Result<(), Failure> {

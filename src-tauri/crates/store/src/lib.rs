@@ -5,6 +5,7 @@
 //! refused with [`StoreError::NewerSchema`] rather than silently downgraded.
 
 mod accounts;
+mod attendance;
 mod checkpoint;
 mod crypto_exit;
 mod decisions;
@@ -16,6 +17,7 @@ mod records;
 mod skipped;
 
 pub use accounts::{Account, AccountHealth, NewAccount};
+pub use attendance::CachedAttendance;
 pub use error::{Result, StoreError};
 pub use exam_attempts::ExamAttempt;
 pub use open::{Store, DB_FILE_NAME};

@@ -8,6 +8,7 @@
 
 pub mod account_choice;
 pub mod accounts;
+pub mod class_roster;
 pub mod class_writes;
 pub mod demo;
 mod engine;

@@ -16,13 +16,13 @@ use crate::replay::{
 };
 
 /// Who attended a class, by Flylogs user id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Attendance {
     pub marks: Vec<(String, bool)>,
 }
 
 /// A student's evaluation in a class; fields not given stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Evaluation {
     pub student_id: String,
     pub remarks: Option<String>,
@@ -38,11 +38,12 @@ pub struct LessonDone {
 }
 
 /// Students (user ids) or pilot groups (their ids) to enrol in a training.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Enrolment {
     pub students: Vec<String>,
     pub supervisor_id: Option<String>,
     /// A deadline, as Unix seconds.
+    #[ts(type = "number | null")]
     pub finish_before: Option<i64>,
 }
 

@@ -55,12 +55,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use tokio::sync::Mutex;
 
+mod class_roster;
 mod classes;
 mod exams;
 mod local_time;
 mod signing;
 mod training_writes;
 
+pub use class_roster::RosterStudent;
 pub use classes::ClassDraft;
 pub use exams::{
     AttemptQuestions, ExamPreview, ExamQuestion, ExamResult, PastAttempt, QuestionOption,

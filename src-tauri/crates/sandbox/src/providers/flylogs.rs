@@ -4120,6 +4120,9 @@ pub fn truth(state: &AppState) -> Value {
         "missions": d.missions.len(),
         "simulator_missions": d.missions.iter().filter(|m| m.simulator).map(|m| json!({"id": m.id, "flight_id": m.flight_uuid, "aircraft": m.aircraft, "user_id": m.user})).take(20).collect::<Vec<_>>(),
         "unsigned_missions": d.missions.iter().filter(|m| m.signed.is_none()).count(),
+        // Lessons whose slides a student completed (attendance rows outside any class).
+        "completed_lessons": d.attendance.iter().filter(|a| a.class.is_none() && a.value && a.lesson.is_some())
+            .map(|a| json!({"enrollment": a.enrollment, "lesson": a.lesson, "seconds": a.time})).collect::<Vec<_>>(),
         "attempts": d.attempts.iter().map(|a| json!({"id": a.id, "user_id": a.user, "enrollment": a.enrollment, "exam": a.exam,
             "finished": a.finish.is_some(), "score": a.score, "passed": a.passed,
             "answers": a.details.iter().map(|(detail, _, chosen)| json!({"detail": detail, "option": chosen})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
