@@ -12,6 +12,7 @@ mod logbook_write_commands;
 mod preferences;
 mod state;
 mod sync_service;
+mod training_commands;
 mod webhook_service;
 mod window_state;
 mod write_commands;
@@ -111,6 +112,10 @@ pub fn run() {
             exam_commands::exam_result,
             logbook_write_commands::flight_log_save,
             logbook_write_commands::flight_log_delete,
+            training_commands::class_roster,
+            training_commands::class_attendance_save,
+            training_commands::class_evaluation_save,
+            training_commands::training_enrol,
             commands::entities,
             commands::decide_entities,
         ])

@@ -392,6 +392,18 @@ fn demo_sandbox_admin(data_dir: &std::path::Path, account: &str) -> Result<Strin
     Ok(format!("{root}/_sandbox"))
 }
 
+/// Sets the faults of the sandbox the running app started (`flylogs:5xx=1`; empty for none).
+async fn demo_faults(app: &AppSession, spec: &str) -> Result<()> {
+    let admin = demo_sandbox_admin(app.data_dir(), "demo-airbly")?;
+    let r = reqwest::Client::new()
+        .put(format!("{admin}/faults"))
+        .json(&serde_json::json!({ "spec": spec }))
+        .send()
+        .await?;
+    ensure!(r.status().is_success(), "faults not set");
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, a display and tauri-driver: run tests/e2e.sh"]
 async fn a_sync_without_network_says_so_and_keeps_the_account() -> Result<()> {
@@ -734,6 +746,28 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
         let left = app.element("sign-password").await?.prop("value").await?;
         ensure!(left.as_deref() == Some(""), "the password left the form");
         app.screenshots("sign-refused").await?;
+
+        // Flylogs failing is no refusal: sign later, with a reminder that shows once a
+        // sync reaches Flylogs again.
+        demo_faults(&app, "flylogs:5xx=1").await?;
+        app.type_into("sign-password", "wrong-password-7").await?;
+        app.click("sign-submit").await?;
+        app.wait_for_text("sign-error", Duration::from_secs(60), |t| {
+            t.contains("needs the network")
+        })
+        .await?;
+        app.click("sign-remind").await?;
+        app.element("sign-reminder-set").await?;
+        app.screenshots("sign-offline-reminder").await?;
+        demo_faults(&app, "").await?;
+        app.go("#/sync").await?;
+        sync_now_until(&app, "").await?;
+        let banner = app
+            .wait_for_text("sign-reminder", Duration::from_secs(60), |t| !t.is_empty())
+            .await
+            .context("the reminder shows once Flylogs answers")?;
+        ensure!(banner.contains("you wanted to sign"), "{banner}");
+        app.screenshots("sign-reminder-due").await?;
         Ok(())
     })
     .await?;
@@ -1088,20 +1122,7 @@ async fn a_class_is_checked_across_systems_then_scheduled_in_a_free_slot_through
     app.scenario("outbox-while-flylogs-fails", || async {
         // Flylogs answers every request with a server error: the class waits, the badge
         // says so, and it goes out once Flylogs is back and the user retries.
-        let admin = demo_sandbox_admin(app.data_dir(), "demo-airbly")?;
-        let faults = |spec: &'static str| {
-            let url = format!("{admin}/faults");
-            async move {
-                let r = reqwest::Client::new()
-                    .put(url)
-                    .json(&serde_json::json!({ "spec": spec }))
-                    .send()
-                    .await?;
-                ensure!(r.status().is_success(), "faults not set");
-                anyhow::Ok(())
-            }
-        };
-        faults("flylogs:5xx=1").await?;
+        demo_faults(&app, "flylogs:5xx=1").await?;
         app.go(&format!("#/schedule?start={start}")).await?;
         app.element("schedule-form").await?;
         app.select("schedule-subject", &subject).await?;
@@ -1143,11 +1164,57 @@ async fn a_class_is_checked_across_systems_then_scheduled_in_a_free_slot_through
         );
         app.element("outbox-error").await?;
         app.screenshots("outbox-failed").await?;
-        faults("").await?;
+        demo_faults(&app, "").await?;
         app.click("outbox-retry").await?;
         app.wait_for_count("outbox-badge", Duration::from_secs(60), |n| n == 0)
             .await
             .context("sent once Flylogs is back")?;
+        Ok(())
+    })
+    .await?;
+
+    app.scenario("class-attendance", || async {
+        // The teacher's roster of the taken class, from Flylogs: mark the first student,
+        // evaluate them, and see both reach Flylogs.
+        let id = taken["source_id"].as_str().unwrap_or_default();
+        let day = &start[..10];
+        app.go(&format!(
+            "#/calendar?date={day}&view=timeGridDay&item=classes/demo-flylogs/{id}"
+        ))
+        .await?;
+        app.element("class-roster").await?;
+        let before = app
+            .wait_for_text("roster-student", Duration::from_secs(30), |t| !t.is_empty())
+            .await?;
+        let now_shown = if before.contains("attended") {
+            "absent"
+        } else {
+            "attended"
+        };
+        app.click("roster-present").await?;
+        app.click("roster-save").await?;
+        app.wait_for_text("roster-saved", Duration::from_secs(20), |t| {
+            t.contains("Attendance queued")
+        })
+        .await?;
+        app.screenshots("class-attendance-saved").await?;
+        let line = app
+            .wait_for_text("roster-student", Duration::from_secs(90), |t| {
+                t.contains(now_shown) && !t.contains("waiting to send")
+            })
+            .await
+            .context("the attendance is sent and read back from Flylogs")?;
+        ensure!(line.contains(now_shown), "{line}");
+        app.click("roster-evaluate").await?;
+        app.type_into("roster-remarks", "Briefed well; revise the circuit")
+            .await?;
+        app.click("roster-evaluation-save").await?;
+        app.wait_for_text("roster-student", Duration::from_secs(90), |t| {
+            t.contains("Briefed well") && !t.contains("waiting to send")
+        })
+        .await
+        .context("the evaluation is sent and read back")?;
+        app.screenshots("class-roster").await?;
         Ok(())
     })
     .await?;

@@ -658,7 +658,11 @@ user: string,
  */
 person_id: string | null, name: string | null, enrolment_id: string, status: string | null, enrolled_on: string | null, lessons: Progress | null, flights: Progress | null, last_flight: string | null, unsigned_missions: number, };
 
-export type TrainingOverview = { id: string, name: string | null, training_type: string | null, active: boolean | null, 
+export type TrainingOverview = { id: string, 
+/**
+ * The Flylogs accounts that hold it, by name (an enrolment is sent through one).
+ */
+accounts: Array<string>, name: string | null, training_type: string | null, active: boolean | null, 
 /**
  * Enrolments Flylogs counts (finished ones included).
  */
@@ -1086,6 +1090,11 @@ export type OutboxItem = { id: number, account: string, provider: Provider | nul
  */
 action: string, 
 /**
+ * What it does, as a stable code (`flylogs.class.save`): views mark the records
+ * their waiting writes touch with it.
+ */
+operation: string, 
+/**
  * When the record it writes takes place (a class's start), for the list.
  */
 when: string | null, 
@@ -1236,6 +1245,34 @@ pilot_id: string | null, student_id: string | null,
  */
 departure: string | null, arrival: string | null, landings: number | null, remarks: string | null, };
 
+export type RosterStudent = { user_id: string, name: string | null, 
+/**
+ * `None` until attendance is recorded.
+ */
+attended: boolean | null, remarks: string | null, measures: string | null, objectives: string | null, };
+
+export type RosterLine = { waiting: number | null, user_id: string, name: string | null, 
+/**
+ * `None` until attendance is recorded.
+ */
+attended: boolean | null, remarks: string | null, measures: string | null, objectives: string | null, };
+
+export type ClassRoster = { account: string, class_id: string, students: Array<RosterLine>, 
+/**
+ * Why the roster comes from the cache (Flylogs could not be reached), in words.
+ */
+offline: string | null, };
+
+export type Attendance = { marks: Array<[string, boolean]>, };
+
+export type Evaluation = { student_id: string, remarks: string | null, measures: string | null, objectives: string | null, };
+
+export type Enrolment = { students: Array<string>, supervisor_id: string | null, 
+/**
+ * A deadline, as Unix seconds.
+ */
+finish_before: number | null, };
+
 /** Typed calls into the Rust backend; they reject with a `UiError`. */
 export const commands = {
   /** Whether the workspace is still opening, ready, or failed to open (and why); answers at once. */
@@ -1340,6 +1377,14 @@ export const commands = {
   flightLogSave: (account: string, id: string | null, fields: FlightLogFields): Promise<OutboxItem> => invoke("flight_log_save", { account, id, fields }),
   /** Queues the deletion of a PilotFlows flight log. */
   flightLogDelete: (account: string, id: string): Promise<OutboxItem> => invoke("flight_log_delete", { account, id }),
+  /** A class's invited students with their attendance and evaluation, from Flylogs (or the cache offline), with waiting writes drawn over it. */
+  classRoster: (account: string, classId: string): Promise<ClassRoster> => invoke("class_roster", { account, classId }),
+  /** Queues a class's attendance (marks of Flylogs user id and attended). */
+  classAttendanceSave: (account: string, classId: string, attendance: Attendance): Promise<OutboxItem> => invoke("class_attendance_save", { account, classId, attendance }),
+  /** Queues a student's evaluation in a class; the fields not given stay. */
+  classEvaluationSave: (account: string, classId: string, evaluation: Evaluation): Promise<OutboxItem> => invoke("class_evaluation_save", { account, classId, evaluation }),
+  /** Queues the enrolment of students (Flylogs user ids) or pilot groups in a training. */
+  trainingEnrol: (account: string, trainingId: string, enrolment: Enrolment): Promise<OutboxItem> => invoke("training_enrol", { account, trainingId, enrolment }),
 };
 
 /** Typed listeners for the events the backend emits; each resolves to an unlisten function. */

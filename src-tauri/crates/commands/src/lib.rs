@@ -321,6 +321,30 @@ pub const COMMANDS: &[Command] = &[
         returns: "OutboxItem",
         doc: "Queues the deletion of a PilotFlows flight log.",
     },
+    Command {
+        name: "class_roster",
+        args: &[("account", "string"), ("class_id", "string")],
+        returns: "ClassRoster",
+        doc: "A class's invited students with their attendance and evaluation, from Flylogs (or the cache offline), with waiting writes drawn over it.",
+    },
+    Command {
+        name: "class_attendance_save",
+        args: &[("account", "string"), ("class_id", "string"), ("attendance", "Attendance")],
+        returns: "OutboxItem",
+        doc: "Queues a class's attendance (marks of Flylogs user id and attended).",
+    },
+    Command {
+        name: "class_evaluation_save",
+        args: &[("account", "string"), ("class_id", "string"), ("evaluation", "Evaluation")],
+        returns: "OutboxItem",
+        doc: "Queues a student's evaluation in a class; the fields not given stay.",
+    },
+    Command {
+        name: "training_enrol",
+        args: &[("account", "string"), ("training_id", "string"), ("enrolment", "Enrolment")],
+        returns: "OutboxItem",
+        doc: "Queues the enrolment of students (Flylogs user ids) or pilot groups in a training.",
+    },
 ];
 
 /// One event the backend emits to the window.

@@ -27,14 +27,17 @@ use flightdesk_views::trainings::{
 
 use flightdesk_sync::runner::AccountState;
 
+use flightdesk_connectors::flylogs::RosterStudent;
 use flightdesk_connectors::flylogs::{
     ExamPreview, ExamQuestion, ExamResult, PastAttempt, QuestionOption,
 };
 use flightdesk_connectors::pilotflows_logbook::FlightLogFields;
 use flightdesk_store::OutboxState;
+use flightdesk_sync::class_roster::{ClassRoster, RosterLine};
 use flightdesk_sync::exams::{AnswerDelivery, ExamSession, FinishState, QuestionState};
 use flightdesk_sync::outbox_view::{HistoryLine, OutboxCounts, OutboxItem};
 use flightdesk_sync::signing::Signed;
+use flightdesk_sync::training_writes::{Attendance, Enrolment, Evaluation};
 use flightdesk_views::schedule::{
     Check, Choice, ClassCheck, ClassForm, ClassRequest, ClassSave, LessonChoice, Slot,
     SubjectChoice, Warning, WarningKind,
@@ -198,6 +201,12 @@ pub fn typescript() -> String {
         QuestionState::decl(),
         ExamSession::decl(),
         FlightLogFields::decl(),
+        RosterStudent::decl(),
+        RosterLine::decl(),
+        ClassRoster::decl(),
+        Attendance::decl(),
+        Evaluation::decl(),
+        Enrolment::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);

@@ -23,6 +23,9 @@ pub struct OutboxItem {
     pub provider: Option<Provider>,
     /// What it does, in words ("Schedule a class").
     pub action: String,
+    /// What it does, as a stable code (`flylogs.class.save`): views mark the records
+    /// their waiting writes touch with it.
+    pub operation: String,
     /// When the record it writes takes place (a class's start), for the list.
     pub when: Option<DateTime<Utc>>,
     /// The record: its provider id, or `local:...` until the provider names it.
@@ -131,6 +134,7 @@ fn describe(row: OutboxRow, account: String, provider: Option<Provider>) -> Outb
         account,
         provider,
         action,
+        operation: row.operation,
         when,
         target_id: row.target_id,
         remote_id: row.remote_id,

@@ -155,6 +155,8 @@ pub struct MissionView {
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct TrainingOverview {
     pub id: String,
+    /// The Flylogs accounts that hold it, by name (an enrolment is sent through one).
+    pub accounts: Vec<String>,
     pub name: Option<String>,
     pub training_type: Option<String>,
     pub active: Option<bool>,
@@ -271,6 +273,7 @@ fn overview(cache: &Cache, index: &EntityIndex<'_>) -> Vec<TrainingOverview> {
             };
             TrainingOverview {
                 id: t.id.clone(),
+                accounts: t.accounts.clone(),
                 name: t.name.clone(),
                 training_type: t.kind.clone(),
                 active: t.active,

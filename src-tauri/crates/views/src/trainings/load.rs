@@ -18,6 +18,8 @@ use crate::rows::{self, Accounts, EntityIndex};
 
 pub(super) struct TrainingRow {
     pub id: String,
+    /// The Flylogs accounts that hold it, by name.
+    pub accounts: Vec<String>,
     pub name: Option<String>,
     pub kind: Option<String>,
     pub active: Option<bool>,
@@ -145,7 +147,7 @@ impl Cache {
         let mut c = Cache::default();
         let q = |sql, ctx| flylogs_rows(store, &accounts, sql, ctx);
 
-        for (_, row) in q(
+        for (account, row) in q(
             "SELECT account_id, source_id, name, ends_on, raw FROM trainings WHERE removed = 0",
             "reading the trainings",
         )
@@ -155,6 +157,7 @@ impl Cache {
             let id: String = row.get("source_id");
             let t = c.trainings.entry(id.clone()).or_insert(TrainingRow {
                 id,
+                accounts: Vec::new(),
                 name: None,
                 kind: None,
                 active: None,
@@ -164,6 +167,9 @@ impl Cache {
                 subjects_count: None,
                 ends_on: None,
             });
+            if !t.accounts.contains(&account) {
+                t.accounts.push(account);
+            }
             // A manager's catalogue row has counts a student's row lacks: fill, never erase.
             t.name = t.name.take().or(row.get("name"));
             t.kind = t.kind.take().or(rows::raw_str(raw.get("type")));
