@@ -90,7 +90,7 @@ async fn a_debrief_is_signed_once_with_the_right_password_which_is_kept_nowhere(
     .await;
     assert_eq!(failing.status.code(), Some(1));
     let said = text(&failing.stderr);
-    assert!(said.contains("signing needs the network"), "{said}");
+    assert!(said.contains("Signing needs the network"), "{said}");
     assert!(!said.contains(&password));
     set_faults(&sb, "").await;
 
@@ -104,7 +104,7 @@ async fn a_debrief_is_signed_once_with_the_right_password_which_is_kept_nowhere(
     .await;
     assert_eq!(offline.status.code(), Some(1));
     let said = text(&offline.stderr);
-    assert!(said.contains("signing needs the network"), "{said}");
+    assert!(said.contains("Signing needs the network"), "{said}");
     assert!(!said.contains(&password));
     let outbox = run(dir.path(), &["outbox", "list"], None).await;
     assert_eq!(text(&outbox.stdout).trim(), "[]");

@@ -44,8 +44,8 @@ pub enum SignError {
     /// Flylogs cannot be reached, or cannot answer (server errors, rate limit): the user
     /// can only sign again later, and may ask to be reminded.
     #[error(
-        "signing needs the network and Flylogs cannot be reached now ({0}); FlightDesk never \
-         keeps your password, so sign again once you are back online"
+        "Signing needs the network, and Flylogs cannot answer now. FlightDesk never keeps \
+         your password, so sign again once Flylogs is back. ({0})"
     )]
     Offline(String),
     /// Flylogs refused it, in its own words ("Incorrect password", "Only the student who
