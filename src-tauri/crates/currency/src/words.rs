@@ -51,8 +51,10 @@ pub fn flights_paren(ids: &[String]) -> String {
 
 /// Hours with one decimal, "9.0 h".
 pub fn hours(seconds: f64) -> String {
-    // A sum of overlaps can come out a hair below zero; never show "-0.0 h".
-    format!("{:.1} h", (seconds / 3600.0).max(0.0))
+    // A sum of overlaps can come out a hair below zero, or at -0.0 (an empty float sum
+    // starts there): never show "-0.0 h". `max` does not order signed zeros, so it may keep
+    // -0.0; adding 0.0 turns any zero positive.
+    format!("{:.1} h", (seconds / 3600.0).max(0.0) + 0.0)
 }
 
 #[cfg(test)]
@@ -62,6 +64,7 @@ mod tests {
     #[test]
     fn no_negative_zero_hours() {
         assert_eq!(hours(-1e-9), "0.0 h");
+        assert_eq!(hours(-0.0), "0.0 h");
         assert_eq!(hours(5400.0), "1.5 h");
     }
 

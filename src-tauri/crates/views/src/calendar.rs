@@ -9,6 +9,7 @@
 
 mod clock;
 mod index;
+mod involving;
 mod pending;
 mod slim;
 mod source;
@@ -25,6 +26,7 @@ use sqlx::{Column, Row, TypeInfo, ValueRef};
 
 pub use self::clock::{local_rfc3339, wall_clock};
 pub use self::index::CalendarIndex;
+pub(crate) use self::involving::items_involving;
 use self::pending::Pending;
 pub use self::pending::{PendingChange, PendingMark};
 pub(crate) use self::slim::Table;
@@ -273,22 +275,37 @@ const MAX_RANGE_DAYS: i64 = 366;
 /// [`PendingMark`].
 pub async fn calendar(store: &Store, lookup: &Lookup, query: &CalendarQuery) -> Result<Calendar> {
     check_range(query)?;
+    with_rows(store, lookup, query.from, query.to, |rows, pending| {
+        answer(rows, lookup, query, Some(pending))
+    })
+    .await
+}
+
+/// Hands `f` the rows that overlap `[from, to)` with the outbox's waiting class writes
+/// drawn over them: from the lookup's in-memory index, else read from SQLite. The rows
+/// borrow what was read, hence the closure.
+async fn with_rows<T>(
+    store: &Store,
+    lookup: &Lookup,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    f: impl FnOnce(Vec<RowRef<'_>>, &Pending) -> T,
+) -> Result<T> {
     let pending = Pending::load(store).await?;
     let mut read = SlimRows::default();
     let base = match lookup.calendar_index() {
-        Some(index) => index.overlapping(query.from, query.to),
+        Some(index) => index.overlapping(from, to),
         None => {
             for table in Table::ALL {
-                for row in source::rows(store, table, query.from, query.to).await? {
+                for row in source::rows(store, table, from, to).await? {
                     read.push(table, &row);
                 }
             }
             read.refs().collect()
         }
     };
-    let (from, to) = (query.from.timestamp_millis(), query.to.timestamp_millis());
-    let rows = pending.apply(base, from, to);
-    Ok(answer(rows, lookup, query, Some(&pending)))
+    let rows = pending.apply(base, from.timestamp_millis(), to.timestamp_millis());
+    Ok(f(rows, &pending))
 }
 
 /// The calendar of `query` from the in-memory index (see [`CalendarIndex`]): the same

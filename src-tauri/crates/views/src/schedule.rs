@@ -17,7 +17,7 @@ use flightdesk_core::Provider;
 use flightdesk_store::Store;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{calendar, local_rfc3339, parse_instant, CalendarQuery};
+use crate::calendar::{items_involving, local_rfc3339, parse_instant};
 use crate::error::{Result, ViewError};
 use crate::lookup::{EntityRef, Lookup};
 
@@ -160,8 +160,9 @@ pub async fn check(
     })
 }
 
-/// What the checks read once for a span of time: the calendar around it, the teacher's
-/// logged flight training and their duty snapshot.
+/// What the checks read once for a span of time: the calendar items around it of the
+/// proposal's entities (and of what it ignores), the teacher's logged flight training and
+/// their duty snapshot.
 struct Context {
     busy: busy::Busy,
     training: training_limit::TrainingLog,
@@ -178,9 +179,12 @@ impl Context {
         tz: Tz,
     ) -> Result<Self> {
         let (from, to) = (from - DAY, to + DAY);
-        let items = calendar(store, lookup, &CalendarQuery::new(from, to, tz))
-            .await?
-            .items;
+        let entities: Vec<&str> = busy::involved(proposal)
+            .into_iter()
+            .map(|(e, _)| e.id.as_str())
+            .collect();
+        let items =
+            items_involving(store, lookup, from, to, tz, &entities, &proposal.ignore).await?;
         let teacher = proposal.teacher.as_ref();
         let training = match teacher {
             Some(t) if proposal.flight_training => {

@@ -5,6 +5,8 @@
 #[path = "../../sync/tests/common/mod.rs"]
 mod common;
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use common::{world, World};
 use flightdesk_core::identity::EntityKind;
@@ -200,4 +202,66 @@ async fn students_busy_elsewhere_are_named() {
         "{}",
         warning.message
     );
+}
+
+/// The checks build only the items of the proposal's entities: over a span full of other
+/// items, the warnings name exactly the calendar's live items that involve the teacher,
+/// the resource or a student.
+#[tokio::test]
+async fn the_check_names_every_calendar_item_of_its_entities_and_no_other() {
+    let w = synced().await;
+    let store = w.workspace.store();
+    let lookup = Lookup::load(store).await.unwrap();
+    let at = now(&w).await;
+    let lesson = a_booked_lesson(&w, &lookup, at).await;
+    let from = instant(&lesson.starts_at) - Duration::hours(6);
+    let to = from + Duration::hours(12);
+    let q = CalendarQuery::new(from, to, TZ);
+    let items = calendar::calendar(store, &lookup, &q).await.unwrap().items;
+    let mut students: Vec<_> = items
+        .iter()
+        .flat_map(|i| &i.people)
+        .filter(|p| p.role == Role::Student)
+        .map(|p| p.entity.clone())
+        .collect();
+    students.sort_by(|a, b| a.id.cmp(&b.id));
+    students.dedup();
+    students.truncate(3);
+    let proposal = Proposal {
+        starts_at: from,
+        ends_at: to,
+        students,
+        ..proposal_over(&lesson)
+    };
+    let ids: BTreeSet<&str> = proposal
+        .teacher
+        .iter()
+        .chain(&proposal.resource)
+        .chain(&proposal.students)
+        .map(|e| e.id.as_str())
+        .collect();
+    let expected: BTreeSet<&str> = items
+        .iter()
+        .filter(|i| !i.cancelled)
+        .filter(|i| {
+            i.resources
+                .iter()
+                .chain(i.people.iter().map(|p| &p.entity))
+                .any(|e| ids.contains(e.id.as_str()))
+        })
+        .map(|i| i.id.as_str())
+        .collect();
+    assert!(
+        expected.len() < items.len(),
+        "the span holds other items too"
+    );
+    let check = schedule::check(store, &lookup, &proposal, at, TZ)
+        .await
+        .unwrap();
+    let named: BTreeSet<&str> = check
+        .warnings
+        .iter()
+        .filter_map(|x| x.item.as_deref())
+        .collect();
+    assert_eq!(named, expected);
 }

@@ -161,7 +161,13 @@ fn sweep(blocks: &[Block], ts: &[i64]) -> Vec<f64> {
             next += 1;
         }
         active.retain(|&i| blocks[i].e > t);
-        out.push(active.iter().map(|&i| blocks[i].overlap(t)).sum());
+        // A fold from 0.0, not `sum`: an empty float sum is -0.0, which would reach the
+        // reports and the sentences as "-0.0 h".
+        out.push(
+            active
+                .iter()
+                .fold(0.0, |total, &i| total + blocks[i].overlap(t)),
+        );
     }
     out
 }
@@ -567,6 +573,21 @@ mod tests {
             "{}",
             r.hours_last_24h
         );
+    }
+
+    #[test]
+    fn no_training_in_the_last_24_hours_is_a_positive_zero() {
+        // Nothing in the 24 hours before 3 Mar 12:00: the figure is 0.0, never -0.0.
+        let at = utc(2026, 3, 3, 12, 0);
+        let r = instructor_report(&day_one(), at, &Config::default());
+        assert!(r.hours_last_24h == 0.0 && r.hours_last_24h.is_sign_positive());
+        let v = instructor(&day_one(), at, &Config::default());
+        assert!(
+            v.explanation.starts_with("0.0 h of flight training"),
+            "{}",
+            v.explanation
+        );
+        assert!(!v.explanation.contains("-0.0"), "{}", v.explanation);
     }
 
     #[test]

@@ -25,7 +25,7 @@ struct Taken {
 }
 
 /// The proposal's entities with the warning each would raise.
-fn involved(p: &Proposal) -> Vec<(&EntityRef, WarningKind)> {
+pub(super) fn involved(p: &Proposal) -> Vec<(&EntityRef, WarningKind)> {
     let mut out = Vec::new();
     out.extend(p.resource.iter().map(|e| (e, WarningKind::ResourceBusy)));
     out.extend(p.teacher.iter().map(|e| (e, WarningKind::TeacherBusy)));
