@@ -97,6 +97,7 @@ pub fn run() {
             write_commands::class_save,
             write_commands::class_delete,
             write_commands::outbox_items,
+            write_commands::outbox_unsent,
             write_commands::outbox_counts,
             write_commands::outbox_retry,
             write_commands::outbox_discard,

@@ -143,6 +143,14 @@ pub async fn outbox_items(state: State<'_, AppState>) -> Result<Vec<OutboxItem>,
 }
 
 #[tauri::command]
+pub async fn outbox_unsent(state: State<'_, AppState>) -> Result<Vec<OutboxItem>, UiError> {
+    let ready = state.ready()?;
+    outbox_view::unsent_items(ready.workspace.store())
+        .await
+        .map_err(store_error)
+}
+
+#[tauri::command]
 pub async fn outbox_counts(state: State<'_, AppState>) -> Result<OutboxCounts, UiError> {
     let ready = state.ready()?;
     outbox_view::outbox_counts(ready.workspace.store())
@@ -208,12 +216,9 @@ pub(crate) async fn queued(
         }
         emit_counts(&app, &ready_bg).await;
     });
-    outbox_view::outbox_items(store)
+    outbox_view::outbox_item(store, id)
         .await
-        .map_err(store_error)?
-        .into_iter()
-        .find(|i| i.id == id)
-        .ok_or_else(|| UiError::new("database", format!("write {id} is not in the outbox")))
+        .map_err(store_error)
 }
 
 /// The optimistic change shows at once: the views re-read what the write touches (classes

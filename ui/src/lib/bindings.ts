@@ -1347,6 +1347,8 @@ export const commands = {
   classDelete: (accountId: number, classId: string): Promise<OutboxItem> => invoke("class_delete", { accountId, classId }),
   /** Every write, newest first, with its state, the provider's words and its history. */
   outboxItems: (): Promise<OutboxItem[]> => invoke("outbox_items"),
+  /** The writes not accepted yet, newest first: what the views mark waiting to send. */
+  outboxUnsent: (): Promise<OutboxItem[]> => invoke("outbox_unsent"),
   /** How many writes wait, and how many need the user (the sidebar badge). */
   outboxCounts: (): Promise<OutboxCounts> => invoke("outbox_counts"),
   /** Sends a failed or refused write again (its optimistic change shows again). */

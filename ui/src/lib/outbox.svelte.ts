@@ -4,9 +4,6 @@
 // and every sync status (a sync sends what waits before it reads).
 import { backend, events, type OutboxCounts, type OutboxItem } from "./backend";
 
-/** States of a write the provider does not have yet. */
-const UNSENT = new Set(["pending", "sending", "failed", "rejected", "needs_password"]);
-
 class OutboxModel {
   counts: OutboxCounts = $state({ waiting: 0, needs_you: 0 });
   /** Writes not accepted yet, oldest first. */
@@ -35,8 +32,7 @@ class OutboxModel {
 
   async #readUnsent(): Promise<void> {
     try {
-      const items = await backend.outboxItems();
-      this.unsent = items.filter((i) => UNSENT.has(i.state)).reverse();
+      this.unsent = (await backend.outboxUnsent()).reverse();
     } catch {
       // The marks keep their last state, like the badge.
     }

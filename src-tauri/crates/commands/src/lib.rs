@@ -232,6 +232,12 @@ pub const COMMANDS: &[Command] = &[
         doc: "Every write, newest first, with its state, the provider's words and its history.",
     },
     Command {
+        name: "outbox_unsent",
+        args: &[],
+        returns: "OutboxItem[]",
+        doc: "The writes not accepted yet, newest first: what the views mark waiting to send.",
+    },
+    Command {
         name: "outbox_counts",
         args: &[],
         returns: "OutboxCounts",

@@ -123,6 +123,30 @@ impl ConnectorError {
     }
 
     /// The error behind a [`GaveUp`](ConnectorError::GaveUp), or this one.
+    /// The provider cannot answer now (no network, no answer in time, a server error, a
+    /// rate limit): trying again later may work, and no refusal was said.
+    pub fn cannot_answer_now(&self) -> bool {
+        matches!(
+            self.root(),
+            ConnectorError::Network(_)
+                | ConnectorError::Timeout
+                | ConnectorError::Server { .. }
+                | ConnectorError::RateLimited { .. }
+        )
+    }
+
+    /// The provider's own words when it refused the request (validation, permission, a
+    /// conflict, any other 4xx), for the user to read.
+    pub fn refusal(&self) -> Option<&str> {
+        match self.root() {
+            ConnectorError::Rejected { message, .. }
+            | ConnectorError::Conflict { message, .. }
+            | ConnectorError::Forbidden { message }
+            | ConnectorError::Client { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
     pub fn root(&self) -> &ConnectorError {
         match self {
             ConnectorError::GaveUp { last, .. } => last.root(),

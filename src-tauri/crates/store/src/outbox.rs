@@ -40,6 +40,15 @@ pub enum OutboxState {
 }
 
 impl OutboxState {
+    /// Not accepted yet and sent again by itself (pending, sending, failed): what a view
+    /// draws as "waiting to send". Refused writes wait for the user instead.
+    pub fn is_waiting(self) -> bool {
+        matches!(
+            self,
+            OutboxState::Pending | OutboxState::Sending | OutboxState::Failed
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             OutboxState::Pending => "pending",
@@ -319,6 +328,33 @@ impl Store {
             .fetch_all(self.pool())
             .await
             .context("listing the outbox")?;
+        rows.iter().map(row_of).collect()
+    }
+
+    /// The rows the provider has not accepted yet (any state but sent), oldest first: what
+    /// the window marks "waiting to send" (sent rows pile up as history; never read here).
+    pub async fn unsent_writes(&self) -> Result<Vec<OutboxRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE state != 'sent' ORDER BY id"
+        ))
+        .fetch_all(self.pool())
+        .await
+        .context("listing the writes not sent yet")?;
+        rows.iter().map(row_of).collect()
+    }
+
+    /// Every row of an account's record `target_id` (by its id, or the id a create of it
+    /// got), oldest first.
+    pub async fn writes_of(&self, account_id: i64, target_id: &str) -> Result<Vec<OutboxRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM outbox
+             WHERE account_id = ?1 AND (target_id = ?2 OR remote_id = ?2) ORDER BY id"
+        ))
+        .bind(account_id)
+        .bind(target_id)
+        .fetch_all(self.pool())
+        .await
+        .context("listing a record's writes")?;
         rows.iter().map(row_of).collect()
     }
 

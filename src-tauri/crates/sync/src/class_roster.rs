@@ -7,7 +7,7 @@
 
 use flightdesk_connectors::flylogs::{RosterStudent, RESOURCE};
 use flightdesk_connectors::ConnectorError;
-use flightdesk_store::{OutboxRow, OutboxState, Store, StoreError};
+use flightdesk_store::{OutboxRow, Store, StoreError};
 use flightdesk_workspace::Workspace;
 use serde::Serialize;
 use serde_json::Value;
@@ -60,11 +60,10 @@ pub async fn class_roster(
     let account = flylogs_account(workspace, account).await?;
     let store = workspace.store();
     let outbox: Vec<OutboxRow> = store
-        .outbox()
+        .writes_of(account.id, class_id)
         .await?
         .into_iter()
-        .filter(|r| r.account_id == account.id && r.resource == RESOURCE)
-        .filter(|r| r.target_id == class_id || r.remote_id.as_deref() == Some(class_id))
+        .filter(|r| r.resource == RESOURCE)
         .collect();
     let live = if class_id.starts_with(flightdesk_store::LOCAL_ID_PREFIX) {
         Err("the class is not in Flylogs yet".to_string())
@@ -85,7 +84,7 @@ pub async fn class_roster(
             waiting: None,
         })
         .collect();
-    for row in outbox.iter().filter(|r| unsent(r.state)) {
+    for row in outbox.iter().filter(|r| r.state.is_waiting()) {
         draw_waiting(&mut students, row);
     }
     Ok(ClassRoster {
@@ -110,28 +109,14 @@ async fn read_live(
     };
     match answer {
         Ok(students) => Ok(Ok(students)),
-        Err(e) => match e.root() {
-            ConnectorError::Network(_)
-            | ConnectorError::Timeout
-            | ConnectorError::Server { .. }
-            | ConnectorError::RateLimited { .. } => Ok(Err(format!(
-                "Flylogs cannot answer now, so this is what FlightDesk last saw ({e})"
-            ))),
-            ConnectorError::Forbidden { message }
-            | ConnectorError::Client { message, .. }
-            | ConnectorError::Rejected { message, .. } => {
-                Err(RosterError::Refused(message.clone()))
-            }
-            _ => Err(RosterError::Connector(e)),
+        Err(e) if e.cannot_answer_now() => Ok(Err(format!(
+            "Flylogs cannot answer now, so this is what FlightDesk last saw ({e})"
+        ))),
+        Err(e) => match e.refusal() {
+            Some(words) => Err(RosterError::Refused(words.to_string())),
+            None => Err(RosterError::Connector(e)),
         },
     }
-}
-
-fn unsent(state: OutboxState) -> bool {
-    matches!(
-        state,
-        OutboxState::Pending | OutboxState::Sending | OutboxState::Failed
-    )
 }
 
 /// The class's cached attendance rows, then the students of its latest save queued here.

@@ -137,11 +137,10 @@ fn online_error(what: &'static str, e: ConnectorError) -> ExamError {
         ConnectorError::Network(_) | ConnectorError::Timeout => {
             ExamError::Offline(what, e.to_string())
         }
-        ConnectorError::Rejected { message, .. }
-        | ConnectorError::Conflict { message, .. }
-        | ConnectorError::Forbidden { message }
-        | ConnectorError::Client { message, .. } => ExamError::Refused(message.clone()),
-        _ => ExamError::Connector(e),
+        _ => match e.refusal() {
+            Some(words) => ExamError::Refused(words.to_string()),
+            None => ExamError::Connector(e),
+        },
     }
 }
 

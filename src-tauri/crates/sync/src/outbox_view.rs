@@ -69,10 +69,25 @@ pub struct OutboxCounts {
 
 /// Every write, newest first.
 pub async fn outbox_items(store: &Store) -> Result<Vec<OutboxItem>> {
+    described(store, store.outbox().await?).await
+}
+
+/// The writes the providers have not accepted yet, newest first.
+pub async fn unsent_items(store: &Store) -> Result<Vec<OutboxItem>> {
+    described(store, store.unsent_writes().await?).await
+}
+
+/// Write `id`, described.
+pub async fn outbox_item(store: &Store, id: i64) -> Result<OutboxItem> {
+    let row = store.outbox_row(id).await?;
+    let mut items = described(store, vec![row]).await?;
+    Ok(items.remove(0))
+}
+
+/// `rows` (oldest first) described with their accounts, newest first.
+async fn described(store: &Store, rows: Vec<OutboxRow>) -> Result<Vec<OutboxItem>> {
     let accounts = store.accounts().await?;
-    let mut items: Vec<OutboxItem> = store
-        .outbox()
-        .await?
+    let mut items: Vec<OutboxItem> = rows
         .into_iter()
         .map(|row| {
             let account = accounts.iter().find(|a| a.id == row.account_id);
@@ -93,11 +108,9 @@ pub async fn outbox_counts(store: &Store) -> Result<OutboxCounts> {
     for (state, n) in store.outbox_state_counts().await? {
         let n = u32::try_from(n).unwrap_or(u32::MAX);
         match state {
-            OutboxState::Pending | OutboxState::Sending | OutboxState::Failed => {
-                counts.waiting += n
-            }
-            OutboxState::Rejected | OutboxState::NeedsPassword => counts.needs_you += n,
             OutboxState::Sent => {}
+            waiting if waiting.is_waiting() => counts.waiting += n,
+            _ => counts.needs_you += n,
         }
     }
     Ok(counts)

@@ -117,15 +117,11 @@ impl SignError {
 }
 
 fn sign_error(e: ConnectorError) -> SignError {
-    match e.root() {
-        ConnectorError::Network(_)
-        | ConnectorError::Timeout
-        | ConnectorError::Server { .. }
-        | ConnectorError::RateLimited { .. } => SignError::Offline(e.to_string()),
-        ConnectorError::Rejected { message, .. }
-        | ConnectorError::Conflict { message, .. }
-        | ConnectorError::Forbidden { message }
-        | ConnectorError::Client { message, .. } => SignError::Refused(message.clone()),
-        _ => SignError::Failed(e.to_string()),
+    if e.cannot_answer_now() {
+        SignError::Offline(e.to_string())
+    } else if let Some(words) = e.refusal() {
+        SignError::Refused(words.to_string())
+    } else {
+        SignError::Failed(e.to_string())
     }
 }
