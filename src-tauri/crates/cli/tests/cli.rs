@@ -40,7 +40,7 @@ fn status_json_describes_a_fresh_workspace() {
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(status["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(status["workspace"]["kind"], "real");
-    assert_eq!(status["schema_version"], 15);
+    assert_eq!(status["schema_version"], 16);
     assert_eq!(status["accounts"], serde_json::json!([]));
     assert!(dir.path().join("flightdesk.db").exists());
     assert!(

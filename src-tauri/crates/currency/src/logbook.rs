@@ -1,6 +1,5 @@
 //! The flights sorted once, newest first, and the currency keys they contain.
 
-use std::collections::HashSet;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -86,14 +85,21 @@ impl<'a> Logbook<'a> {
     /// Every 61.57(a) key the entries touch, sorted: category+class, plus the typed key for
     /// type-rated aircraft, plus the tailwheel variants of both for tailwheel airplanes.
     pub fn faa_keys(&self) -> Vec<FaaKey> {
-        let mut seen: HashSet<(Category, &str, Option<&str>, bool)> = HashSet::new();
+        // A pilot flies a handful of keys over thousands of flights: a linear search of
+        // the few seen so far is far cheaper than hashing every flight's key.
+        let mut seen: Vec<(Category, &str, Option<&str>, bool)> = Vec::new();
         for f in &self.newest_first {
             let a = &f.aircraft;
             let ty = a.type_rating.as_deref();
             for tailwheel in [false, a.tailwheel] {
-                seen.insert((a.category, a.class.as_str(), None, tailwheel));
+                let mut note = |key| {
+                    if !seen.contains(&key) {
+                        seen.push(key);
+                    }
+                };
+                note((a.category, a.class.as_str(), None, tailwheel));
                 if ty.is_some() {
-                    seen.insert((a.category, a.class.as_str(), ty, tailwheel));
+                    note((a.category, a.class.as_str(), ty, tailwheel));
                 }
             }
         }
@@ -130,7 +136,7 @@ impl<'a> Logbook<'a> {
 
     /// Every FCL.060(b) "type or class" key, sorted.
     pub fn easa_keys(&self) -> Vec<String> {
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: Vec<&str> = Vec::new();
         for f in &self.newest_first {
             let a = &f.aircraft;
             let key = a
@@ -138,11 +144,11 @@ impl<'a> Logbook<'a> {
                 .as_deref()
                 .or(a.type_rating.as_deref())
                 .unwrap_or(&a.class);
-            if !seen.contains(key) {
-                seen.insert(key.to_string());
+            if !seen.contains(&key) {
+                seen.push(key);
             }
         }
-        let mut keys: Vec<String> = seen.into_iter().collect();
+        let mut keys: Vec<String> = seen.into_iter().map(str::to_string).collect();
         keys.sort();
         keys
     }

@@ -70,8 +70,18 @@ async fn main() {
     let many: Vec<_> = (0..100_000usize)
         .map(|i| {
             let mut e = mine[i % mine.len()].clone();
-            e.id = format!("bench{i:06}");
-            e.date = start + Days::new((i / 7) as u64);
+            // Built entries' ids are 16 hex digits (`columns::entry_id`).
+            e.id = format!("{:016x}", 0xbe4c_0000_0000_0000_u64 + i as u64);
+            let date = start + Days::new((i / 7) as u64);
+            // The block times move with the date, as a real flight's do.
+            let shift = date - e.date;
+            for t in [&mut e.block_off.value, &mut e.block_on.value]
+                .into_iter()
+                .flatten()
+            {
+                *t += shift;
+            }
+            e.date = date;
             e
         })
         .collect();

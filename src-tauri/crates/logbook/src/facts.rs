@@ -1,7 +1,8 @@
 //! An entry's numbers for totals and currency as one compact text line, stored beside the
-//! entry. Totals and every verdict for one person at 100,000 entries must take well under
-//! 50 ms; decoding that many JSON entries alone takes far longer, so they read these lines
-//! (one `group_concat` over a clustered range) and parse them here.
+//! entry (`logbook_facts`). Totals and every verdict for one person at 100,000 entries must
+//! take well under 50 ms; decoding that many JSON entries alone takes far longer, so each
+//! build joins a person's lines into one binary blob ([`crate::figures`]) that the first
+//! call of a process reads and decodes.
 //!
 //! Line format (`;`-separated, hours with two decimals, empty for none):
 //! `id;date;block_off;block_on;registration;category_class;sim;role;solo;total;pic;sic;
@@ -28,8 +29,9 @@ pub struct Facts {
     pub date: NaiveDate,
     pub block_off: Option<DateTime<Utc>>,
     pub block_on: Option<DateTime<Utc>>,
-    pub registration: String,
-    pub category_class: String,
+    /// Shared by the entries that repeat it (one string per aircraft, not per entry).
+    pub registration: Arc<str>,
+    pub category_class: Arc<str>,
     pub simulator: bool,
     pub role: Option<Role>,
     pub hours: Hours,
@@ -84,8 +86,14 @@ impl Facts {
             date: e.date,
             block_off: e.block_off.get().copied(),
             block_on: e.block_on.get().copied(),
-            registration: e.registration.get().cloned().unwrap_or_default(),
-            category_class: e.category_class.get().cloned().unwrap_or_default(),
+            registration: e
+                .registration
+                .get()
+                .map_or_else(Arc::default, |s| s.as_str().into()),
+            category_class: e
+                .category_class
+                .get()
+                .map_or_else(Arc::default, |s| s.as_str().into()),
             simulator: e.simulator,
             role: e.role.get().copied(),
             hours: Hours {
@@ -189,8 +197,8 @@ impl Facts {
             date: v[1].parse().ok()?,
             block_off: t(v[2])?,
             block_on: t(v[3])?,
-            registration: v[4].to_string(),
-            category_class: v[5].to_string(),
+            registration: v[4].into(),
+            category_class: v[5].into(),
             simulator: v[6] == "1",
             role: match v[7] {
                 "P" => Some(Role::Pic),
@@ -230,12 +238,11 @@ impl Facts {
     /// not known to be full stops at night count as day touch-and-goes (the sources do not
     /// tell them apart); flying approaches includes intercepting and tracking courses.
     pub fn flight(&self) -> currency::Flight {
-        let (category, class) = category_class(&self.category_class);
-        let aircraft = currency::Aircraft {
-            category,
-            class,
-            ..currency::Aircraft::default()
-        };
+        self.flight_in(aircraft(&self.category_class))
+    }
+
+    /// [`Facts::flight`] in `aircraft` (the one its category and class name).
+    fn flight_in(&self, aircraft: currency::Aircraft) -> currency::Flight {
         let mut f = currency::Flight::new(self.id.clone(), self.date, aircraft);
         f.block_off = self.block_off;
         f.block_on = self.block_on;
@@ -270,8 +277,18 @@ impl Facts {
     }
 }
 
+/// The currency engine's aircraft of a category and class.
+fn aircraft(category_class: &str) -> currency::Aircraft {
+    let (category, class) = split_category_class(category_class);
+    currency::Aircraft {
+        category,
+        class,
+        ..currency::Aircraft::default()
+    }
+}
+
 /// "airplane ASEL" → (airplane, "ASEL"); a simulator ("FSTD") counts as an airplane.
-fn category_class(text: &str) -> (Category, String) {
+fn split_category_class(text: &str) -> (Category, String) {
     let (cat, class) = text.split_once(' ').unwrap_or((text, ""));
     let category = match cat.to_lowercase().as_str() {
         "rotorcraft" | "helicopter" => Category::Rotorcraft,
@@ -307,9 +324,25 @@ impl PersonFacts {
 
     /// The flights of the facts dated on or before `at`.
     pub fn flights_until(&self, at: NaiveDate) -> &[currency::Flight] {
-        let flights = self
-            .flights
-            .get_or_init(|| self.facts.iter().map(Facts::flight).collect());
+        let flights = self.flights.get_or_init(|| {
+            // A person flies a few categories and classes: each is read once.
+            let mut seen: Vec<(&str, currency::Aircraft)> = Vec::new();
+            self.facts
+                .iter()
+                .map(|f| {
+                    let text: &str = &f.category_class;
+                    let known = seen.iter().find(|(t, _)| *t == text);
+                    let aircraft = match known {
+                        Some((_, a)) => a.clone(),
+                        None => {
+                            seen.push((text, aircraft(text)));
+                            seen[seen.len() - 1].1.clone()
+                        }
+                    };
+                    f.flight_in(aircraft)
+                })
+                .collect()
+        });
         &flights[..self.until(at).len()]
     }
 }
@@ -358,12 +391,11 @@ pub fn forget_cached() {
 /// in this process's cache, with the currency engine's flights of them: what the first
 /// totals and currency call would otherwise read and parse ([`crate::build`]).
 pub(crate) fn warm(store: &Store, person: &str, revision: &str, entries: &mut [&Entry]) {
-    // The stored order (date, id) and the stored line's precision (hours to 2 decimals).
+    // The stored order (date, id) and the stored precision (hours to 2 decimals).
     entries.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-    let facts: Vec<Facts> = entries
-        .iter()
-        .filter_map(|e| Facts::parse(&Facts::of(e).line()))
-        .collect();
+    let facts: Vec<Facts> = entries.iter().map(|e| Facts::of(e)).collect();
+    let facts = crate::figures::decode(&crate::figures::encode(&facts))
+        .expect("figures just encoded read back");
     let facts = Arc::new(PersonFacts::new(facts));
     facts.flights_until(NaiveDate::MAX);
     let key = (store.path().to_path_buf(), person.to_string());
@@ -374,13 +406,12 @@ pub(crate) fn warm(store: &Store, person: &str, revision: &str, entries: &mut [&
     cache.insert(key, (revision.to_string(), facts));
 }
 
-/// Reads (one row of the person's index, [`crate::index`]) and parses every facts line of
-/// `person`, oldest first.
+/// Reads (one row of the person's index, [`crate::index`]) and decodes every entry's facts
+/// of `person` ([`crate::figures`]), oldest first.
 async fn read(store: &Store, person: &str) -> Result<Vec<Facts>> {
-    let all = crate::index::facts_text(store, person).await?;
-    all.lines()
-        .map(|l| Facts::parse(l).ok_or_else(|| LogbookError::Corrupt(format!("figures `{l}`"))))
-        .collect()
+    let blob = crate::index::figures(store, person).await?;
+    crate::figures::decode(&blob)
+        .ok_or_else(|| LogbookError::Corrupt(format!("the figures of {person}")))
 }
 
 #[cfg(test)]
@@ -416,7 +447,7 @@ mod tests {
             civil_night_landings: 1,
         };
         let back = Facts::parse(&f.line()).unwrap();
-        assert_eq!(back.registration, "N1 X", "a `;` cannot break the line");
+        assert_eq!(&*back.registration, "N1 X", "a `;` cannot break the line");
         assert_eq!(
             back,
             Facts {

@@ -23,6 +23,7 @@ use memchr::memmem;
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::error::{LogbookError, QueryContext, Result};
+use crate::facts::Facts;
 use crate::freshness;
 use crate::materialize::ORDERS;
 use crate::model::{PageQuery, SortColumn, SortDirection};
@@ -74,7 +75,7 @@ fn encode(rows: &[Ranked]) -> Vec<u8> {
 }
 
 /// Writes the index rows of every person (`person: None`, after a rebuild) or of one
-/// (after an annotation changed one of their entries), with their facts lines.
+/// (after an annotation changed one of their entries), with their figures.
 pub(crate) async fn write(conn: &mut SqliteConnection, person: Option<&str>) -> Result<()> {
     let (filter, facts_filter) = match person {
         Some(_) => ("WHERE person_id = ?1", "WHERE person_id = ?1"),
@@ -100,13 +101,12 @@ pub(crate) async fn write(conn: &mut SqliteConnection, person: Option<&str>) -> 
         .fetch_all(&mut *conn)
         .await
         .context("indexing the logbook's figures")?;
-    let mut lines: HashMap<String, String> = HashMap::new();
+    let mut figures: HashMap<String, Vec<Facts>> = HashMap::new();
     for r in &facts {
-        let text = lines.entry(r.get("person_id")).or_default();
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(r.get("facts"));
+        let line: &str = r.get("facts");
+        let f =
+            Facts::parse(line).ok_or_else(|| LogbookError::Corrupt(format!("figures `{line}`")))?;
+        figures.entry(r.get("person_id")).or_default().push(f);
     }
 
     let mut people: Vec<(String, Vec<Ranked>)> = Vec::new();
@@ -140,11 +140,12 @@ pub(crate) async fn write(conn: &mut SqliteConnection, person: Option<&str>) -> 
     // A few people a statement: one row can hold megabytes.
     for chunk in people.chunks(50) {
         let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO logbook_person_index (person_id, pages, facts) ");
+            QueryBuilder::new("INSERT INTO logbook_person_index (person_id, pages, figures) ");
         q.push_values(chunk, |mut row, (id, ranked)| {
+            let mine = figures.get(id).map_or(&[][..], Vec::as_slice);
             row.push_bind(id)
                 .push_bind(encode(ranked))
-                .push_bind(lines.get(id).cloned().unwrap_or_default());
+                .push_bind(crate::figures::encode(mine));
         });
         q.build()
             .execute(&mut *conn)
@@ -331,16 +332,15 @@ pub async fn pages(store: &Store, person: &str) -> Result<Arc<PageIndex>> {
     Ok(index)
 }
 
-/// `person`'s facts lines, oldest first, joined by newlines (empty without entries).
-pub(crate) async fn facts_text(store: &Store, person: &str) -> Result<String> {
-    Ok(
-        sqlx::query_scalar("SELECT facts FROM logbook_person_index WHERE person_id = ?")
+/// `person`'s figures blob ([`crate::figures`]; one of no entries without any).
+pub(crate) async fn figures(store: &Store, person: &str) -> Result<Vec<u8>> {
+    let blob: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT figures FROM logbook_person_index WHERE person_id = ?")
             .bind(person)
             .fetch_optional(store.pool())
             .await
-            .context("reading a person's logbook figures")?
-            .unwrap_or_default(),
-    )
+            .context("reading a person's logbook figures")?;
+    Ok(blob.unwrap_or_else(|| crate::figures::encode(&[])))
 }
 
 #[cfg(test)]

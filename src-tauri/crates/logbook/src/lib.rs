@@ -31,6 +31,7 @@ pub mod edits;
 mod error;
 pub mod export;
 pub mod facts;
+pub mod figures;
 mod freshness;
 pub mod index;
 pub mod matching;

@@ -1,8 +1,6 @@
 //! One person's totals: by aircraft, by category and class, by role, for the last 30, 90
 //! and 365 days and all time, from the entries' facts lines.
 
-use std::collections::BTreeMap;
-
 use chrono::{Duration, NaiveDate};
 use flightdesk_store::Store;
 use serde::Serialize;
@@ -120,20 +118,48 @@ fn role_name(r: Option<Role>) -> &'static str {
 #[derive(Default)]
 struct Running<'a> {
     all: Sums,
-    by: [BTreeMap<&'a str, Sums>; 3],
+    by: [Groups<'a>; 3],
 }
 
 impl<'a> Running<'a> {
     fn add(&mut self, f: &'a Facts) {
         self.all.add(f);
-        let keys = [
-            f.registration.as_str(),
-            f.category_class.as_str(),
-            role_name(f.role),
-        ];
-        for (map, key) in self.by.iter_mut().zip(keys) {
-            map.entry(key).or_default().add(f);
+        let keys = [&*f.registration, &*f.category_class, role_name(f.role)];
+        for (groups, key) in self.by.iter_mut().zip(keys) {
+            groups.sums(key).add(f);
         }
+    }
+}
+
+/// Sums by key. A person has a few aircraft, categories and roles over thousands of
+/// entries, which mostly share their key's string ([`crate::figures`]): a linear search
+/// that compares addresses first beats a map's string comparisons.
+#[derive(Default)]
+struct Groups<'a>(Vec<(&'a str, Sums)>);
+
+impl<'a> Groups<'a> {
+    fn sums(&mut self, key: &'a str) -> &mut Sums {
+        let same = |k: &&str| std::ptr::eq(*k, key) || *k == key;
+        let i = match self.0.iter().position(|(k, _)| same(k)) {
+            Some(i) => i,
+            None => {
+                self.0.push((key, Sums::default()));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    /// The groups, by key.
+    fn sorted(mut self) -> Vec<Group> {
+        self.0.sort_by(|a, b| a.0.cmp(b.0));
+        self.0
+            .into_iter()
+            .map(|(key, sums)| Group {
+                key: key.to_string(),
+                sums: sums.rounded(),
+            })
+            .collect()
     }
 }
 
@@ -152,14 +178,6 @@ pub fn of_facts(person: &str, facts: &[Facts], at: NaiveDate) -> Totals {
             }
         }
     }
-    let groups = |m: BTreeMap<&str, Sums>| {
-        m.into_iter()
-            .map(|(key, sums)| Group {
-                key: key.to_string(),
-                sums: sums.rounded(),
-            })
-            .collect()
-    };
     let periods = PERIODS
         .iter()
         .zip(froms)
@@ -170,9 +188,9 @@ pub fn of_facts(person: &str, facts: &[Facts], at: NaiveDate) -> Totals {
                 period: name.to_string(),
                 from,
                 all: r.all.rounded(),
-                by_aircraft: groups(a),
-                by_category_class: groups(c),
-                by_role: groups(role),
+                by_aircraft: a.sorted(),
+                by_category_class: c.sorted(),
+                by_role: role.sorted(),
             }
         })
         .collect();

@@ -88,14 +88,15 @@ pub struct ProposedCheck {
 
 /// A timed block: `[s, e)` in Unix seconds carrying `rate` training seconds per second.
 #[derive(Debug, Clone)]
-struct Block {
-    id: String,
+struct Block<'a> {
+    /// The entry's id, borrowed: a log holds tens of thousands of blocks.
+    id: &'a str,
     s: i64,
     e: i64,
     rate: f64,
 }
 
-impl Block {
+impl Block<'_> {
     fn overlap(&self, t: i64) -> f64 {
         let lo = self.s.max(t);
         let hi = self.e.min(t + DAY);
@@ -116,7 +117,7 @@ fn counts(f: &Flight, config: &Config) -> bool {
 /// The entry's training block. Both block times: the training minutes are spread over the
 /// block (more minutes than the block is taken as logged, conservatively). Only block-off:
 /// the training starts then; only block-on: it ends then. Neither: `None` (untimed).
-fn block_of(f: &Flight) -> Option<Block> {
+fn block_of(f: &Flight) -> Option<Block<'_>> {
     let secs = i64::from(f.instruction_given_minutes) * 60;
     let (s, e, rate) = match (f.block_off, f.block_on) {
         (Some(off), Some(on)) if on > off => {
@@ -128,14 +129,14 @@ fn block_of(f: &Flight) -> Option<Block> {
         (None, None) => return None,
     };
     Some(Block {
-        id: f.id.clone(),
+        id: &f.id,
         s,
         e,
         rate,
     })
 }
 
-fn blocks<'a>(flights: &'a [Flight], config: &Config) -> (Vec<Block>, Vec<&'a Flight>) {
+fn blocks<'a>(flights: &'a [Flight], config: &Config) -> (Vec<Block<'a>>, Vec<&'a Flight>) {
     let mut timed = Vec::new();
     let mut untimed = Vec::new();
     for f in flights.iter().filter(|f| counts(f, config)) {
@@ -184,15 +185,25 @@ fn instant(secs: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, 0).expect("instant in chrono's range")
 }
 
-fn window_at(blocks: &[Block], t: i64, seconds: f64) -> Window {
+/// The longest block's length, in seconds.
+fn longest(blocks: &[Block]) -> i64 {
+    blocks.iter().map(|b| b.e - b.s).max().unwrap_or(0)
+}
+
+/// The window `[t, t + 24 h)` and the blocks in it. `blocks` are sorted by start: only
+/// those starting less than the `longest` block's length before `t` can reach into it, so
+/// a log with hundreds of breaches is not scanned whole for each.
+fn window_at(blocks: &[Block], longest: i64, t: i64, seconds: f64) -> Window {
+    let first = blocks.partition_point(|b| b.s <= t - longest);
     Window {
         start: instant(t),
         end: instant(t + DAY),
         hours: seconds / 3600.0,
-        flights: blocks
+        flights: blocks[first..]
             .iter()
-            .filter(|b| b.e > t && b.s < t + DAY)
-            .map(|b| b.id.clone())
+            .take_while(|b| b.s < t + DAY)
+            .filter(|b| b.e > t)
+            .map(|b| b.id.to_string())
             .collect(),
     }
 }
@@ -241,15 +252,16 @@ pub fn instructor_report(
     }
     let rolling_start = now - DAY;
     let rolling = sweep(&timed, &[rolling_start])[0];
-    let last = window_at(&timed, rolling_start, rolling);
+    let longest = longest(&timed);
+    let last = window_at(&timed, longest, rolling_start, rolling);
     InstructorReport {
         at,
         hours_last_24h: rolling / 3600.0,
         last_24h_flights: last.flights,
-        max_in_any_24h: max.map(|(t, s)| window_at(&timed, t, s)),
+        max_in_any_24h: max.map(|(t, s)| window_at(&timed, longest, t, s)),
         breaches: breaches
             .into_iter()
-            .map(|(t, s)| window_at(&timed, t, s))
+            .map(|(t, s)| window_at(&timed, longest, t, s))
             .collect(),
         unverifiable: untimed
             .iter()
@@ -291,7 +303,7 @@ pub fn check_proposed(
     let mut relevant: Vec<Block> = hist
         .into_iter()
         .chain(planned.iter().chain([proposed]).map(|p| Block {
-            id: p.id.clone(),
+            id: &p.id,
             s: p.start.timestamp(),
             e: p.end.timestamp().max(p.start.timestamp()),
             rate: 1.0,
@@ -319,7 +331,7 @@ pub fn check_proposed(
                 best
             }
         });
-    let worst = window_at(&relevant, t, sum);
+    let worst = window_at(&relevant, longest(&relevant), t, sum);
     let violation = sum > LIMIT_SECONDS as f64 + EPS;
     let unverified: Vec<String> = untimed
         .iter()
