@@ -62,6 +62,25 @@ pub struct Hours {
     pub simulated_instrument: f64,
 }
 
+impl Hours {
+    /// Every column, in one fixed order (the order [`crate::figures`] stores them in).
+    pub fn columns_mut(&mut self) -> [&mut f64; 11] {
+        [
+            &mut self.total,
+            &mut self.pic,
+            &mut self.sic,
+            &mut self.dual_received,
+            &mut self.instruction_given,
+            &mut self.solo,
+            &mut self.cross_country,
+            &mut self.cross_country_50nm,
+            &mut self.night,
+            &mut self.actual_instrument,
+            &mut self.simulated_instrument,
+        ]
+    }
+}
+
 fn clean(s: &str) -> String {
     s.replace([';', '\n'], " ")
 }

@@ -18,14 +18,14 @@
 //! - block off, in seconds from the date's midnight UTC, and block on, in seconds from
 //!   block off (or from midnight without it), each when its flag is set (signed);
 //! - the registration's and the category and class's string numbers;
-//! - a bit mask of the non-zero hours (in [`hours`] order), then each in hundredths;
+//! - a bit mask of the non-zero hours (in [`Hours::columns_mut`] order), then each in hundredths;
 //! - a bit mask of the non-zero counts (in [`counts`] order), then each.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate};
 
-use crate::facts::{Facts, Hours};
+use crate::facts::Facts;
 use crate::model::Role;
 
 const VERSION: u64 = 1;
@@ -36,39 +36,6 @@ const BLOCK_OFF: u8 = 1 << 2;
 const BLOCK_ON: u8 = 1 << 3;
 const HEX_ID: u8 = 1 << 4;
 const ROLE_SHIFT: u8 = 5;
-
-/// The hour columns, in mask order ([`hours_mut`] lists the same).
-fn hours(h: &Hours) -> [f64; 11] {
-    [
-        h.total,
-        h.pic,
-        h.sic,
-        h.dual_received,
-        h.instruction_given,
-        h.solo,
-        h.cross_country,
-        h.cross_country_50nm,
-        h.night,
-        h.actual_instrument,
-        h.simulated_instrument,
-    ]
-}
-
-fn hours_mut(h: &mut Hours) -> [&mut f64; 11] {
-    [
-        &mut h.total,
-        &mut h.pic,
-        &mut h.sic,
-        &mut h.dual_received,
-        &mut h.instruction_given,
-        &mut h.solo,
-        &mut h.cross_country,
-        &mut h.cross_country_50nm,
-        &mut h.night,
-        &mut h.actual_instrument,
-        &mut h.simulated_instrument,
-    ]
-}
 
 /// The count columns, in mask order ([`counts_mut`] lists the same).
 fn counts(f: &Facts) -> [u32; 7] {
@@ -196,7 +163,10 @@ pub fn encode(facts: &[Facts]) -> Vec<u8> {
             put(&mut body, number(&mut strings, s));
         }
         // Hundredths, as the stored lines round them (`Facts::line`).
-        let hundredths = hours(&f.hours).map(|h| (h.max(0.0) * 100.0).round() as u64);
+        let mut hours = f.hours;
+        let hundredths = hours
+            .columns_mut()
+            .map(|h| (h.max(0.0) * 100.0).round() as u64);
         put_masked(&mut body, &hundredths);
         put_masked(&mut body, &counts(f).map(u64::from));
     }
@@ -274,7 +244,7 @@ pub fn decode(blob: &[u8]) -> Option<Vec<Facts>> {
             ..Facts::default()
         };
         let mask = r.varint()?;
-        for (i, slot) in hours_mut(&mut f.hours).into_iter().enumerate() {
+        for (i, slot) in f.hours.columns_mut().into_iter().enumerate() {
             if mask & 1 << i != 0 {
                 *slot = r.varint()? as f64 / 100.0;
             }
@@ -335,6 +305,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::Hours;
 
     fn facts(id: &str, date: &str) -> Facts {
         Facts {

@@ -52,23 +52,10 @@ impl Sums {
     /// Hours rounded to the tenth, as a logbook shows them.
     fn rounded(mut self) -> Self {
         let r = |x: &mut f64| *x = (*x * 10.0).round() / 10.0;
-        let h = &mut self.hours;
-        for x in [
-            &mut h.total,
-            &mut h.pic,
-            &mut h.sic,
-            &mut h.dual_received,
-            &mut h.instruction_given,
-            &mut h.solo,
-            &mut h.cross_country,
-            &mut h.cross_country_50nm,
-            &mut h.night,
-            &mut h.actual_instrument,
-            &mut h.simulated_instrument,
-            &mut self.simulator,
-        ] {
+        for x in self.hours.columns_mut() {
             r(x);
         }
+        r(&mut self.simulator);
         self
     }
 }
