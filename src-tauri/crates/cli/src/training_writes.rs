@@ -189,6 +189,7 @@ pub async fn lesson(data_dir: &Path, args: &LessonArgs) -> Result<(), Failure> {
     let done = LessonDone {
         enrollment_id: enrolment.clone(),
         seconds: minutes.saturating_mul(60).max(0),
+        seconds_before: None,
     };
     let opened = open(data_dir, !offline).await?;
     let store = opened.workspace.store();

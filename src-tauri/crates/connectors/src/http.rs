@@ -423,7 +423,7 @@ enum Attempt {
 }
 
 /// What a refused write means: the provider's verdict on it, in its words.
-fn write_error(error: ConnectorError) -> ConnectorError {
+pub(crate) fn write_error(error: ConnectorError) -> ConnectorError {
     match error {
         ConnectorError::Client {
             status: status @ (400 | 404 | 422),

@@ -13,7 +13,8 @@ KEYS: latency=DURATION (e.g. 200ms, 2s); 5xx=SHARE (0..1, answer 500/502/503); \
 malformed=SHARE (body replaced by non-JSON); slow=DURATION (body streamed in chunks with \
 this pause); churn=SHARE (fsb: data changes between page reads); maintenance=1 (airbly: \
 server_available false); expired=1 (all credentials rejected as expired); \
-dialect=documented|example|mixed (fsb row shape). \
+dialect=documented|example|mixed (fsb row shape); lostwrite=N (the next N writes are \
+applied, then their answers cut in half). \
 Example: airbly:5xx=0.2,pilotflows:429burst=10,flylogs:latency=200ms,fsb:malformed=0.1. \
 Changeable at runtime: PUT /_sandbox/faults.";
 

@@ -17,6 +17,7 @@
 //! | `expired` | bool | every credential of the provider is rejected as expired (401) |
 //! | `dialect` | `documented`/`example`/`mixed` | fsb: shape of rows (see docs/sandbox.md) |
 //! | `noid` | bool | the first row of every list answer comes without its `id` (or `uuid`) |
+//! | `lostwrite` | count | the next N writes (any method but GET and HEAD) are applied, then their answers cut in half (re-armed when set again) |
 //!
 //! Random choices are deterministic: they hash the seed, the provider and the request's
 //! sequence number, so the same request order sees the same faults.
@@ -28,7 +29,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -49,6 +50,7 @@ pub struct ProviderFaults {
     pub expired: bool,
     pub dialect: Option<String>,
     pub no_id: bool,
+    pub lost_writes: u32,
 }
 
 impl ProviderFaults {
@@ -157,6 +159,9 @@ impl FaultSpec {
             if f.no_id {
                 items.push(format!("{n}:noid=1"));
             }
+            if f.lost_writes != 0 {
+                items.push(format!("{n}:lostwrite={}", f.lost_writes));
+            }
         }
         items.join(",")
     }
@@ -183,6 +188,7 @@ fn apply(f: &mut ProviderFaults, key: &str, val: &str) -> Result<(), FaultParseE
         "maintenance" => f.maintenance = parse_bool(val).ok_or_else(bad)?,
         "expired" => f.expired = parse_bool(val).ok_or_else(bad)?,
         "noid" => f.no_id = parse_bool(val).ok_or_else(bad)?,
+        "lostwrite" => f.lost_writes = val.parse().map_err(|_| bad())?,
         "dialect" => match val {
             "documented" | "example" | "mixed" => f.dialect = Some(val.into()),
             _ => return Err(bad()),
@@ -222,6 +228,7 @@ pub struct Faults {
     spec: RwLock<FaultSpec>,
     counters: [AtomicU64; 5],
     bursts: [AtomicU32; 5],
+    lost_writes: [AtomicU32; 5],
 }
 
 impl Faults {
@@ -231,6 +238,7 @@ impl Faults {
             spec: RwLock::new(FaultSpec::default()),
             counters: Default::default(),
             bursts: Default::default(),
+            lost_writes: Default::default(),
         };
         f.set(spec);
         f
@@ -244,10 +252,12 @@ impl Faults {
         self.spec.read().expect("faults lock").get(p)
     }
 
-    /// Replaces the whole spec; 429 bursts are (re-)armed.
+    /// Replaces the whole spec; 429 bursts and lost writes are (re-)armed.
     pub fn set(&self, spec: FaultSpec) {
         for p in Provider::ALL {
-            self.bursts[p.index()].store(spec.get(p).burst_429, Ordering::SeqCst);
+            let f = spec.get(p);
+            self.bursts[p.index()].store(f.burst_429, Ordering::SeqCst);
+            self.lost_writes[p.index()].store(f.lost_writes, Ordering::SeqCst);
         }
         *self.spec.write().expect("faults lock") = spec;
     }
@@ -260,10 +270,19 @@ impl Faults {
     }
 
     fn take_burst(&self, p: Provider) -> bool {
-        self.bursts[p.index()]
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1))
-            .is_ok()
+        take(&self.bursts[p.index()])
     }
+
+    fn take_lost_write(&self, p: Provider) -> bool {
+        take(&self.lost_writes[p.index()])
+    }
+}
+
+/// Takes one from an armed count; false once it is spent.
+fn take(count: &AtomicU32) -> bool {
+    count
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1))
+        .is_ok()
 }
 
 /// State for one provider's fault middleware.
@@ -311,9 +330,11 @@ pub async fn fault_layer(State(ctx): State<FaultCtx>, req: Request, next: Next) 
         let c = codes[(faults.roll(p, 2) * 3.0) as usize % 3];
         return crate::providers::error_response(p, c, "server_error", "Injected server error.");
     }
+    let write = !matches!(*req.method(), Method::GET | Method::HEAD);
     let resp = next.run(req).await;
+    let lost = write && faults.take_lost_write(p);
     let broken = (
-        f.truncated > 0.0 && faults.roll(p, 3) < f.truncated,
+        lost || f.truncated > 0.0 && faults.roll(p, 3) < f.truncated,
         f.malformed > 0.0 && faults.roll(p, 4) < f.malformed,
     );
     if !broken.0 && !broken.1 && f.slow_ms == 0 && !f.no_id {
@@ -397,6 +418,9 @@ mod tests {
         assert_eq!(s.get(Provider::Flylogs).latency_ms, 200);
         assert_eq!(s.get(Provider::FlightSchoolBooking).malformed, 0.1);
         assert!(s.get(Provider::AviationAlley).is_clear());
+        let lost = FaultSpec::parse("flylogs:lostwrite=2").unwrap();
+        assert_eq!(lost.get(Provider::Flylogs).lost_writes, 2);
+        assert_eq!(FaultSpec::parse(&lost.to_spec_string()).unwrap(), lost);
         let again = FaultSpec::parse(&s.to_spec_string()).unwrap();
         assert_eq!(again, s);
     }

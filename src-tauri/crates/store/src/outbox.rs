@@ -497,6 +497,26 @@ impl Store {
         tx.commit().await.context("completing a write")
     }
 
+    /// Sets `field` of row `id`'s payload to `value`: what the replay learnt just before
+    /// sending (the provider's state before a write that is not idempotent), kept for the
+    /// next attempt to tell whether this one landed.
+    pub async fn note_in_payload(&self, id: i64, field: &str, value: &Value) -> Result<()> {
+        let mut writer = self.writer().await;
+        let done = sqlx::query(
+            "UPDATE outbox SET payload = json_set(payload, '$.' || ?2, json(?3)) WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(field)
+        .bind(value.to_string())
+        .execute(&mut *writer)
+        .await
+        .context("noting a write's state before sending")?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NoSuchWrite(id));
+        }
+        Ok(())
+    }
+
     /// A transient failure of row `id`: it is tried again at `retry_at`.
     pub async fn fail_write(
         &self,

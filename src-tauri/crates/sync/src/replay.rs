@@ -12,7 +12,7 @@ use flightdesk_connectors::pilotflows::PilotFlows;
 use flightdesk_connectors::pilotflows_logbook::FlightLogFields;
 use flightdesk_connectors::{AccountConfig, ConnectorError, Http, Provider};
 use flightdesk_core::Kind;
-use flightdesk_store::{Account, OutboxRow, LOCAL_ID_PREFIX};
+use flightdesk_store::{Account, OutboxRow, Store, LOCAL_ID_PREFIX};
 use flightdesk_workspace::Workspace;
 use serde::Serialize;
 
@@ -112,7 +112,7 @@ pub(crate) async fn replay_locked(
                     }
                 }
                 _ => match writer(workspace, account, options, &mut writers).await {
-                    Ok(w) => send(&w, &row).await,
+                    Ok(w) => send(store, &w, &row).await,
                     Err(e) => Err(e),
                 },
             };
@@ -160,8 +160,39 @@ pub(crate) async fn replay_locked(
     Ok(report)
 }
 
+/// Sends a lesson completion once. Flylogs adds each completion's time to the lesson's,
+/// so before the first send the lesson's time is noted in the row; a later attempt whose
+/// predecessor's answer was lost finds that time grown by this one's and sends nothing.
+async fn complete_lesson(
+    store: &Store,
+    flylogs: &Flylogs,
+    row: &OutboxRow,
+) -> Result<(), ConnectorError> {
+    let done: LessonDone = payload(row)?;
+    let lesson = row.target_id.as_str();
+    let now = flylogs.lesson_progress(lesson, &done.enrollment_id).await?;
+    match done.seconds_before {
+        Some(before) if now.completed && now.seconds >= before + done.seconds => {
+            tracing::info!(id = row.id, "an earlier attempt landed; not sending again");
+            return Ok(());
+        }
+        Some(_) => {}
+        None => store
+            .note_in_payload(row.id, "seconds_before", &now.seconds.into())
+            .await
+            .map_err(|e| ConnectorError::Config(format!("outbox row {}: {e}", row.id)))?,
+    }
+    flylogs
+        .complete_lesson(lesson, &done.enrollment_id, done.seconds)
+        .await
+}
+
 /// Sends one claimed row; the provider's id of the record it created, if any.
-async fn send(flylogs: &Flylogs, row: &OutboxRow) -> Result<Option<String>, ConnectorError> {
+async fn send(
+    store: &Store,
+    flylogs: &Flylogs,
+    row: &OutboxRow,
+) -> Result<Option<String>, ConnectorError> {
     let target = row.target_id.as_str();
     let is_new = target.starts_with(LOCAL_ID_PREFIX);
     match row.operation.as_str() {
@@ -203,13 +234,7 @@ async fn send(flylogs: &Flylogs, row: &OutboxRow) -> Result<Option<String>, Conn
                 .await
                 .map(|()| None)
         }
-        FLYLOGS_LESSON_COMPLETE => {
-            let l: LessonDone = payload(row)?;
-            flylogs
-                .complete_lesson(target, &l.enrollment_id, l.seconds)
-                .await
-                .map(|()| None)
-        }
+        FLYLOGS_LESSON_COMPLETE => complete_lesson(store, flylogs, row).await.map(|()| None),
         // Sent again, Flylogs skips whom the first one enrolled: no one is enrolled twice.
         FLYLOGS_ENROL => {
             let e: Enrolment = payload(row)?;

@@ -35,6 +35,11 @@ pub struct Evaluation {
 pub struct LessonDone {
     pub enrollment_id: String,
     pub seconds: i64,
+    /// Flylogs' seconds on the lesson just before the first send, noted by the replay:
+    /// a completion adds its time, so a resend must first tell whether the last one
+    /// landed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds_before: Option<i64>,
 }
 
 /// Students (user ids) or pilot groups (their ids) to enrol in a training.

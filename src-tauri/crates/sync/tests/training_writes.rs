@@ -1,16 +1,17 @@
 //! A manager's training writes over real HTTP against the sandbox's Flylogs, each test
 //! ending with the sandbox's copy compared with what was asked: attendance and an
 //! evaluation of a class scheduled offline reach it after the class, with its new id; an
-//! enrolment of a pilot group sent twice (its answer lost) enrols each member once.
+//! enrolment of a pilot group sent twice (its answer lost) enrols each member once; a
+//! lesson completion sent again after its answer was lost adds its time once.
 
 mod common;
 
 use chrono::Utc;
-use common::{class_view, office, replay};
-use flightdesk_core::Provider;
+use common::{class_view, office, replay, world};
+use flightdesk_core::{Kind, Provider};
 use flightdesk_sync::class_writes::{self, Shown};
-use flightdesk_sync::training_writes::{self, Attendance, Enrolment, Evaluation};
-use serde_json::Value;
+use flightdesk_sync::training_writes::{self, Attendance, Enrolment, Evaluation, LessonDone};
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn attendance_and_an_evaluation_of_a_class_made_offline_follow_it_with_its_new_id() {
@@ -115,4 +116,86 @@ async fn an_enrolment_sent_again_after_a_lost_answer_enrols_no_one_twice() {
         .as_u64()
         .unwrap();
     assert_eq!(after, after_first, "the members enrolled once are skipped");
+}
+
+#[tokio::test]
+async fn a_lesson_completion_sent_again_after_a_lost_answer_adds_its_time_once() {
+    let w = world("").await;
+    let account = w
+        .connect(Provider::Flylogs, "me", "student", json!({}))
+        .await;
+    let r = w.sync(false).await;
+    assert!(!r.failed(), "{r:?}");
+    let store = w.workspace.store();
+    let truth = w.truth(Provider::Flylogs).await;
+    let active = |training: &Value| {
+        truth["trainings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == *training && t["active"] == true)
+    };
+    let lessons = w.cached(Kind::Lessons).await;
+    let (enrolment, lesson) = w
+        .cached(Kind::Enrolments)
+        .await
+        .iter()
+        .filter(|e| e["class_id"].is_null() && active(&e["training_id"]))
+        .find_map(|e| {
+            let l = lessons
+                .iter()
+                .find(|l| l["training_id"] == e["training_id"])?;
+            Some((
+                e["source_id"].as_str()?.to_string(),
+                l["source_id"].as_str()?.to_string(),
+            ))
+        })
+        .expect("an enrolment of the student's in an active training with a lesson");
+    let seconds = |t: &Value| -> i64 {
+        t["completed_lessons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["enrollment"] == enrolment.as_str() && c["lesson"] == lesson.as_str())
+            .map(|c| c["seconds"].as_i64().unwrap())
+            .sum()
+    };
+    let before = seconds(&truth);
+    let done = LessonDone {
+        enrollment_id: enrolment.clone(),
+        seconds: 1500,
+        seconds_before: None,
+    };
+    let row = training_writes::complete_lesson(store, account.id, &lesson, &done)
+        .await
+        .unwrap();
+
+    // Flylogs adds the 25 minutes, then its answer arrives cut in half.
+    w.set_faults("flylogs:lostwrite=1").await;
+    let r = replay(&w).await;
+    assert_eq!(r.failed, vec![row.id]);
+    let landed = seconds(&w.truth(Provider::Flylogs).await);
+    assert_eq!(landed, before + 1500, "the first attempt did land");
+    w.set_faults("").await;
+    store.retry_write(row.id, Utc::now()).await.unwrap();
+    let r = replay(&w).await;
+    assert_eq!(r.sent, vec![row.id]);
+    assert_eq!(
+        seconds(&w.truth(Provider::Flylogs).await),
+        before + 1500,
+        "the resend saw the first one landed and added nothing"
+    );
+
+    // A completion whose first attempt never reached Flylogs is sent on the next.
+    let again = training_writes::complete_lesson(store, account.id, &lesson, &done)
+        .await
+        .unwrap();
+    w.set_faults("flylogs:5xx=1").await;
+    let r = replay(&w).await;
+    assert_eq!(r.failed, vec![again.id]);
+    w.set_faults("").await;
+    store.retry_write(again.id, Utc::now()).await.unwrap();
+    let r = replay(&w).await;
+    assert_eq!(r.sent, vec![again.id]);
+    assert_eq!(seconds(&w.truth(Provider::Flylogs).await), before + 3000);
 }

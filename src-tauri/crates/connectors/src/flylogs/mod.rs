@@ -68,7 +68,7 @@ pub use exams::{
     AttemptQuestions, ExamPreview, ExamQuestion, ExamResult, PastAttempt, QuestionOption,
 };
 pub use signing::Signature;
-pub use training_writes::Enrolled;
+pub use training_writes::{Enrolled, LessonProgress};
 
 use crate::http::Answer;
 use crate::wire;
