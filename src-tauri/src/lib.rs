@@ -117,6 +117,7 @@ pub fn run() {
             training_commands::class_attendance_save,
             training_commands::class_evaluation_save,
             training_commands::training_enrol,
+            training_commands::lesson_complete,
             commands::entities,
             commands::decide_entities,
         ])

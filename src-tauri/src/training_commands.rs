@@ -1,6 +1,6 @@
 //! A teacher's and a manager's Flylogs training writes from the window: a class's roster
 //! (read from Flylogs, or from the cache offline), its attendance and each student's
-//! evaluation, and enrolling students in a training. Each write goes through the outbox
+//! evaluation, enrolling students in a training, and a student's lesson completed. Each write goes through the outbox
 //! (`flightdesk_sync::training_writes`, as the CLI's `class attendance|evaluate` and
 //! `enrol`), so it is kept and sent when Flylogs can be reached.
 
@@ -8,7 +8,7 @@ use flightdesk_ipc::UiError;
 use flightdesk_sync::account_choice::flylogs_account;
 use flightdesk_sync::class_roster::{self, ClassRoster, RosterError};
 use flightdesk_sync::outbox_view::OutboxItem;
-use flightdesk_sync::training_writes::{self, Attendance, Enrolment, Evaluation};
+use flightdesk_sync::training_writes::{self, Attendance, Enrolment, Evaluation, LessonDone};
 use flightdesk_sync::SyncOptions;
 use tauri::{AppHandle, State};
 
@@ -109,6 +109,34 @@ pub async fn training_enrol(
     let ready = state.ready()?;
     let account = account_id(&ready, &account).await?;
     let row = training_writes::enrol(ready.workspace.store(), account, &training_id, &enrolment)
+        .await
+        .map_err(store_error)?;
+    queued(&app, &ready, row.id).await
+}
+
+#[tauri::command]
+pub async fn lesson_complete(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    account: String,
+    lesson_id: String,
+    enrollment_id: String,
+    minutes: i64,
+) -> Result<OutboxItem, UiError> {
+    if !(0..=24 * 60).contains(&minutes) {
+        return Err(UiError::new(
+            "bad_request",
+            "the time spent is between 0 and 1440 minutes",
+        ));
+    }
+    let ready = state.ready()?;
+    let account = account_id(&ready, &account).await?;
+    let done = LessonDone {
+        enrollment_id,
+        seconds: minutes * 60,
+        seconds_before: None,
+    };
+    let row = training_writes::complete_lesson(ready.workspace.store(), account, &lesson_id, &done)
         .await
         .map_err(store_error)?;
     queued(&app, &ready, row.id).await

@@ -1269,14 +1269,21 @@ fn cli(data_dir: &std::path::Path, args: &[&str], stdin: &str) -> Result<()> {
     Ok(())
 }
 
+/// The sandbox's Flylogs truth.
+async fn flylogs_truth(sandbox: &flightdesk_sandbox::RunningSandbox) -> Result<serde_json::Value> {
+    Ok(
+        reqwest::get(format!("{}/truth/flylogs", sandbox.admin_url()))
+            .await?
+            .json()
+            .await?,
+    )
+}
+
 /// The sandbox's finished exam attempts (each with its answers).
 async fn finished_attempts(
     sandbox: &flightdesk_sandbox::RunningSandbox,
 ) -> Result<Vec<serde_json::Value>> {
-    let truth: serde_json::Value = reqwest::get(format!("{}/truth/flylogs", sandbox.admin_url()))
-        .await?
-        .json()
-        .await?;
+    let truth = flylogs_truth(sandbox).await?;
     Ok(truth["attempts"]
         .as_array()
         .into_iter()
@@ -1417,6 +1424,80 @@ async fn a_student_takes_a_whole_exam_while_the_network_drops_and_the_app_restar
     })
     .await?;
 
+    // Still offline, the student marks a lesson's slides done: it waits, marked, in the
+    // outbox.
+    let lesson = std::sync::Mutex::new((String::new(), String::new()));
+    app.scenario("lesson-completed-offline", || async {
+        app.go(&format!("#/trainings?person=person:{email}"))
+            .await?;
+        app.element("lesson").await?;
+        app.client
+            .execute(
+                "document.querySelectorAll('details').forEach((d) => (d.open = true));",
+                vec![],
+            )
+            .await?;
+        let rows = app
+            .client
+            .find_all(fantoccini::Locator::Css("[data-testid=lesson]"))
+            .await?;
+        let mut picked = None;
+        for row in rows {
+            if let Ok(open) = row
+                .find(fantoccini::Locator::Css(
+                    "[data-testid=lesson-complete-open]",
+                ))
+                .await
+            {
+                let id = row.attr("data-lesson").await?.unwrap_or_default();
+                let enrolment = row.attr("data-enrolment").await?.unwrap_or_default();
+                open.click().await?;
+                picked = Some((id, enrolment));
+                break;
+            }
+        }
+        let (id, enrolment) = picked.context("a lesson of an active training to mark done")?;
+        let minutes = app.element("lesson-minutes").await?;
+        minutes.clear().await?;
+        minutes.send_keys("25").await?;
+        app.click("lesson-complete-submit").await?;
+        let css = format!("[data-lesson=\"{id}\"] [data-testid=waiting-mark]");
+        let mark = app
+            .client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(fantoccini::Locator::Css(&css))
+            .await
+            .context("the lesson is marked waiting to send")?
+            .text()
+            .await?;
+        ensure!(mark.contains("waiting to send"), "{mark}");
+        app.screenshots("lesson-completed-offline").await?;
+        *lesson.lock().unwrap() = (id, enrolment);
+        // Back to the exam, still waiting to finish.
+        app.client
+            .find(fantoccini::Locator::Css("[data-testid=exam-open] a"))
+            .await?
+            .click()
+            .await?;
+        app.element("exam-finishing").await?;
+        Ok(())
+    })
+    .await?;
+    let (lesson, lesson_enrolment) = lesson.into_inner().unwrap();
+    let lesson_seconds = |truth: &serde_json::Value| -> i64 {
+        truth["completed_lessons"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| {
+                c["lesson"] == lesson.as_str() && c["enrollment"] == lesson_enrolment.as_str()
+            })
+            .filter_map(|c| c["seconds"].as_i64())
+            .sum()
+    };
+    let seconds_before = lesson_seconds(&flylogs_truth(&sandbox).await?);
+
     app.scenario("exam-delivered-and-graded", || async {
         link.set_up(true);
         app.client
@@ -1435,7 +1516,29 @@ async fn a_student_takes_a_whole_exam_while_the_network_drops_and_the_app_restar
         Ok(())
     })
     .await?;
+
+    app.scenario("lesson-sent", || async {
+        app.go("#/sync").await?;
+        sync_now_until(&app, "").await?;
+        app.go(&format!("#/trainings?person=person:{email}"))
+            .await?;
+        app.element("lesson").await?;
+        let css = format!("[data-lesson=\"{lesson}\"] [data-testid=lesson-done]");
+        app.client
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(fantoccini::Locator::Css(&css))
+            .await
+            .context("Flylogs' copy shows the lesson done")?;
+        app.screenshots("lesson-sent").await?;
+        Ok(())
+    })
+    .await?;
     app.finish().await?;
+    ensure!(
+        lesson_seconds(&flylogs_truth(&sandbox).await?) == seconds_before + 25 * 60,
+        "the lesson's 25 minutes reached Flylogs once"
+    );
 
     let after = finished_attempts(&sandbox).await?;
     ensure!(

@@ -584,7 +584,11 @@ pass_score: number | null, max_attempts: number | null,
  */
 attempts: Array<AttemptView>, passed: boolean, };
 
-export type LessonView = { id: string, name: string | null, category: string | null, minutes: number | null, };
+export type LessonView = { id: string, name: string | null, category: string | null, minutes: number | null, 
+/**
+ * The enrolment's own attendance of the lesson (its slides, not a class) says done.
+ */
+completed: boolean, };
 
 export type SubjectView = { id: string, name: string | null, code: string | null, lessons: Array<LessonView>, exams: Array<ExamView>, };
 
@@ -604,7 +608,16 @@ export type EnrolmentView = { enrolment_id: string,
 /**
  * `flylogs/account/enrolment_id` of each account that has it.
  */
-sources: Array<string>, training_id: string | null, training: string | null, 
+sources: Array<string>, 
+/**
+ * The accounts signed in as the student (Flylogs lists the enrolment as their own):
+ * only through these can a lesson be completed.
+ */
+own_accounts: Array<string>, training_id: string | null, training: string | null, 
+/**
+ * Whether the training is active (Flylogs refuses lessons of one that is not).
+ */
+training_active: boolean | null, 
 /**
  * `ONSITE`, `DISTANCE`, `REMOTE`.
  */
@@ -1387,6 +1400,8 @@ export const commands = {
   classEvaluationSave: (account: string, classId: string, evaluation: Evaluation): Promise<OutboxItem> => invoke("class_evaluation_save", { account, classId, evaluation }),
   /** Queues the enrolment of students (Flylogs user ids) or pilot groups in a training. */
   trainingEnrol: (account: string, trainingId: string, enrolment: Enrolment): Promise<OutboxItem> => invoke("training_enrol", { account, trainingId, enrolment }),
+  /** Queues a lesson's slides as completed by the student of an enrolment, with the minutes spent on them. */
+  lessonComplete: (account: string, lessonId: string, enrollmentId: string, minutes: number): Promise<OutboxItem> => invoke("lesson_complete", { account, lessonId, enrollmentId, minutes }),
 };
 
 /** Typed listeners for the events the backend emits; each resolves to an unlisten function. */

@@ -351,6 +351,12 @@ pub const COMMANDS: &[Command] = &[
         returns: "OutboxItem",
         doc: "Queues the enrolment of students (Flylogs user ids) or pilot groups in a training.",
     },
+    Command {
+        name: "lesson_complete",
+        args: &[("account", "string"), ("lesson_id", "string"), ("enrollment_id", "string"), ("minutes", "number")],
+        returns: "OutboxItem",
+        doc: "Queues a lesson's slides as completed by the student of an enrolment, with the minutes spent on them.",
+    },
 ];
 
 /// One event the backend emits to the window.

@@ -65,8 +65,13 @@ pub struct EnrolmentView {
     pub enrolment_id: String,
     /// `flylogs/account/enrolment_id` of each account that has it.
     pub sources: Vec<String>,
+    /// The accounts signed in as the student (Flylogs lists the enrolment as their own):
+    /// only through these can a lesson be completed.
+    pub own_accounts: Vec<String>,
     pub training_id: Option<String>,
     pub training: Option<String>,
+    /// Whether the training is active (Flylogs refuses lessons of one that is not).
+    pub training_active: Option<bool>,
     /// `ONSITE`, `DISTANCE`, `REMOTE`.
     pub training_type: Option<String>,
     /// `active` or `finished`.
@@ -103,6 +108,8 @@ pub struct LessonView {
     pub name: Option<String>,
     pub category: Option<String>,
     pub minutes: Option<f64>,
+    /// The enrolment's own attendance of the lesson (its slides, not a class) says done.
+    pub completed: bool,
 }
 
 /// An exam and the student's attempts at it.

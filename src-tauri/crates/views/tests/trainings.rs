@@ -5,7 +5,7 @@
 #[path = "../../sync/tests/common/mod.rs"]
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use common::{world, World, NOW};
@@ -126,6 +126,47 @@ async fn a_students_enrolments_carry_the_progress_flylogs_reports() {
         .subjects
         .iter()
         .any(|s| !s.lessons.is_empty() && !s.exams.is_empty()));
+    // The lessons marked done are those Flylogs holds completed, by enrolment.
+    let truth = w.truth(Provider::Flylogs).await;
+    let mine: BTreeSet<&str> = t
+        .enrolments
+        .iter()
+        .map(|e| e.enrolment_id.as_str())
+        .collect();
+    let completed: BTreeSet<(String, String)> = truth["completed_lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| mine.contains(c["enrollment"].as_str().unwrap()))
+        .map(|c| {
+            (
+                c["enrollment"].to_string().replace('"', ""),
+                c["lesson"].to_string().replace('"', ""),
+            )
+        })
+        .collect();
+    let shown: BTreeSet<(String, String)> = t
+        .enrolments
+        .iter()
+        .flat_map(|e| {
+            e.subjects
+                .iter()
+                .flat_map(|s| &s.lessons)
+                .filter(|l| l.completed)
+                .map(|l| (e.enrolment_id.clone(), l.id.clone()))
+        })
+        .collect();
+    assert!(!completed.is_empty(), "the student has completed lessons");
+    assert_eq!(shown, completed);
+    // Only the student's own account may complete a lesson; the office's sees it too.
+    for e in &t.enrolments {
+        assert_eq!(
+            e.own_accounts,
+            vec!["student".to_string()],
+            "{}",
+            e.enrolment_id
+        );
+    }
     assert!(theory
         .upcoming_classes
         .iter()

@@ -925,6 +925,7 @@ impl Connector for Flylogs {
                         read_subject(
                             &body,
                             &sub,
+                            Some(&enr),
                             training.as_deref(),
                             pos.me.as_deref(),
                             tz,
@@ -1243,10 +1244,12 @@ fn exams_of(s: &Value) -> Vec<Value> {
     v
 }
 
-/// A student's subject view: attendance per lesson, attempts per exam.
+/// A student's subject view (of enrolment `enrolment`): attendance per lesson, attempts
+/// per exam.
 fn read_subject(
     body: &Value,
     sub: &str,
+    enrolment: Option<&str>,
     training: Option<&str>,
     me: Option<&str>,
     tz: Tz,
@@ -1258,9 +1261,27 @@ fn read_subject(
         .and_then(|e| e.get("TrainingsUser"))
         .and_then(|u| wire::id(u, &["user_id"]))
         .or_else(|| me.map(str::to_string));
+    let enrolment = body
+        .get("enrollment")
+        .and_then(|e| e.get("TrainingsUser"))
+        .and_then(|u| wire::id(u, &["id"]))
+        .or_else(|| enrolment.map(str::to_string));
     for l in lessons_of(s) {
+        let lesson = wire::id(&l, &["id"]);
         for key in ATTENDANCE {
-            for a in wire::list(l.get(*key)) {
+            for mut a in wire::list(l.get(*key)) {
+                // The rows nest in their lesson and name neither it nor the enrolment:
+                // the raw copy keeps both, for "which lessons has this student done".
+                if let Value::Object(o) = &mut a {
+                    for (k, v) in [
+                        ("training_subject_lesson_id", &lesson),
+                        ("trainings_user_id", &enrolment),
+                    ] {
+                        if let Some(v) = v {
+                            o.entry(k).or_insert(Value::String(v.clone()));
+                        }
+                    }
+                }
                 out.add(
                     attendance_record(&a, person.as_deref(), training),
                     &a,
@@ -1314,7 +1335,7 @@ fn decode_all(v: &Value) {
     read_catalog(v, 1, &mut pos, &mut out);
     read_students(v.clone(), &mut pos, &mut out);
     read_view(v, "e", Some("t"), &mut pos, &mut out);
-    read_subject(v, "s", Some("t"), Some("u"), tz, &mut out);
+    read_subject(v, "s", None, Some("t"), Some("u"), tz, &mut out);
     read_unsigned(v, &pos, &mut out);
     read_calendar(v.clone(), &mut pos, &mut out);
     for row in std::iter::once(v).chain(v.as_array().into_iter().flatten()) {
@@ -1366,12 +1387,23 @@ mod tests {
              "ExamAttempt": [{"id": "att-2", "start": 1741420000, "passed": true, "score": 80, "status": "FINISHED"}]}}
         ]}});
         let mut out = Out::default();
-        read_subject(&body, "20", Some("10"), Some("900"), Tz::UTC, &mut out);
+        read_subject(
+            &body,
+            "20",
+            Some("e-1"),
+            Some("10"),
+            Some("900"),
+            Tz::UTC,
+            &mut out,
+        );
         let out = out.records;
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].source_id, "attendance:ap-1");
         assert_eq!(out[0].data.fields()["class_id"], "s-1");
         assert_eq!(out[0].data.fields()["status"], "attended");
+        // The raw row names the lesson and the enrolment it nests in.
+        assert_eq!(out[0].raw["trainings_user_id"], "e-1");
+        assert!(out[0].raw["training_subject_lesson_id"].is_string());
         assert_eq!(out[1].source_id, "attempt:att-2");
         assert_eq!(out[1].data.fields()["passed"], true);
     }

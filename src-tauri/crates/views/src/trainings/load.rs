@@ -2,7 +2,7 @@
 //! own key and the office's key see the same records (same Flylogs ids), each with what
 //! its answers carry.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use flightdesk_core::Provider;
@@ -33,6 +33,9 @@ pub(super) struct TrainingRow {
 pub(super) struct EnrolmentRow {
     pub id: String,
     pub accounts: Vec<String>,
+    /// The accounts whose own listing (`/trainings.json`, rows with `enrollment_id`)
+    /// holds it: signed in as the student.
+    pub own_accounts: Vec<String>,
     pub person_id: Option<String>,
     pub training_id: Option<String>,
     pub status: Option<String>,
@@ -86,6 +89,8 @@ pub(super) struct Cache {
     pub enrolments: BTreeMap<String, EnrolmentRow>,
     /// (person, training) of each attendance marked attended.
     pub attended: Vec<(Option<String>, Option<String>)>,
+    /// (enrolment, lesson) of each lesson whose slides the student completed.
+    pub lessons_done: HashSet<(String, String)>,
     pub subjects: BTreeMap<String, SubjectRow>,
     /// Lessons by id, with their subject.
     pub lessons: BTreeMap<String, (Option<String>, LessonView)>,
@@ -137,6 +142,24 @@ fn progress(v: Option<&Value>) -> Option<Progress> {
 }
 
 /// A raw date: `YYYY-MM-DD` text or unix seconds.
+/// (enrolment, lesson) of an attendance row of a lesson's slides: one outside any class
+/// (a class's row names it, or nests it without its id).
+fn lesson_done(raw: &Value) -> Option<(String, String)> {
+    let in_class = ["lesson_class_id", "session_id", "class_id"]
+        .iter()
+        .any(|k| rows::raw_str(raw.get(*k)).is_some())
+        || ["LessonClass", "Session"]
+            .iter()
+            .any(|k| raw.get(*k).is_some_and(Value::is_object));
+    if in_class {
+        return None;
+    }
+    Some((
+        rows::raw_str(raw.get("trainings_user_id"))?,
+        rows::raw_str(raw.get("training_subject_lesson_id"))?,
+    ))
+}
+
 fn raw_date(v: Option<&Value>) -> Option<NaiveDate> {
     rows::date(rows::raw_str(v)).or_else(|| rows::raw_instant(v).map(|t| t.date_naive()))
 }
@@ -204,6 +227,8 @@ impl Cache {
                 if status.as_deref() == Some("attended") {
                     c.attended
                         .push((row.get("person_id"), row.get("training_id")));
+                    c.lessons_done
+                        .extend(lesson_done(&rows::raw(row.get("raw"))));
                 }
                 continue;
             }
@@ -212,6 +237,7 @@ impl Cache {
             let e = c.enrolments.entry(id.clone()).or_insert(EnrolmentRow {
                 id,
                 accounts: Vec::new(),
+                own_accounts: Vec::new(),
                 person_id: None,
                 training_id: None,
                 status: None,
@@ -221,6 +247,9 @@ impl Cache {
                 flights: None,
                 last_flight: None,
             });
+            if raw.get("enrollment_id").is_some() {
+                e.own_accounts.push(account.clone());
+            }
             e.accounts.push(account);
             e.person_id = e.person_id.take().or(row.get("person_id"));
             e.training_id = e.training_id.take().or(row.get("training_id"));
@@ -267,6 +296,7 @@ impl Cache {
                     name: row.get("name"),
                     category: row.get("category"),
                     minutes: rows::raw_f64(raw.get("minutes")),
+                    completed: false,
                 },
             ));
         }

@@ -7,7 +7,7 @@ use flightdesk_store::Store;
 use sqlx::Row;
 
 use super::load::Cache;
-use super::{EnrolmentView, ExamView, MissionView, Student, SubjectView};
+use super::{EnrolmentView, ExamView, LessonView, MissionView, Student, SubjectView};
 use crate::entities::{parse_source, EntityView};
 use crate::error::{QueryContext, Result, ViewError};
 use crate::rows::EntityIndex;
@@ -147,8 +147,10 @@ pub(super) fn enrolments(cache: &Cache, s: &Resolved, now: DateTime<Utc>) -> Vec
                     .iter()
                     .map(|a| format!("flylogs/{a}/{}", e.id))
                     .collect(),
+                own_accounts: e.own_accounts.clone(),
                 training_id: e.training_id.clone(),
                 training: training.and_then(|t| t.name.clone()),
+                training_active: training.and_then(|t| t.active),
                 training_type: training.and_then(|t| t.kind.clone()),
                 status: e.status.clone(),
                 enrolled_on: e.enrolled_on,
@@ -160,7 +162,7 @@ pub(super) fn enrolments(cache: &Cache, s: &Resolved, now: DateTime<Utc>) -> Vec
                     .iter()
                     .filter(|(p, t)| p.as_deref() == Some(user) && t.as_deref() == tid)
                     .count(),
-                subjects: subjects(cache, tid, user),
+                subjects: subjects(cache, tid, &e.id, user),
                 upcoming_classes: classes,
                 unsigned_missions: unsigned,
             }
@@ -170,8 +172,14 @@ pub(super) fn enrolments(cache: &Cache, s: &Resolved, now: DateTime<Utc>) -> Vec
     out
 }
 
-/// The syllabus of a training, with the student's exam attempts.
-fn subjects(cache: &Cache, training: Option<&str>, user: &str) -> Vec<SubjectView> {
+/// The syllabus of a training, with the lessons enrolment `enrolment` completed and the
+/// student's exam attempts.
+fn subjects(
+    cache: &Cache,
+    training: Option<&str>,
+    enrolment: &str,
+    user: &str,
+) -> Vec<SubjectView> {
     let Some(training) = training else {
         return Vec::new();
     };
@@ -187,7 +195,12 @@ fn subjects(cache: &Cache, training: Option<&str>, user: &str) -> Vec<SubjectVie
                 .lessons
                 .values()
                 .filter(|(s, _)| s.as_deref() == Some(id))
-                .map(|(_, l)| l.clone())
+                .map(|(_, l)| LessonView {
+                    completed: cache
+                        .lessons_done
+                        .contains(&(enrolment.to_string(), l.id.clone())),
+                    ..l.clone()
+                })
                 .collect(),
             exams: cache
                 .exams
