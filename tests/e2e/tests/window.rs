@@ -756,10 +756,9 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
             t.contains("needs the network")
         })
         .await?;
-        // The window's storage outlives a test's workspace: a reminder may be set already.
-        if app.count("sign-remind").await? > 0 {
-            app.click("sign-remind").await?;
-        }
+        // The window's storage outlives a test's workspace, but reminders are kept per
+        // workspace: this new one has none yet, whatever earlier runs left.
+        app.click("sign-remind").await?;
         app.element("sign-reminder-set").await?;
         app.screenshots("sign-offline-reminder").await?;
         demo_faults(&app, "").await?;
@@ -900,15 +899,48 @@ async fn the_calendar_and_search_show_every_system_with_conflicts_across_them() 
         let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
         let typed = yesterday.format("%m/%d/%Y").to_string();
         app.type_into("flight-log-date", &typed).await?;
+        // PilotFlows failing: the flight log waits, marked, above the logbook.
+        demo_faults(&app, "pilotflows:5xx=1").await?;
         app.click("flight-log-save").await?;
+        let waiting = app
+            .wait_for_text("logbook-added-waiting", Duration::from_secs(20), |t| {
+                t.contains("waiting to send")
+            })
+            .await?;
+        ensure!(waiting.contains(&aircraft), "{waiting}");
+        app.screenshots("logbook-added-waiting").await?;
+        demo_faults(&app, "").await?;
+        // Its failed try waits for its backoff: "Retry now", where offered, sends it at once.
         app.go("#/outbox").await?;
         app.click("outbox-show-sent").await?;
-        let item = app
-            .wait_for_text("outbox-item", Duration::from_secs(60), |t| {
-                t.contains("Add a flight log") && t.contains("sent")
-            })
-            .await
-            .context("the new flight log reaches PilotFlows")?;
+        let mut item = String::new();
+        for _ in 0..90 {
+            for row in app
+                .client
+                .find_all(fantoccini::Locator::Css("[data-testid=outbox-item]"))
+                .await?
+            {
+                let text = row.text().await?;
+                if !text.contains("Add a flight log") {
+                    continue;
+                }
+                if let Ok(retry) = row
+                    .find(fantoccini::Locator::Css("[data-testid=outbox-retry]"))
+                    .await
+                {
+                    retry.click().await?;
+                }
+                item = text;
+            }
+            if item.contains("sent") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        ensure!(
+            item.contains("sent"),
+            "the new flight log reaches PilotFlows: {item}"
+        );
         ensure!(item.contains("PilotFlows"), "{item}");
         app.screenshots("outbox-flight-log").await?;
         Ok(())
