@@ -1,8 +1,9 @@
 //! A teacher's and a manager's Flylogs training writes from the window: a class's roster
 //! (read from Flylogs, or from the cache offline), its attendance and each student's
-//! evaluation, enrolling students in a training, and a student's lesson completed. Each write goes through the outbox
-//! (`flightdesk_sync::training_writes`, as the CLI's `class attendance|evaluate` and
-//! `enrol`), so it is kept and sent when Flylogs can be reached.
+//! evaluation, enrolling students in a training, and a student's lesson completed. Each
+//! write goes through the outbox (`flightdesk_sync::training_writes`, as the CLI's
+//! `class attendance|evaluate`, `enrol` and `lesson complete`), so it is kept and sent
+//! when Flylogs can be reached.
 
 use flightdesk_ipc::UiError;
 use flightdesk_sync::account_choice::flylogs_account;

@@ -141,7 +141,6 @@ fn progress(v: Option<&Value>) -> Option<Progress> {
     })
 }
 
-/// A raw date: `YYYY-MM-DD` text or unix seconds.
 /// (enrolment, lesson) of an attendance row of a lesson's slides: one outside any class
 /// (a class's row names it, or nests it without its id).
 fn lesson_done(raw: &Value) -> Option<(String, String)> {
@@ -160,6 +159,7 @@ fn lesson_done(raw: &Value) -> Option<(String, String)> {
     ))
 }
 
+/// A raw date: `YYYY-MM-DD` text or unix seconds.
 fn raw_date(v: Option<&Value>) -> Option<NaiveDate> {
     rows::date(rows::raw_str(v)).or_else(|| rows::raw_instant(v).map(|t| t.date_naive()))
 }
